@@ -1,0 +1,53 @@
+"""The API's one exception handler: every error is JSON with a message a person can act on.
+
+Body: {"detail": "<what is wrong and what to do>", "code": "<machine code>",
+       "fields": {"<field>": ["<problem>", ...]}}   (fields only for input errors)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from ..errors import ApplicationError
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            message = _first_message(value)
+            return message if key == "non_field_errors" else f"{key}: {message}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
+        if exc.fields:
+            body["fields"] = exc.fields
+        return Response(body, status=exc.status)
+    if isinstance(exc, exceptions.ValidationError):
+        return Response(
+            {
+                "detail": f"Invalid input — {_first_message(exc.detail)}",
+                "code": "invalid",
+                "fields": exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail},
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.APIException):
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        response.data = {"detail": str(detail), "code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error"}
+    return response

@@ -1,0 +1,164 @@
+"""Input and output serializers for the drafting API, kept apart: inputs validate shape,
+services validate meaning, outputs only render. No serializer saves anything."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ..models import Article, Delegation, Draft, Membership, Notification, Role
+
+
+class DraftOut(serializers.ModelSerializer):
+    parties = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Draft
+        fields = ["id", "title", "title_ja", "classification", "parties", "my_role", "created_at", "updated_at"]
+
+    def get_my_role(self, draft: Draft) -> str | None:
+        from ..permissions import role_of
+
+        request = self.context.get("request")
+        return role_of(request.user, draft) if request else None
+
+
+class DraftCreateIn(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    title_ja = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    classification = serializers.CharField(max_length=40, required=False, default="OFFICIAL-SENSITIVE")
+    parties = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=["United Kingdom", "Japan"]
+    )
+    delegation = serializers.ChoiceField(
+        choices=[Delegation.UK, Delegation.JP],
+        required=False,
+        help_text="The delegation you draft for; defaults to the one of your latest draft.",
+    )
+
+
+class DraftUpdateIn(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False)
+    title_ja = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    classification = serializers.CharField(max_length=40, required=False)
+    parties = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+
+
+class ProvenanceField(serializers.JSONField):
+    pass
+
+
+class ArticleOut(serializers.ModelSerializer):
+    draft = serializers.PrimaryKeyRelatedField(read_only=True)
+    library_clause = serializers.SlugRelatedField(source="source_clause", slug_field="slug", read_only=True)
+    provenance = ProvenanceField(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "draft",
+            "position",
+            "kind",
+            "number",
+            "number_fixed",
+            "heading",
+            "heading_ja",
+            "text_en",
+            "text_ja",
+            "releasability",
+            "negotiation_status",
+            "library_clause",
+            "provenance",
+            "updated_at",
+        ]
+
+
+class ArticleCreateIn(serializers.Serializer):
+    """Either a new article (heading, texts) or a library clause inserted as one."""
+
+    kind = serializers.ChoiceField(choices=Article.Kind.choices, required=False, default=Article.Kind.ARTICLE)
+    heading = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    heading_ja = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    text_en = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    text_ja = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    position = serializers.IntegerField(required=False, help_text="1-based; the end of the draft by default.")
+    number = serializers.CharField(
+        max_length=20,
+        required=False,
+        help_text="Fix this article's number (e.g. '5 bis'); omit it for automatic numbering.",
+    )
+    library_clause = serializers.SlugField(
+        required=False, help_text="Slug of a library clause to insert; its text and provenance are used."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("library_clause") and (attrs.get("text_en") or attrs.get("text_ja")):
+            raise serializers.ValidationError(
+                "Give either library_clause or article text, not both: an inserted clause brings its own text."
+            )
+        return attrs
+
+
+class ArticleUpdateIn(serializers.Serializer):
+    heading = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    heading_ja = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    text_en = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text_ja = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    number = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="Empty string: back to automatic numbering."
+    )
+    position = serializers.IntegerField(required=False, help_text="Move the article to this 1-based position.")
+    releasability = serializers.CharField(max_length=20, required=False, help_text="Owner only.")
+    negotiation_status = serializers.CharField(max_length=20, required=False)
+
+
+class ArticleMoveIn(serializers.Serializer):
+    position = serializers.IntegerField()
+
+
+class MemberOut(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "name", "role", "delegation", "added_at"]
+
+    def get_name(self, membership: Membership) -> str:
+        return membership.user.get_full_name() or membership.user.get_username()
+
+
+class MemberCreateIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+    delegation = serializers.ChoiceField(choices=Delegation.choices)
+
+
+class MemberUpdateIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    delegation = serializers.ChoiceField(choices=Delegation.choices, required=False)
+
+
+class NotificationOut(serializers.ModelSerializer):
+    draft = serializers.PrimaryKeyRelatedField(read_only=True)
+    classification = serializers.CharField(source="draft.classification", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "subject", "body", "url", "draft", "classification", "created_at", "read_at"]
+
+
+class NotificationsReadIn(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class TokenIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()

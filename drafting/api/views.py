@@ -1,0 +1,213 @@
+"""Drafting API v1. Each view parses input, calls a selector or a service, and renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from treaties.models import LibraryClause
+
+from ..errors import ApplicationError
+from ..models import Delegation, Membership
+from ..selectors import drafts as draft_selectors
+from ..services import drafts as draft_services
+from ..services import members as member_services
+from ..services import notifications as notification_services
+from . import serializers as s
+from .pagination import Pagination
+
+
+def _parse(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def paginated(request: Request, view: APIView, queryset: Any, serializer_class: Any) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_class(page, many=True, context={"request": request}).data
+    return paginator.get_paginated_response(data)
+
+
+class TokenThrottle(AnonRateThrottle):
+    scope = "token"
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(request=s.TokenIn, responses={200: s.TokenOut}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = _parse(s.TokenIn, request.data)
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if user is None or not user.is_active:
+            raise ApplicationError(
+                "Username or password is wrong.", code="invalid_credentials"
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class DraftListView(APIView):
+    @extend_schema(responses={200: s.DraftOut(many=True)})
+    def get(self, request: Request) -> Response:
+        return paginated(request, self, draft_selectors.drafts_visible_to(request.user).order_by("-updated_at"), s.DraftOut)
+
+    @extend_schema(request=s.DraftCreateIn, responses={201: s.DraftOut})
+    def post(self, request: Request) -> Response:
+        data = _parse(s.DraftCreateIn, request.data)
+        delegation = data.pop("delegation", None) or _default_delegation(request.user)
+        draft = draft_services.draft_create(actor=request.user, delegation=delegation, **data)
+        return Response(s.DraftOut(draft, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+def _default_delegation(user: Any) -> str:
+    latest = (
+        Membership.objects.filter(user=user, delegation__in=[Delegation.UK, Delegation.JP])
+        .order_by("-added_at")
+        .first()
+    )
+    if latest is None:
+        raise ApplicationError(
+            "Say which delegation you draft for: add \"delegation\": \"UK\" or \"JP\".",
+            fields={"delegation": ["This field is required for your first draft."]},
+        )
+    return latest.delegation
+
+
+class DraftDetailView(APIView):
+    @extend_schema(responses={200: s.DraftOut})
+    def get(self, request: Request, draft_id: int) -> Response:
+        draft = draft_selectors.draft_get(request.user, draft_id)
+        return Response(s.DraftOut(draft, context={"request": request}).data)
+
+    @extend_schema(request=s.DraftUpdateIn, responses={200: s.DraftOut})
+    def patch(self, request: Request, draft_id: int) -> Response:
+        draft = draft_selectors.draft_get(request.user, draft_id)
+        data = _parse(s.DraftUpdateIn, request.data)
+        draft = draft_services.draft_update(actor=request.user, draft=draft, **data)
+        return Response(s.DraftOut(draft, context={"request": request}).data)
+
+
+class DraftArticlesView(APIView):
+    @extend_schema(responses={200: s.ArticleOut(many=True)})
+    def get(self, request: Request, draft_id: int) -> Response:
+        draft = draft_selectors.draft_get(request.user, draft_id)
+        return paginated(request, self, draft_selectors.articles_of(request.user, draft), s.ArticleOut)
+
+    @extend_schema(request=s.ArticleCreateIn, responses={201: s.ArticleOut})
+    def post(self, request: Request, draft_id: int) -> Response:
+        draft = draft_selectors.draft_get(request.user, draft_id)
+        data = _parse(s.ArticleCreateIn, request.data)
+        slug = data.pop("library_clause", None)
+        if slug:
+            clause = LibraryClause.objects.select_related("obligation_type").filter(slug=slug).first()
+            if clause is None:
+                raise ApplicationError(
+                    f"There is no library clause {slug!r}.", fields={"library_clause": ["No such clause."]}
+                )
+            article = draft_services.clause_insert(
+                actor=request.user,
+                draft=draft,
+                clause=clause,
+                position=data.get("position"),
+                heading=data.get("heading") or None,
+            )
+        else:
+            article = draft_services.article_create(actor=request.user, draft=draft, **data)
+        return Response(s.ArticleOut(article).data, status=status.HTTP_201_CREATED)
+
+
+class ArticleDetailView(APIView):
+    @extend_schema(responses={200: s.ArticleOut})
+    def get(self, request: Request, article_id: int) -> Response:
+        return Response(s.ArticleOut(draft_selectors.article_get(request.user, article_id)).data)
+
+    @extend_schema(request=s.ArticleUpdateIn, responses={200: s.ArticleOut})
+    def patch(self, request: Request, article_id: int) -> Response:
+        article = draft_selectors.article_get(request.user, article_id)
+        data = _parse(s.ArticleUpdateIn, request.data)
+        article = draft_services.article_update(actor=request.user, article=article, **data)
+        return Response(s.ArticleOut(article).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, article_id: int) -> Response:
+        article = draft_selectors.article_get(request.user, article_id)
+        draft_services.article_delete(actor=request.user, article=article)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ArticleMoveView(APIView):
+    @extend_schema(request=s.ArticleMoveIn, responses={200: s.ArticleOut})
+    def post(self, request: Request, article_id: int) -> Response:
+        article = draft_selectors.article_get(request.user, article_id)
+        data = _parse(s.ArticleMoveIn, request.data)
+        article = draft_services.article_move(actor=request.user, article=article, position=data["position"])
+        return Response(s.ArticleOut(article).data)
+
+
+class DraftMembersView(APIView):
+    @extend_schema(responses={200: s.MemberOut(many=True)})
+    def get(self, request: Request, draft_id: int) -> Response:
+        draft = draft_selectors.draft_get(request.user, draft_id)
+        return paginated(request, self, draft_selectors.members_of(request.user, draft), s.MemberOut)
+
+    @extend_schema(request=s.MemberCreateIn, responses={201: s.MemberOut})
+    def post(self, request: Request, draft_id: int) -> Response:
+        draft = draft_selectors.draft_get(request.user, draft_id)
+        data = _parse(s.MemberCreateIn, request.data)
+        membership = member_services.member_add(actor=request.user, draft=draft, **data)
+        return Response(s.MemberOut(membership).data, status=status.HTTP_201_CREATED)
+
+
+class DraftMemberDetailView(APIView):
+    @extend_schema(request=s.MemberUpdateIn, responses={200: s.MemberOut})
+    def patch(self, request: Request, draft_id: int, member_id: int) -> Response:
+        draft = draft_selectors.draft_get(request.user, draft_id)
+        membership = draft_selectors.membership_get(request.user, draft, member_id)
+        data = _parse(s.MemberUpdateIn, request.data)
+        membership = member_services.member_change(actor=request.user, membership=membership, **data)
+        return Response(s.MemberOut(membership).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, draft_id: int, member_id: int) -> Response:
+        draft = draft_selectors.draft_get(request.user, draft_id)
+        membership = draft_selectors.membership_get(request.user, draft, member_id)
+        member_services.member_remove(actor=request.user, membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NotificationListView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description="Only unread notifications.")],
+        responses={200: s.NotificationOut(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        unread = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
+        return paginated(request, self, draft_selectors.notifications_for(request.user, unread_only=unread), s.NotificationOut)
+
+
+class NotificationReadView(APIView):
+    @extend_schema(
+        request=s.NotificationsReadIn,
+        responses={200: inline_serializer("NotificationsRead", {"marked": serializers.IntegerField()})},
+    )
+    def post(self, request: Request) -> Response:
+        data = _parse(s.NotificationsReadIn, request.data)
+        marked = notification_services.notifications_mark_read(user=request.user, ids=data.get("ids"))
+        return Response({"marked": marked})
+

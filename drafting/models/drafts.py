@@ -1,0 +1,156 @@
+"""Drafts, their articles and who works on them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from treaties.models import LibraryClause, Party
+
+
+class Classification(models.TextChoices):
+    """The markings this system is accredited for; anything higher is refused."""
+
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
+class Releasability(models.TextChoices):
+    UK_JPN_ONLY = "UK/JPN ONLY", "UK/JPN ONLY"
+    REL_USA = "REL USA", "REL USA"
+
+
+class Delegation(models.TextChoices):
+    UK = "UK", "United Kingdom"
+    JP = "JP", "Japan"
+    US = "US", "United States"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Lead drafter (owner)"
+    DRAFTER = "drafter", "Drafter"
+    REVIEWER = "reviewer", "Reviewer"
+    CONSULTEE = "consultee", "US consultee"
+    OBSERVER = "observer", "Observer"
+
+
+class Draft(models.Model):
+    title = models.CharField(max_length=300)
+    title_ja = models.CharField(max_length=300, blank=True)
+    classification = models.CharField(
+        max_length=20, choices=Classification.choices, default=Classification.OFFICIAL_SENSITIVE
+    )
+    parties = models.ManyToManyField(Party, related_name="drafts", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(classification__in=Classification.values),
+                name="draft_classification_accredited",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("draft-detail", args=[self.pk])
+
+
+class Article(models.Model):
+    """One numbered unit of a Draft (the preamble is an unnumbered one), in both languages."""
+
+    class Kind(models.TextChoices):
+        PREAMBLE = "preamble", "Preamble"
+        ARTICLE = "article", "Article"
+
+    class NegotiationStatus(models.TextChoices):
+        OPEN = "open", "Open"
+        BRACKETED = "bracketed", "Bracketed"
+        AGREED_AD_REF = "agreed_ad_ref", "Agreed ad referendum"
+        INITIALLED = "initialled", "Initialled"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="articles")
+    position = models.IntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    number = models.CharField(max_length=20, blank=True)
+    number_fixed = models.BooleanField(
+        default=False,
+        help_text="Set by a drafter (e.g. '5 bis'): renumbering keeps it and numbers around it.",
+    )
+    heading = models.CharField(max_length=300, blank=True)
+    heading_ja = models.CharField(max_length=300, blank=True)
+    text_en = models.TextField(blank=True)
+    text_ja = models.TextField(blank=True)
+    releasability = models.CharField(
+        max_length=20, choices=Releasability.choices, default=Releasability.UK_JPN_ONLY
+    )
+    negotiation_status = models.CharField(
+        max_length=20, choices=NegotiationStatus.choices, default=NegotiationStatus.OPEN
+    )
+    source_clause = models.ForeignKey(
+        LibraryClause, on_delete=models.SET_NULL, null=True, blank=True, related_name="draft_articles"
+    )
+    provenance = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The library clause and precedents this text came from, as they were when inserted.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["draft", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "position"], name="article_unique_position"),
+            models.UniqueConstraint(
+                fields=["draft", "number"],
+                condition=~models.Q(number=""),
+                name="article_unique_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("article-detail", args=[self.draft_id, self.pk])
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.PREAMBLE:
+            return self.heading or "Preamble"
+        heading = f" — {self.heading}" if self.heading else ""
+        return f"Article {self.number}{heading}"
+
+    @property
+    def label_ja(self) -> str:
+        if self.kind == self.Kind.PREAMBLE:
+            return self.heading_ja or "前文"
+        return f"第{self.number}条" + (f"（{self.heading_ja}）" if self.heading_ja else "")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    delegation = models.CharField(max_length=2, choices=Delegation.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["draft", "delegation", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "draft"], name="membership_unique_user_draft"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.delegation})"

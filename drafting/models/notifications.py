@@ -1,0 +1,35 @@
+"""In-app notifications, each optionally mirrored by one email."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .drafts import Draft
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        MEMBER_ADDED = "member_added", "Added to a draft"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set by the one email task run that claims the notification, so a retried or
+    # duplicated task never sends twice.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

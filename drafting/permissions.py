@@ -1,0 +1,73 @@
+"""Who may do what: the one place that says so. Services and selectors call these; views
+never decide access on their own.
+
+Roles (PRODUCT.md): the owner (lead drafter) manages members; drafters change text;
+reviewers and observers read the live text; US consultees never see the live draft, only
+what a consultation round sends them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Delegation, Draft, Membership, Role
+
+TEXT_ROLES = frozenset({Role.OWNER, Role.DRAFTER})
+LIVE_TEXT_ROLES = frozenset({Role.OWNER, Role.DRAFTER, Role.REVIEWER, Role.OBSERVER})
+DELEGATION_ROLES = {
+    Delegation.UK: frozenset({Role.OWNER, Role.DRAFTER, Role.REVIEWER, Role.OBSERVER}),
+    Delegation.JP: frozenset({Role.OWNER, Role.DRAFTER, Role.REVIEWER, Role.OBSERVER}),
+    Delegation.US: frozenset({Role.CONSULTEE}),
+}
+
+_CACHE_ATTR = "_entente_memberships"
+
+
+def membership_of(user: Any, draft: Draft) -> Membership | None:
+    """The user's membership of the draft, cached on the draft object for this request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    cache: dict[int, Membership | None] = draft.__dict__.setdefault(_CACHE_ATTR, {})
+    if user.pk not in cache:
+        cache[user.pk] = Membership.objects.filter(user=user, draft=draft).first()
+    return cache[user.pk]
+
+
+def forget_memberships(draft: Draft) -> None:
+    draft.__dict__.pop(_CACHE_ATTR, None)
+
+
+def role_of(user: Any, draft: Draft) -> str | None:
+    membership = membership_of(user, draft)
+    return membership.role if membership else None
+
+
+def can_view_draft(user: Any, draft: Draft) -> bool:
+    """See the live draft: its articles, their text and its members."""
+    return role_of(user, draft) in LIVE_TEXT_ROLES
+
+
+def can_edit_text(user: Any, draft: Draft) -> bool:
+    """Change article text and structure, insert library clauses."""
+    return role_of(user, draft) in TEXT_ROLES
+
+
+def can_manage_members(user: Any, draft: Draft) -> bool:
+    return role_of(user, draft) == Role.OWNER
+
+
+def can_edit_draft_details(user: Any, draft: Draft) -> bool:
+    """Title, parties and classification marking."""
+    return role_of(user, draft) == Role.OWNER
+
+
+def can_change_releasability(user: Any, draft: Draft) -> bool:
+    return role_of(user, draft) == Role.OWNER
+
+
+def can_create_draft(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def role_allowed_for_delegation(role: str, delegation: str) -> bool:
+    return role in DELEGATION_ROLES.get(Delegation(delegation), frozenset())

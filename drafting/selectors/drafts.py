@@ -1,0 +1,92 @@
+"""Reads of drafts that already apply the access rules of drafting.permissions.
+
+A draft the user may not see and a draft that does not exist give the same NotFoundError,
+so nobody learns a title they were not given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .. import permissions
+from ..errors import NotFoundError
+from ..models import Article, Draft, Membership, Notification
+
+
+def drafts_visible_to(user: Any) -> QuerySet[Draft]:
+    """Drafts whose live text the user may read."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Draft.objects.none()
+    return (
+        Draft.objects.filter(
+            memberships__user=user, memberships__role__in=list(permissions.LIVE_TEXT_ROLES)
+        )
+        .distinct()
+        .prefetch_related("parties")
+    )
+
+
+def drafts_dashboard(user: Any) -> QuerySet[Draft]:
+    return (
+        drafts_visible_to(user)
+        .annotate(article_count=Count("articles", distinct=True))
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.filter(user=user), to_attr="my_memberships")
+        )
+        .order_by("-updated_at")
+    )
+
+
+def draft_get(user: Any, draft_id: Any) -> Draft:
+    try:
+        draft_pk = int(draft_id)
+    except (TypeError, ValueError):
+        raise NotFoundError("No such draft.") from None
+    draft = Draft.objects.filter(pk=draft_pk).prefetch_related("parties").first()
+    if draft is None or not permissions.can_view_draft(user, draft):
+        raise NotFoundError("No such draft.")
+    return draft
+
+
+def articles_of(user: Any, draft: Draft) -> QuerySet[Article]:
+    if not permissions.can_view_draft(user, draft):
+        return Article.objects.none()
+    return Article.objects.filter(draft=draft).select_related("source_clause").order_by("position")
+
+
+def article_get(user: Any, article_id: Any) -> Article:
+    try:
+        article_pk = int(article_id)
+    except (TypeError, ValueError):
+        raise NotFoundError("No such article.") from None
+    article = Article.objects.select_related("draft", "source_clause").filter(pk=article_pk).first()
+    if article is None or not permissions.can_view_draft(user, article.draft):
+        raise NotFoundError("No such article.")
+    return article
+
+
+def members_of(user: Any, draft: Draft) -> QuerySet[Membership]:
+    if not permissions.can_view_draft(user, draft):
+        return Membership.objects.none()
+    return Membership.objects.filter(draft=draft).select_related("user").order_by("delegation", "role", "user__username")
+
+
+def membership_get(user: Any, draft: Draft, membership_id: Any) -> Membership:
+    membership = members_of(user, draft).filter(pk=membership_id).first() if str(membership_id).isdigit() else None
+    if membership is None:
+        raise NotFoundError("No such member of this draft.")
+    return membership
+
+
+def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """A user's notifications, limited to drafts they can still see."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(recipient=user).filter(
+        Q(draft__memberships__user=user)
+    ).select_related("draft").distinct()
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at")

@@ -1,0 +1,88 @@
+"""The demo data: personas and a model draft, built through the ordinary services."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from treaties.models import LibraryClause
+from treaties.services import library_admins_group_ensure
+
+from ..demo import PERSONAS
+from ..models import Draft
+from . import drafts as draft_services
+from . import members as member_services
+
+DEMO_DRAFT_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "demo_draft.json"
+
+
+def demo_users_ensure(*, password: str) -> dict[str, object]:
+    User = get_user_model()
+    group = library_admins_group_ensure()
+    users: dict[str, object] = {}
+    for persona in PERSONAS:
+        first, _, last = persona.name.partition(" ")
+        user, _ = User.objects.get_or_create(username=persona.username)
+        user.first_name, user.last_name, user.email = first, last, persona.email
+        user.is_staff = persona.library_admin
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        if persona.library_admin:
+            user.groups.add(group)
+        users[persona.username] = user
+    return users
+
+
+def demo_seed(*, password: str) -> Draft:
+    """Create the personas and the demo draft; running it again changes nothing but the
+    personas' passwords."""
+    spec = json.loads(DEMO_DRAFT_FILE.read_text(encoding="utf-8"))
+    with transaction.atomic():
+        users = demo_users_ensure(password=password)
+        owner = users["uk.lead"]
+        existing = Draft.objects.filter(title=spec["title"], created_by=owner).first()
+        if existing is not None:
+            return existing
+        draft = draft_services.draft_create(
+            actor=owner,  # type: ignore[arg-type]
+            title=spec["title"],
+            title_ja=spec.get("title_ja", ""),
+            classification=spec.get("classification", "OFFICIAL-SENSITIVE"),
+            parties=spec.get("parties", ["United Kingdom", "Japan"]),
+            delegation="UK",
+        )
+        for persona in PERSONAS:
+            if persona.role and persona.role != "owner" and persona.delegation:
+                member_services.member_add(
+                    actor=owner,  # type: ignore[arg-type]
+                    draft=draft,
+                    username=persona.username,
+                    role=persona.role,
+                    delegation=persona.delegation,
+                )
+        for item in spec["articles"]:
+            clause = (
+                LibraryClause.objects.filter(slug=item["library_clause"]).first()
+                if item.get("library_clause")
+                else None
+            )
+            article = draft_services.article_create(
+                actor=owner,  # type: ignore[arg-type]
+                draft=draft,
+                kind=item.get("kind", "article"),
+                heading=item.get("heading", ""),
+                heading_ja=item.get("heading_ja", ""),
+                text_en=item.get("text_en", ""),
+                text_ja=item.get("text_ja", ""),
+                source_clause=clause,
+                provenance=draft_services.clause_provenance(clause, owner) if clause else None,  # type: ignore[arg-type]
+            )
+            if item.get("releasability") and item["releasability"] != article.releasability:
+                draft_services.article_set_releasability(
+                    actor=owner, article=article, releasability=item["releasability"]  # type: ignore[arg-type]
+                )
+    return draft

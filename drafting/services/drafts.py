@@ -1,0 +1,482 @@
+"""Writes to drafts and their articles.
+
+Every structural change (insert, move, delete) takes the draft row's lock, so two people
+reordering the same draft never interleave, and renumbers in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from treaties.models import LibraryClause, Party
+
+from .. import permissions
+from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
+from ..models import Article, Classification, Draft, Releasability
+
+MAX_TEXT_LENGTH = 200_000
+MAX_HEADING_LENGTH = 300
+MAX_NUMBER_LENGTH = 20
+
+
+def classification_validate(value: str) -> str:
+    value = (value or "").strip().upper()
+    if value not in Classification.values:
+        raise ApplicationError(
+            f"Classification {value!r} is not accepted. Entente holds drafts marked "
+            f"{' or '.join(Classification.values)} only; anything higher must not be entered here.",
+            fields={"classification": ["Choose OFFICIAL or OFFICIAL-SENSITIVE."]},
+            code="classification_refused",
+        )
+    return value
+
+
+def releasability_validate(value: str) -> str:
+    if value not in Releasability.values:
+        raise ApplicationError(
+            f"Releasability {value!r} is not known; use {' or '.join(Releasability.values)}.",
+            fields={"releasability": [f"Choose one of: {', '.join(Releasability.values)}."]},
+        )
+    return value
+
+
+def _parties_resolve(names: Iterable[str]) -> list[Party]:
+    names = [n.strip() for n in names if n and n.strip()]
+    parties = {p.name: p for p in Party.objects.filter(name__in=names)}
+    unknown = [n for n in names if n not in parties]
+    if unknown:
+        # The two delegations drafting here are always allowed, even on an empty corpus.
+        for name in unknown:
+            if name in {"United Kingdom", "Japan"}:
+                parties[name] = Party.objects.get_or_create(name=name)[0]
+        unknown = [n for n in names if n not in parties]
+    if unknown:
+        raise ApplicationError(
+            f"Unknown parties: {', '.join(unknown)}.", fields={"parties": ["Use party names from the library."]}
+        )
+    return [parties[n] for n in names]
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDeniedError(message)
+
+
+def _text_field_validate(name: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise ApplicationError(
+            f"{name} is {len(value):,} characters long; the limit is {limit:,}.",
+            fields={name: [f"At most {limit:,} characters."]},
+        )
+    if "\x00" in value:
+        raise ApplicationError(f"{name} contains a NUL character.", fields={name: ["Remove the NUL character."]})
+    return value
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+
+def draft_create(
+    *,
+    actor: AbstractBaseUser,
+    title: str,
+    delegation: str,
+    classification: str = Classification.OFFICIAL_SENSITIVE,
+    parties: Sequence[str] = ("United Kingdom", "Japan"),
+    title_ja: str = "",
+) -> Draft:
+    from .members import membership_create_owner
+
+    _require(permissions.can_create_draft(actor), "Sign in to create a draft.")
+    title = _text_field_validate("title", (title or "").strip(), MAX_HEADING_LENGTH)
+    if not title:
+        raise ApplicationError("A draft needs a title.", fields={"title": ["This field is required."]})
+    classification = classification_validate(classification)
+    with transaction.atomic():
+        party_objs = _parties_resolve(parties)
+        draft = Draft.objects.create(
+            title=title, title_ja=title_ja.strip(), classification=classification, created_by=actor
+        )
+        draft.parties.set(party_objs)
+        membership_create_owner(draft=draft, user=actor, delegation=delegation)
+    return draft
+
+
+def draft_update(
+    *,
+    actor: AbstractBaseUser,
+    draft: Draft,
+    title: str | None = None,
+    title_ja: str | None = None,
+    classification: str | None = None,
+    parties: Sequence[str] | None = None,
+) -> Draft:
+    _require(
+        permissions.can_edit_draft_details(actor, draft),
+        "Only the draft's owner (lead drafter) can change its title, parties or marking.",
+    )
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        fields = ["updated_at"]
+        if title is not None:
+            title = _text_field_validate("title", title.strip(), MAX_HEADING_LENGTH)
+            if not title:
+                raise ApplicationError("A draft needs a title.", fields={"title": ["This field is required."]})
+            draft.title = title
+            fields.append("title")
+        if title_ja is not None:
+            draft.title_ja = _text_field_validate("title_ja", title_ja.strip(), MAX_HEADING_LENGTH)
+            fields.append("title_ja")
+        if classification is not None:
+            draft.classification = classification_validate(classification)
+            fields.append("classification")
+        if parties is not None:
+            draft.parties.set(_parties_resolve(parties))
+        draft.save(update_fields=fields)
+    return draft
+
+
+# --- articles: numbering ------------------------------------------------------------------
+
+
+def _renumber(draft: Draft) -> None:
+    """Give the draft's articles positions 1..N in their current order and number the
+    articles 1, 2, 3... skipping numbers a drafter fixed (e.g. "5 bis" or a kept "7").
+
+    Caller holds the draft's row lock. Written in two passes through temporary values so
+    that the unique constraints hold after every statement, on SQLite and PostgreSQL alike.
+    """
+    articles = list(Article.objects.filter(draft=draft).order_by("position", "pk"))
+    fixed = {a.number for a in articles if a.number_fixed and a.number}
+    counter = 1
+    wanted: dict[int, tuple[int, str]] = {}
+    for index, article in enumerate(articles, start=1):
+        if article.kind == Article.Kind.PREAMBLE:
+            number = ""
+        elif article.number_fixed and article.number:
+            number = article.number
+        else:
+            while str(counter) in fixed:
+                counter += 1
+            number = str(counter)
+            counter += 1
+        wanted[article.pk] = (index, number)
+    moved = [a for a in articles if (a.position, a.number) != wanted[a.pk]]
+    if not moved:
+        return
+    for article in moved:
+        article.position = -article.pk
+        article.number = f"~{article.pk}" if wanted[article.pk][1] else ""
+    Article.objects.bulk_update(moved, ["position", "number"])
+    for article in moved:
+        article.position, article.number = wanted[article.pk]
+    Article.objects.bulk_update(moved, ["position", "number"])
+
+
+def _number_validate(draft: Draft, number: str, exclude_pk: int | None = None) -> str:
+    number = _text_field_validate("number", number.strip(), MAX_NUMBER_LENGTH)
+    if not number:
+        raise ApplicationError("An article number cannot be empty.", fields={"number": ["Give a number or omit it."]})
+    if number.startswith("~"):
+        raise ApplicationError("An article number cannot start with '~'.", fields={"number": ["Invalid number."]})
+    clash = Article.objects.filter(draft=draft, number=number).exclude(pk=exclude_pk).first()
+    if clash is not None:
+        raise ApplicationError(
+            f"Article number {number!r} is already used in this draft by {clash.label!r}. "
+            "Omit the number to have it numbered automatically, or choose a free one (e.g. "
+            f"'{number} bis').",
+            fields={"number": ["This number is already used in this draft."]},
+            code="duplicate_number",
+        )
+    return number
+
+
+def _lock_draft(draft: Draft) -> Draft:
+    return Draft.objects.select_for_update().get(pk=draft.pk)
+
+
+def _position_validate(position: int, highest: int) -> int:
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise ApplicationError("Position must be a whole number.", fields={"position": ["Not a whole number."]})
+    if position < 1 or position > highest:
+        raise ApplicationError(
+            f"Position {position} is outside this draft: choose a position from 1 to {highest}.",
+            fields={"position": [f"Choose from 1 to {highest}."]},
+            code="position_out_of_range",
+        )
+    return position
+
+
+def _insert_at(draft: Draft, article: Article, position: int | None) -> None:
+    """Place a new (unsaved) article at 1-based ``position`` (the end by default), then
+    renumber. Caller holds the draft lock."""
+    count = Article.objects.filter(draft=draft).count()
+    if position is None:
+        position = count + 1
+    _position_validate(position, count + 1)
+    # Make room: shift the tail through negative values so positions stay unique.
+    tail = list(Article.objects.filter(draft=draft, position__gte=position).order_by("position"))
+    for other in tail:
+        other.position = -other.position - 1_000_000
+    Article.objects.bulk_update(tail, ["position"])
+    for other in tail:
+        other.position = -(other.position + 1_000_000) + 1
+    Article.objects.bulk_update(tail, ["position"])
+    article.position = position
+    if not article.number_fixed:
+        article.number = "~0" if article.kind == Article.Kind.ARTICLE else ""
+    article.save()
+    _renumber(draft)
+
+
+# --- articles: writes ---------------------------------------------------------------------
+
+
+def article_create(
+    *,
+    actor: AbstractBaseUser,
+    draft: Draft,
+    heading: str = "",
+    heading_ja: str = "",
+    text_en: str = "",
+    text_ja: str = "",
+    kind: str = Article.Kind.ARTICLE,
+    position: int | None = None,
+    number: str | None = None,
+    source_clause: LibraryClause | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> Article:
+    _require(permissions.can_edit_text(actor, draft), "Only the draft's drafters can add articles.")
+    if kind not in Article.Kind.values:
+        raise ApplicationError(f"Unknown article kind {kind!r}.", fields={"kind": ["Use 'article' or 'preamble'."]})
+    with transaction.atomic():
+        draft = _lock_draft(draft)
+        if kind == Article.Kind.PREAMBLE:
+            if number:
+                raise ApplicationError("A preamble has no number.", fields={"number": ["Omit it."]})
+            if Article.objects.filter(draft=draft, kind=Article.Kind.PREAMBLE).exists():
+                raise ApplicationError("This draft already has a preamble.", fields={"kind": ["Already present."]})
+        article = Article(
+            draft=draft,
+            kind=kind,
+            heading=_text_field_validate("heading", heading.strip(), MAX_HEADING_LENGTH),
+            heading_ja=_text_field_validate("heading_ja", heading_ja.strip(), MAX_HEADING_LENGTH),
+            text_en=_text_field_validate("text_en", text_en, MAX_TEXT_LENGTH),
+            text_ja=_text_field_validate("text_ja", text_ja, MAX_TEXT_LENGTH),
+            source_clause=source_clause,
+            provenance=provenance or {},
+            updated_by=actor,
+        )
+        if number is not None:
+            article.number = _number_validate(draft, number)
+            article.number_fixed = True
+        _insert_at(draft, article, position)
+        Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+    article.refresh_from_db()
+    return article
+
+
+def article_edit(
+    *,
+    actor: AbstractBaseUser,
+    article: Article,
+    heading: str | None = None,
+    heading_ja: str | None = None,
+    text_en: str | None = None,
+    text_ja: str | None = None,
+    number: str | None = None,
+    negotiation_status: str | None = None,
+) -> Article:
+    draft = article.draft
+    _require(permissions.can_edit_text(actor, draft), "Only the draft's drafters can change article text.")
+    with transaction.atomic():
+        if number is not None:
+            _lock_draft(draft)
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        changed: list[str] = []
+        for name, value, limit in (
+            ("heading", heading, MAX_HEADING_LENGTH),
+            ("heading_ja", heading_ja, MAX_HEADING_LENGTH),
+            ("text_en", text_en, MAX_TEXT_LENGTH),
+            ("text_ja", text_ja, MAX_TEXT_LENGTH),
+        ):
+            if value is None:
+                continue
+            value = _text_field_validate(name, value.strip() if name.startswith("heading") else value, limit)
+            if getattr(article, name) != value:
+                setattr(article, name, value)
+                changed.append(name)
+        if negotiation_status is not None and negotiation_status != article.negotiation_status:
+            if negotiation_status not in Article.NegotiationStatus.values:
+                raise ApplicationError(
+                    f"Unknown negotiation status {negotiation_status!r}.",
+                    fields={"negotiation_status": [f"Choose one of: {', '.join(Article.NegotiationStatus.values)}."]},
+                )
+            article.negotiation_status = negotiation_status
+            changed.append("negotiation_status")
+        renumber = False
+        if number is not None:
+            if article.kind == Article.Kind.PREAMBLE:
+                raise ApplicationError("A preamble has no number.", fields={"number": ["Omit it."]})
+            if number == "":
+                # An empty number hands the article back to automatic numbering.
+                if article.number_fixed:
+                    article.number_fixed = False
+                    changed.append("number_fixed")
+                    renumber = True
+            elif number.strip() != article.number or not article.number_fixed:
+                article.number = _number_validate(draft, number, exclude_pk=article.pk)
+                article.number_fixed = True
+                changed += ["number", "number_fixed"]
+                renumber = True
+        if not changed:
+            return article
+        article.updated_by = actor
+        article.save(update_fields=[*changed, "updated_by", "updated_at"])
+        if renumber:
+            _renumber(draft)
+        Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+    article.refresh_from_db()
+    return article
+
+
+def article_move(*, actor: AbstractBaseUser, article: Article, position: int) -> Article:
+    draft = article.draft
+    _require(permissions.can_edit_text(actor, draft), "Only the draft's drafters can move articles.")
+    with transaction.atomic():
+        draft = _lock_draft(draft)
+        article = Article.objects.get(pk=article.pk)
+        ordered = list(Article.objects.filter(draft=draft).order_by("position").values_list("pk", flat=True))
+        _position_validate(position, len(ordered))
+        if article.kind == Article.Kind.PREAMBLE and position != 1:
+            raise ApplicationError("The preamble stays first.", fields={"position": ["The preamble stays at 1."]})
+        first = Article.objects.get(pk=ordered[0])
+        if first.kind == Article.Kind.PREAMBLE and position == 1 and article.pk != first.pk:
+            raise ApplicationError(
+                "Nothing can go before the preamble.", fields={"position": ["Choose 2 or later."]}
+            )
+        ordered.remove(article.pk)
+        ordered.insert(position - 1, article.pk)
+        rows = list(Article.objects.filter(draft=draft))
+        by_pk = {a.pk: a for a in rows}
+        for a in rows:
+            a.position = -a.pk
+        Article.objects.bulk_update(rows, ["position"])
+        for index, pk in enumerate(ordered, start=1):
+            by_pk[pk].position = index
+        Article.objects.bulk_update(rows, ["position"])
+        _renumber(draft)
+        Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+    article.refresh_from_db()
+    return article
+
+
+def article_delete(*, actor: AbstractBaseUser, article: Article) -> None:
+    draft = article.draft
+    _require(permissions.can_edit_text(actor, draft), "Only the draft's drafters can delete articles.")
+    with transaction.atomic():
+        draft = _lock_draft(draft)
+        Article.objects.filter(pk=article.pk).delete()
+        _renumber(draft)
+        Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+
+
+def article_set_releasability(*, actor: AbstractBaseUser, article: Article, releasability: str) -> Article:
+    _require(
+        permissions.can_change_releasability(actor, article.draft),
+        "Only the draft's owner can change an article's releasability.",
+    )
+    releasability = releasability_validate(releasability)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.releasability != releasability:
+            article.releasability = releasability
+            article.updated_by = actor
+            article.save(update_fields=["releasability", "updated_by", "updated_at"])
+    return article
+
+
+def clause_provenance(clause: LibraryClause, actor: AbstractBaseUser) -> dict[str, Any]:
+    """What the article keeps of where its text came from, even if the clause later changes."""
+    return {
+        "clause": {
+            "slug": clause.slug,
+            "title": clause.title,
+            "status": clause.status,
+            "obligation_type": clause.obligation_type.code,
+            "commitment_strength": clause.commitment_strength,
+        },
+        "derived_from": [
+            {
+                "treaty": p.treaty.short_title,
+                "treaty_slug": p.treaty.slug,
+                "provision": p.label,
+                "provision_id": p.pk,
+                "partial": p.is_incomplete,
+            }
+            for p in clause.derived_from.select_related("treaty")
+        ],
+        "inserted_by": actor.get_username(),
+        "inserted_at": timezone.now().isoformat(),
+    }
+
+
+def clause_insert(
+    *,
+    actor: AbstractBaseUser,
+    draft: Draft,
+    clause: LibraryClause,
+    position: int | None = None,
+    heading: str | None = None,
+) -> Article:
+    """Insert a library clause into the draft as a new article, keeping its provenance."""
+    _require(
+        permissions.can_edit_text(actor, draft),
+        "You cannot insert clauses into this draft: only its drafters can change the text.",
+    )
+    if not clause.is_insertable:
+        raise ApplicationError(
+            f"The clause {clause.title!r} is withdrawn from the library and cannot be inserted.",
+            code="clause_withdrawn",
+        )
+    return article_create(
+        actor=actor,
+        draft=draft,
+        heading=heading if heading is not None else clause.title.split(" (")[0],
+        text_en=clause.text,
+        text_ja=clause.text_ja,
+        position=position,
+        source_clause=clause,
+        provenance=clause_provenance(clause, actor),
+    )
+
+
+def article_get_in_draft(draft: Draft, article_id: int) -> Article:
+    article = Article.objects.filter(draft=draft, pk=article_id).first()
+    if article is None:
+        raise NotFoundError("No such article in this draft.")
+    return article
+
+
+def article_update(
+    *,
+    actor: AbstractBaseUser,
+    article: Article,
+    position: int | None = None,
+    releasability: str | None = None,
+    **edits: Any,
+) -> Article:
+    """One request that changes several things of an article at once: all of it or none."""
+    with transaction.atomic():
+        if releasability is not None and releasability != article.releasability:
+            article = article_set_releasability(actor=actor, article=article, releasability=releasability)
+        if any(value is not None for value in edits.values()):
+            article = article_edit(actor=actor, article=article, **edits)
+        if position is not None and position != article.position:
+            article = article_move(actor=actor, article=article, position=position)
+    return article

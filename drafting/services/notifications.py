@@ -1,0 +1,63 @@
+"""In-app notifications and their emails."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from ..models import Draft, Notification
+
+
+def notification_create(
+    *, recipient: AbstractBaseUser, draft: Draft, kind: str, subject: str, body: str, url: str = ""
+) -> Notification:
+    """Record the notification and queue its email once the transaction commits."""
+    from ..tasks import notification_email_send
+
+    notification = Notification.objects.create(
+        recipient=recipient, draft=draft, kind=kind, subject=subject, body=body, url=url
+    )
+    if getattr(recipient, "email", ""):
+        notification_email_send.delay_on_commit(notification.pk)
+    return notification
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send the notification's email unless it was sent or claimed already.
+
+    Safe to run twice: the conditional UPDATE lets exactly one run claim the notification.
+    Returns whether this run sent the email.
+    """
+    claimed = Notification.objects.filter(
+        pk=notification_id, email_claimed_at__isnull=True
+    ).update(email_claimed_at=timezone.now())
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient", "draft").get(pk=notification_id)
+    link = f"{settings.ENTENTE_BASE_URL}{notification.url}" if notification.url else ""
+    body = (
+        f"[{notification.draft.classification}]\n\n{notification.body}\n\n{link}\n\n"
+        f"[{notification.draft.classification}]\n"
+    )
+    try:
+        send_mail(
+            subject=f"[{notification.draft.classification}] {notification.subject}",
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.recipient.email],  # type: ignore[attr-defined]
+        )
+    except OSError:
+        # The mail server did not take it: release the claim so that a retry can send.
+        Notification.objects.filter(pk=notification_id).update(email_claimed_at=None)
+        raise
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    return True
+
+
+def notifications_mark_read(*, user: AbstractBaseUser, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

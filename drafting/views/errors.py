@@ -1,0 +1,73 @@
+"""Error pages, and the middleware that turns a service's ApplicationError into one.
+
+Pages keep the classification banner; messages say what happened and what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ..errors import ApplicationError
+
+ERROR_TITLES = {
+    400: "That request could not be used",
+    403: "You do not have access to this",
+    404: "Not found",
+    409: "Changed meanwhile",
+    500: "Something went wrong on our side",
+}
+ERROR_ADVICE = {
+    400: "Check what you entered and try again.",
+    403: "Ask the draft's lead drafter if you need access.",
+    404: "It does not exist, or it was not shared with you. Go back to your drafts.",
+    500: "Nothing you saved was lost. Try again in a minute; if it happens again, tell the team.",
+}
+
+
+def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "title": ERROR_TITLES.get(status, "Error"),
+            "message": message,
+            "advice": ERROR_ADVICE.get(status, ""),
+        },
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page(request, 500)
+
+
+class ApplicationErrorMiddleware:
+    """Pages that let an ApplicationError escape get an error page with its message."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
+        if isinstance(exception, ApplicationError) and not request.path.startswith("/api/"):
+            return error_page(request, exception.status, exception.message)
+        return None

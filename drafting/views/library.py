@@ -1,0 +1,96 @@
+"""Pages of the clause library and the reference corpus. The library is public reference
+material (marked OFFICIAL); inserting a clause needs a draft the user may edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from rest_framework.exceptions import ValidationError
+
+from treaties import selectors
+from treaties.api import clause_filters_parse
+from treaties.models import LibraryClause, Provision, Treaty
+
+from .. import permissions
+from ..errors import NotFoundError
+from ..models import Classification
+from ..selectors import drafts as draft_selectors
+
+LIBRARY_MARKING = Classification.OFFICIAL
+
+
+def _editable_drafts(user: Any) -> list[Any]:
+    return [d for d in draft_selectors.drafts_visible_to(user) if permissions.can_edit_text(user, d)]
+
+
+@login_required
+def clause_list(request: HttpRequest) -> HttpResponse:
+    error = None
+    try:
+        filters = clause_filters_parse(request.GET)
+    except ValidationError as exc:
+        error = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.detail.items())  # type: ignore[union-attr]
+        filters = selectors.ClauseFilters()
+    page = Paginator(selectors.clauses_search(filters), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "treaties/clause_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "error": error,
+            "query": query.urlencode(),
+            "editable_drafts": _editable_drafts(request.user),
+            "marking": LIBRARY_MARKING,
+            **selectors.filter_choices(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def clause_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        clause = selectors.clause_get(slug)
+    except LibraryClause.DoesNotExist:
+        raise NotFoundError("No such clause in the library.") from None
+    return render(
+        request,
+        "treaties/clause_detail.html",
+        {"clause": clause, "editable_drafts": _editable_drafts(request.user), "marking": LIBRARY_MARKING},
+    )
+
+
+@login_required
+def treaty_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "treaties/treaty_list.html", {"treaties": selectors.treaties_list(), "marking": LIBRARY_MARKING}
+    )
+
+
+@login_required
+def treaty_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        treaty = selectors.treaty_get(slug)
+    except Treaty.DoesNotExist:
+        raise NotFoundError("No such treaty in the corpus.") from None
+    return render(request, "treaties/treaty_detail.html", {"treaty": treaty, "marking": LIBRARY_MARKING})
+
+
+@login_required
+def provision_detail(request: HttpRequest, provision_id: int) -> HttpResponse:
+    provision = Provision.objects.select_related("treaty").filter(pk=provision_id).first()
+    if provision is None:
+        raise NotFoundError("No such provision in the corpus.")
+    clauses = provision.library_clauses.select_related("obligation_type")
+    return render(
+        request,
+        "treaties/provision_detail.html",
+        {"provision": provision, "clauses": clauses, "marking": LIBRARY_MARKING},
+    )

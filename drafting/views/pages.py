@@ -1,0 +1,341 @@
+"""Server-rendered pages for drafts. Each view parses the form, calls a selector or a
+service, and renders; a service's ApplicationError is shown beside the form with what the
+user typed kept in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from treaties.models import LibraryClause
+
+from .. import permissions
+from ..demo import PERSONAS
+from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
+from ..models import Article, Classification, Delegation, Membership, Releasability, Role
+from ..selectors import drafts as draft_selectors
+from ..services import drafts as draft_services
+from ..services import members as member_services
+from ..services import notifications as notification_services
+
+
+class EntenteLoginView(LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            context["personas"] = PERSONAS
+            context["demo_password"] = settings.DEMO_PASSWORD
+        return context
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+def _draft_context(request: HttpRequest, draft: Any, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "draft": draft,
+        "marking": draft.classification,
+        "role": permissions.role_of(user, draft),
+        "can_edit": permissions.can_edit_text(user, draft),
+        "can_manage": permissions.can_manage_members(user, draft),
+        "can_release": permissions.can_change_releasability(user, draft),
+        **extra,
+    }
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    drafts = list(draft_selectors.drafts_dashboard(request.user))
+    consultee_of = Membership.objects.filter(user=request.user, role=Role.CONSULTEE).count()
+    marking = (
+        Classification.OFFICIAL_SENSITIVE
+        if any(d.classification == Classification.OFFICIAL_SENSITIVE for d in drafts)
+        else Classification.OFFICIAL
+    )
+    return render(
+        request,
+        "drafting/dashboard.html",
+        {"drafts": drafts, "consultee_of": consultee_of, "marking": marking},
+    )
+
+
+@login_required
+def draft_new(request: HttpRequest) -> HttpResponse:
+    form = {"title": "", "classification": Classification.OFFICIAL_SENSITIVE, "delegation": Delegation.UK}
+    error = None
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("title", "title_ja", "classification", "delegation")}
+        try:
+            draft = draft_services.draft_create(
+                actor=request.user,
+                title=form["title"],
+                title_ja=form["title_ja"],
+                classification=form["classification"],
+                delegation=form["delegation"],
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, "Draft created. Add its articles, or insert clauses from the library.")
+            return redirect(draft)
+    return render(
+        request,
+        "drafting/draft_new.html",
+        {
+            "form": form,
+            "error": error,
+            "classifications": Classification.choices,
+            "delegations": [(Delegation.UK, Delegation.UK.label), (Delegation.JP, Delegation.JP.label)],
+            "marking": form.get("classification") or Classification.OFFICIAL,
+        },
+        status=400 if error else 200,
+    )
+
+
+LANG_VIEWS = {"en": "English", "ja": "日本語", "both": "Side by side"}
+
+
+@login_required
+def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    lang = request.GET.get("lang", "both")
+    if lang not in LANG_VIEWS:
+        lang = "both"
+    articles = list(draft_selectors.articles_of(request.user, draft))
+    return render(
+        request,
+        "drafting/draft_detail.html",
+        _draft_context(request, draft, articles=articles, lang=lang, lang_views=LANG_VIEWS),
+    )
+
+
+def _article_form_values(request: HttpRequest) -> dict[str, str]:
+    return {
+        k: request.POST.get(k, "")
+        for k in ("heading", "heading_ja", "text_en", "text_ja", "number", "negotiation_status", "releasability")
+    }
+
+
+@login_required
+def article_detail(request: HttpRequest, draft_id: int, article_id: int) -> HttpResponse:
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    article = draft_services.article_get_in_draft(draft, article_id)
+    error: ApplicationError | None = None
+    form: dict[str, str] | None = None
+    if request.method == "POST":
+        form = _article_form_values(request)
+        try:
+            article = _article_save(request, article, form)
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, f"{article.label} saved.")
+            return HttpResponseRedirect(article.get_absolute_url() + "?saved=1")
+    context = _draft_context(
+        request,
+        draft,
+        article=article,
+        form=form,
+        error=error,
+        marking_note=article.releasability,
+        statuses=Article.NegotiationStatus.choices,
+        releasabilities=Releasability.choices,
+    )
+    return render(request, "drafting/article_detail.html", context, status=_status_for(error))
+
+
+def _status_for(error: ApplicationError | None) -> int:
+    return error.status if error else 200
+
+
+def _article_save(request: HttpRequest, article: Article, form: dict[str, str]) -> Article:
+    base = request.POST.get("base_updated_at", "")
+    if base and base != article.updated_at.isoformat():
+        # Someone saved this article after the form was opened: never overwrite their change.
+        raise ApplicationError(
+            "Someone else saved this article while you were editing it. Your text is kept in "
+            "the form below; compare it with the current text above, then save again.",
+            code="edited_meanwhile",
+        )
+    number = form["number"]
+    releasability = form["releasability"] or None
+    if releasability == article.releasability or not permissions.can_change_releasability(request.user, article.draft):
+        releasability = None if releasability == article.releasability else releasability
+    return draft_services.article_update(
+        actor=request.user,
+        article=article,
+        heading=form["heading"],
+        heading_ja=form["heading_ja"],
+        text_en=form["text_en"].replace("\r\n", "\n"),
+        text_ja=form["text_ja"].replace("\r\n", "\n"),
+        number=(number if article.number_fixed or number != article.number else None)
+        if article.kind == Article.Kind.ARTICLE
+        else None,
+        negotiation_status=form["negotiation_status"] or None,
+        releasability=releasability,
+    )
+
+
+@login_required
+def article_new(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    if not permissions.can_edit_text(request.user, draft):
+        raise PermissionDeniedError("Only the draft's drafters can add articles.")
+    error = None
+    form = {"heading": "", "heading_ja": "", "text_en": "", "text_ja": "", "position": "", "kind": "article"}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in form}
+        try:
+            article = draft_services.article_create(
+                actor=request.user,
+                draft=draft,
+                kind=form["kind"] or Article.Kind.ARTICLE,
+                heading=form["heading"],
+                heading_ja=form["heading_ja"],
+                text_en=form["text_en"].replace("\r\n", "\n"),
+                text_ja=form["text_ja"].replace("\r\n", "\n"),
+                position=_int_or_none(form["position"]),
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, f"{article.label} added.")
+            return redirect(article)
+    return render(
+        request,
+        "drafting/article_new.html",
+        _draft_context(request, draft, form=form, error=error, count=draft.articles.count()),
+        status=_status_for(error),
+    )
+
+
+@login_required
+@require_POST
+def article_move(request: HttpRequest, draft_id: int, article_id: int) -> HttpResponse:
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    article = draft_services.article_get_in_draft(draft, article_id)
+    position = _int_or_none(request.POST.get("position"))
+    try:
+        if position is None:
+            raise ApplicationError("Give the position to move the article to, as a whole number.")
+        article = draft_services.article_move(actor=request.user, article=article, position=position)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Moved: it is now {article.label}.")
+    return HttpResponseRedirect(reverse("draft-detail", args=[draft.pk]) + f"#article-{article.pk}")
+
+
+@login_required
+@require_POST
+def article_delete(request: HttpRequest, draft_id: int, article_id: int) -> HttpResponse:
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    article = draft_services.article_get_in_draft(draft, article_id)
+    label = article.label
+    try:
+        draft_services.article_delete(actor=request.user, article=article)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(article)
+    messages.success(request, f"{label} deleted; the articles after it were renumbered.")
+    return redirect(draft)
+
+
+@login_required
+def members(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    error = None
+    form = {"username": "", "role": Role.DRAFTER, "delegation": Delegation.UK}
+    if request.method == "POST":
+        action = request.POST.get("action", "add")
+        try:
+            if action == "add":
+                form = {k: request.POST.get(k, "") for k in form}
+                membership = member_services.member_add(actor=request.user, draft=draft, **form)
+                messages.success(request, f"{membership.user.get_username()} added as {membership.get_role_display()}.")
+            else:
+                membership = draft_selectors.membership_get(request.user, draft, request.POST.get("membership"))
+                if action == "remove":
+                    member_services.member_remove(actor=request.user, membership=membership)
+                    messages.success(request, f"{membership.user.get_username()} removed.")
+                else:
+                    member_services.member_change(
+                        actor=request.user,
+                        membership=membership,
+                        role=request.POST.get("role") or None,
+                        delegation=request.POST.get("delegation") or None,
+                    )
+                    messages.success(request, f"{membership.user.get_username()} updated.")
+        except ApplicationError as exc:
+            error = exc
+        else:
+            return redirect("draft-members", draft_id=draft.pk)
+    return render(
+        request,
+        "drafting/members.html",
+        _draft_context(
+            request,
+            draft,
+            members=draft_selectors.members_of(request.user, draft),
+            form=form,
+            error=error,
+            roles=Role.choices,
+            delegations=Delegation.choices,
+        ),
+        status=_status_for(error),
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notification_services.notifications_mark_read(user=request.user)
+        return redirect("notifications")
+    items = list(draft_selectors.notifications_for(request.user)[:200])
+    marking = (
+        Classification.OFFICIAL_SENSITIVE
+        if any(n.draft.classification == Classification.OFFICIAL_SENSITIVE for n in items)
+        else Classification.OFFICIAL
+    )
+    return render(request, "drafting/notifications.html", {"items": items, "marking": marking})
+
+
+@login_required
+@require_POST
+def clause_insert(request: HttpRequest, slug: str) -> HttpResponse:
+    clause = LibraryClause.objects.select_related("obligation_type").filter(slug=slug).first()
+    if clause is None:
+        raise NotFoundError("No such clause.")
+    draft = draft_selectors.draft_get(request.user, request.POST.get("draft"))
+    try:
+        article = draft_services.clause_insert(
+            actor=request.user, draft=draft, clause=clause, position=_int_or_none(request.POST.get("position"))
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("clause-detail", slug=slug)
+    messages.success(request, f"“{clause.title}” inserted into “{draft.title}” as {article.label}.")
+    return redirect(article)

@@ -1,0 +1,13 @@
+// Entente's page behaviour. Pages work without it; it adds what a drafter expects:
+// nothing typed is lost (form text is kept in this browser until it is saved), and
+// htmx for partial page updates.
+import htmx from "htmx.org";
+import { keepFormDrafts } from "./form-drafts.js";
+import { personaPicker } from "./personas.js";
+
+window.htmx = htmx;
+
+document.addEventListener("DOMContentLoaded", () => {
+  keepFormDrafts(document);
+  personaPicker(document);
+});

@@ -1,0 +1,78 @@
+// Forms marked data-keep-draft="<key>" keep what the user typed in localStorage until the
+// form is submitted and the page that follows confirms the save. If the browser closes,
+// the session expires or the save fails, the text comes back with a notice.
+const PREFIX = "entente:draft:";
+
+function fieldsOf(form) {
+  return Array.from(form.querySelectorAll("textarea, input[type=text], input:not([type])")).filter(
+    (el) => el.name,
+  );
+}
+
+export function keepFormDrafts(root) {
+  // A page that confirms a save names the key it saved; forget that draft.
+  root.querySelectorAll("[data-saved-draft]").forEach((el) => {
+    localStorage.removeItem(PREFIX + el.dataset.savedDraft);
+  });
+  root.querySelectorAll("form[data-keep-draft]").forEach((form) => {
+    const key = PREFIX + form.dataset.keepDraft;
+    const base = form.dataset.keepDraftBase || "";
+    const stored = localStorage.getItem(key);
+    if (stored) {
+      try {
+        const saved = JSON.parse(stored);
+        const fields = fieldsOf(form);
+        const differs = fields.some((el) => saved.values[el.name] !== undefined && saved.values[el.name] !== el.value);
+        if (differs && saved.base === base) {
+          fields.forEach((el) => {
+            if (saved.values[el.name] !== undefined) el.value = saved.values[el.name];
+          });
+          announce(form, "Your unsaved text from " + new Date(saved.at).toLocaleString() + " was restored. Save it, or reload the page after clearing it.");
+        } else if (differs) {
+          announce(form, "You have unsaved text from " + new Date(saved.at).toLocaleString() + ", but the article changed since. It is kept in this browser; copy what you need before saving.", saved);
+        }
+      } catch (e) {
+        localStorage.removeItem(key);
+      }
+    }
+    let dirty = false;
+    const save = () => {
+      const values = {};
+      fieldsOf(form).forEach((el) => (values[el.name] = el.value));
+      localStorage.setItem(key, JSON.stringify({ base, at: Date.now(), values }));
+    };
+    form.addEventListener("input", () => {
+      dirty = true;
+      save();
+    });
+    form.addEventListener("submit", () => {
+      dirty = false;
+    });
+    window.addEventListener("beforeunload", (event) => {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  });
+}
+
+function announce(form, message, saved) {
+  const note = document.createElement("div");
+  note.className = "note";
+  note.setAttribute("role", "status");
+  note.textContent = message;
+  if (saved) {
+    const pre = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = "Show the unsaved text";
+    pre.appendChild(summary);
+    Object.entries(saved.values).forEach(([name, value]) => {
+      const block = document.createElement("pre");
+      block.textContent = name + ":\n" + value;
+      pre.appendChild(block);
+    });
+    note.appendChild(pre);
+  }
+  form.parentNode.insertBefore(note, form);
+}

@@ -1,0 +1,70 @@
+"""The library admin: library admins (a group, not superusers) curate the corpus and the
+clause library here, with import and export in JSON and CSV."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, JSON
+
+from .models import LibraryClause, ObligationType, Party, Provision, Treaty
+from .resources import LibraryClauseResource, ProvisionResource, TreatyResource
+
+FORMATS = [JSON, CSV]
+
+
+class LibraryImportExportAdmin(ImportExportModelAdmin):
+    formats = FORMATS
+    import_formats = FORMATS
+    export_formats = FORMATS
+
+
+class ProvisionInline(admin.StackedInline):
+    model = Provision
+    extra = 0
+    fields = ["number", "heading", "text", "language", "position", "is_fragment", "partial", "source", "coverage_note"]
+
+
+@admin.register(Treaty)
+class TreatyAdmin(LibraryImportExportAdmin):
+    resource_classes = [TreatyResource]
+    list_display = ["short_title", "signed_on", "entered_into_force", "complete"]
+    search_fields = ["title", "short_title", "slug"]
+    filter_horizontal = ["parties"]
+    prepopulated_fields = {"slug": ["short_title"]}
+    inlines = [ProvisionInline]
+
+    @admin.display(boolean=True)
+    def complete(self, obj: Treaty) -> bool:
+        return obj.is_complete
+
+
+@admin.register(Provision)
+class ProvisionAdmin(LibraryImportExportAdmin):
+    resource_classes = [ProvisionResource]
+    list_display = ["__str__", "language", "partial", "is_fragment"]
+    list_filter = ["partial", "is_fragment", "language", "treaty"]
+    search_fields = ["text", "number", "treaty__short_title"]
+    list_select_related = ["treaty"]
+
+
+@admin.register(LibraryClause)
+class LibraryClauseAdmin(LibraryImportExportAdmin):
+    resource_classes = [LibraryClauseResource]
+    list_display = ["title", "obligation_type", "commitment_strength", "status", "updated_at"]
+    list_filter = ["status", "obligation_type", "commitment_strength"]
+    search_fields = ["title", "text", "text_ja", "guidance", "slug"]
+    filter_horizontal = ["derived_from"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["obligation_type"]
+
+
+@admin.register(ObligationType)
+class ObligationTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "atop_variable", "position"]
+    ordering = ["position"]
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    search_fields = ["name"]

@@ -1,0 +1,148 @@
+"""Clause library API v1 (read-only: library admins curate in the Django admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .models import LibraryClause, Provision, Treaty
+
+
+class TreatyOut(serializers.ModelSerializer):
+    parties = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    year = serializers.IntegerField(read_only=True, allow_null=True)
+    complete = serializers.BooleanField(source="is_complete", read_only=True)
+
+    class Meta:
+        model = Treaty
+        fields = [
+            "slug", "title", "short_title", "signed_on", "entered_into_force", "year", "parties",
+            "source", "licence_note", "coverage_note", "complete",
+        ]
+
+
+class ProvisionOut(serializers.ModelSerializer):
+    treaty = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    treaty_title = serializers.CharField(source="treaty.short_title", read_only=True)
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Provision
+        fields = [
+            "id", "treaty", "treaty_title", "number", "label", "heading", "text", "language",
+            "partial", "is_fragment", "source", "coverage_note",
+        ]
+
+
+class ClauseOut(serializers.ModelSerializer):
+    obligation_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    derived_from = ProvisionOut(many=True, read_only=True)
+
+    class Meta:
+        model = LibraryClause
+        fields = [
+            "slug", "title", "text", "text_ja", "status", "obligation_type", "commitment_strength",
+            "guidance", "derived_from", "updated_at",
+        ]
+
+
+class ClauseFiltersIn(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    obligation_type = serializers.CharField(required=False, allow_blank=True, default="")
+    treaty = serializers.CharField(required=False, allow_blank=True, default="")
+    party = serializers.CharField(required=False, allow_blank=True, default="")
+    year_from = serializers.IntegerField(required=False, min_value=1000, max_value=9999, allow_null=True, default=None)
+    year_to = serializers.IntegerField(required=False, min_value=1000, max_value=9999, allow_null=True, default=None)
+    status = serializers.ChoiceField(
+        choices=[("", "any"), *LibraryClause.Status.choices], required=False, default=""
+    )
+    strength = serializers.ChoiceField(
+        choices=[("", "any"), *LibraryClause.Strength.choices], required=False, default=""
+    )
+
+
+def clause_filters_parse(params: Any) -> selectors.ClauseFilters:
+    """Query parameters to filters; shared by the API and the library page."""
+    serializer = ClauseFiltersIn(data={k: v for k, v in params.items() if v != ""})
+    serializer.is_valid(raise_exception=True)
+    return selectors.ClauseFilters(**serializer.validated_data)
+
+
+_CLAUSE_PARAMS = [
+    OpenApiParameter("q", str, description="Words to find in the clause, its guidance or its precedents."),
+    OpenApiParameter("obligation_type", str, description="Obligation type code, e.g. defence."),
+    OpenApiParameter("treaty", str, description="Slug of a precedent treaty."),
+    OpenApiParameter("party", str, description="A party to a precedent treaty, e.g. Japan."),
+    OpenApiParameter("year_from", int),
+    OpenApiParameter("year_to", int),
+    OpenApiParameter("status", str, enum=LibraryClause.Status.values),
+    OpenApiParameter("strength", str, enum=LibraryClause.Strength.values),
+]
+
+
+class TreatyListView(generics.ListAPIView):
+    serializer_class = TreatyOut
+
+    def get_queryset(self) -> Any:
+        return selectors.treaties_list()
+
+
+class TreatyDetailView(APIView):
+    @extend_schema(responses={200: TreatyOut})
+    def get(self, request: Request, slug: str) -> Response:
+        try:
+            return Response(TreatyOut(selectors.treaty_get(slug)).data)
+        except Treaty.DoesNotExist:
+            raise Http404 from None
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", str),
+        OpenApiParameter("treaty", str, description="Treaty slug."),
+        OpenApiParameter("partial", bool),
+    ]
+)
+class ProvisionListView(generics.ListAPIView):
+    serializer_class = ProvisionOut
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        partial_param = params.get("partial")
+        partial = None if partial_param in (None, "") else partial_param.lower() in {"1", "true", "yes"}
+        return selectors.provisions_list(
+            q=params.get("q", "")[:200], treaty=params.get("treaty", ""), partial=partial
+        )
+
+
+class ProvisionDetailView(APIView):
+    @extend_schema(responses={200: ProvisionOut})
+    def get(self, request: Request, provision_id: int) -> Response:
+        provision = Provision.objects.select_related("treaty").filter(pk=provision_id).first()
+        if provision is None:
+            raise Http404
+        return Response(ProvisionOut(provision).data)
+
+
+@extend_schema(parameters=_CLAUSE_PARAMS)
+class ClauseListView(generics.ListAPIView):
+    serializer_class = ClauseOut
+
+    def get_queryset(self) -> Any:
+        return selectors.clauses_search(clause_filters_parse(self.request.query_params))
+
+
+class ClauseDetailView(APIView):
+    @extend_schema(responses={200: ClauseOut})
+    def get(self, request: Request, slug: str) -> Response:
+        try:
+            return Response(ClauseOut(selectors.clause_get(slug)).data)
+        except LibraryClause.DoesNotExist:
+            raise Http404 from None

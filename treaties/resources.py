@@ -1,0 +1,121 @@
+"""Import and export of the library (django-import-export), in JSON and CSV.
+
+Every row is validated with the model's own rules (choices, required fields, references);
+an import with any bad row reports each one and writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from .models import LibraryClause, ObligationType, Party, Provision, Treaty
+
+
+class ProvisionRefWidget(widgets.ManyToManyWidget):
+    """Provisions as "treaty-slug:number" (or "treaty-slug:fragment:number"), separated by "|"."""
+
+    def __init__(self) -> None:
+        super().__init__(Provision, separator="|")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if not value:
+            return Provision.objects.none()
+        pks = []
+        for ref in str(value).split(self.separator):
+            ref = ref.strip()
+            if not ref:
+                continue
+            parts = ref.split(":")
+            is_fragment = len(parts) == 3 and parts[1] == "fragment"
+            if len(parts) not in (2, 3) or (len(parts) == 3 and not is_fragment):
+                raise ValueError(f"{ref!r} is not a provision reference: use treaty-slug:number.")
+            provision = Provision.objects.filter(
+                treaty__slug=parts[0], number=parts[-1], is_fragment=is_fragment
+            ).first()
+            if provision is None:
+                raise ValueError(f"No provision {ref!r} in the corpus.")
+            pks.append(provision.pk)
+        return Provision.objects.filter(pk__in=pks)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        if value is None:
+            return ""
+        return self.separator.join(
+            f"{p.treaty.slug}:fragment:{p.number}" if p.is_fragment else f"{p.treaty.slug}:{p.number}"
+            for p in value.select_related("treaty").all()
+        )
+
+
+class StrictModelResource(resources.ModelResource):
+    """Validates each instance with full_clean, and refuses unknown columns."""
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        known = {f.column_name for f in self.get_import_fields()} | {"id"}
+        unknown = [h for h in dataset.headers or [] if h not in known]
+        if unknown:
+            raise ValidationError(
+                f"Unknown columns: {', '.join(unknown)}. Known columns: {', '.join(sorted(known))}."
+            )
+
+
+class TreatyResource(StrictModelResource):
+    parties = fields.Field(
+        attribute="parties", column_name="parties", widget=widgets.ManyToManyWidget(Party, field="name", separator="|")
+    )
+
+    class Meta:
+        model = Treaty
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "title", "short_title", "signed_on", "entered_into_force", "parties",
+            "source", "licence_note", "coverage_note",
+        ]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        # Parties named in an import are created, so a new treaty can bring new states.
+        for name in str(row.get("parties") or "").split("|"):
+            if name.strip():
+                Party.objects.get_or_create(name=name.strip())
+
+
+class ProvisionResource(StrictModelResource):
+    treaty = fields.Field(
+        attribute="treaty", column_name="treaty", widget=widgets.ForeignKeyWidget(Treaty, field="slug")
+    )
+
+    class Meta:
+        model = Provision
+        import_id_fields = ["treaty", "number", "is_fragment"]
+        fields = [
+            "treaty", "number", "heading", "text", "language", "position", "is_fragment", "partial",
+            "source", "coverage_note",
+        ]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class LibraryClauseResource(StrictModelResource):
+    obligation_type = fields.Field(
+        attribute="obligation_type",
+        column_name="obligation_type",
+        widget=widgets.ForeignKeyWidget(ObligationType, field="code"),
+    )
+    derived_from = fields.Field(attribute="derived_from", column_name="derived_from", widget=ProvisionRefWidget())
+
+    class Meta:
+        model = LibraryClause
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "title", "text", "text_ja", "status", "obligation_type", "commitment_strength",
+            "derived_from", "guidance",
+        ]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
