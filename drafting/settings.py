@@ -226,6 +226,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DelegationEnum": "drafting.models.Delegation",
+        "DraftingDelegationEnum": [("UK", "United Kingdom"), ("JP", "Japan")],
+        "ArticleKindEnum": "drafting.models.Article.Kind",
+        "NotificationKindEnum": "drafting.models.Notification.Kind",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -437,9 +437,8 @@ def merge(base: str, ours: str, theirs: str, timeout: float = 1.0) -> tuple[str,
        - an insertion at point p overlaps a span [s, e) iff s < p < e (strictly inside); an
          insertion at s or e does not;
        - two insertions never overlap (at the same point both are kept).
-    5. Regions that overlap nothing are applied exactly. Where several apply at the same point:
-       insertions come before a span starting there; of two insertions at one point, theirs
-       comes first.
+    5. Regions that overlap nothing are applied exactly. At one point p: a span ending at p,
+       then the insertions at p (theirs first, then ours), then a span starting at p.
     6. Overlapping regions form clusters (connected by overlap). In a cluster theirs wins: its
        regions of theirs are applied and its regions of ours are not. Each cluster gives one
        Conflict whose span runs from the first to the last base character any of its regions
@@ -450,6 +449,10 @@ def merge(base: str, ours: str, theirs: str, timeout: float = 1.0) -> tuple[str,
     Postconditions: ``merge(b, x, b) == (x, [])`` and ``merge(b, b, x) == (x, [])``; the merged
     text holds every edit of theirs; each edit of ours is in it or in a conflict. Conflict
     spans are UTF-16 offsets into ``base`` on code-point boundaries, in order, not overlapping.
+
+    For the JavaScript copy (checked against tests/vectors/merge_vectors.json): its diff works
+    on UTF-16 units and can cut a surrogate pair (😀 -> 😁 share their first unit), so it must
+    widen such regions to whole characters; everything else here is meant to be ported as is.
     """
     dmp = _dmp(timeout)
     ours_regions = _edit_regions(dmp, base, ours)

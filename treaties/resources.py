@@ -52,6 +52,28 @@ class ProvisionRefWidget(widgets.ManyToManyWidget):
 class StrictModelResource(resources.ModelResource):
     """Validates each instance with full_clean, and refuses unknown columns."""
 
+    def import_data(
+        self,
+        dataset: Any,
+        dry_run: bool = False,
+        raise_errors: bool = False,
+        use_transactions: bool | None = None,
+        collect_failed_rows: bool = False,
+        rollback_on_validation_errors: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        # import-export rolls back on errors but, by default, commits the valid rows of a
+        # dataset with invalid ones (a bad choice, a blank required field): all or nothing.
+        return super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=True,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
+
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         known = {f.column_name for f in self.get_import_fields()} | {"id"}
         unknown = [h for h in dataset.headers or [] if h not in known]

@@ -44,12 +44,16 @@ def provisions_list(*, q: str = "", treaty: str = "", partial: bool | None = Non
 
 
 def _year_bounds(qs: QuerySet[LibraryClause], filters: ClauseFilters) -> QuerySet[LibraryClause]:
-    # signed_on is an ISO string, so the year compares as its first four characters.
+    # signed_on is an ISO string ("1951", "2013-07", "1949-04-04"), so years compare as text.
+    # Both bounds go in one filter() so that one precedent must satisfy both (two calls would
+    # join derived_from twice and match a clause with precedents on either side of the range).
+    bounds = {}
     if filters.year_from is not None:
-        qs = qs.filter(derived_from__treaty__signed_on__gte=f"{filters.year_from:04d}")
+        bounds["derived_from__treaty__signed_on__gte"] = f"{filters.year_from:04d}"
     if filters.year_to is not None:
-        qs = qs.filter(derived_from__treaty__signed_on__lt=f"{filters.year_to + 1:04d}")
-    return qs
+        # Not "< year_to + 1": "10000" sorts before "2024" as text.
+        bounds["derived_from__treaty__signed_on__lte"] = f"{filters.year_to:04d}-12-31"
+    return qs.filter(**bounds) if bounds else qs
 
 
 def clauses_search(filters: ClauseFilters) -> QuerySet[LibraryClause]:

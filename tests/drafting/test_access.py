@@ -1,0 +1,138 @@
+"""Every endpoint refuses those it must refuse. The list of endpoints comes from the URLconf,
+so a new endpoint that is not classified here makes this test fail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from drafting.models import Article, Membership
+
+# Endpoints whose data belongs to a draft: a non-member gets 404 (not even the title).
+DRAFT_SCOPED = {
+    "api-draft", "api-draft-articles", "api-draft-members", "api-draft-member", "api-article", "api-article-move",
+}
+# Reference material and per-user resources: any signed-in user, nobody anonymous.
+SIGNED_IN = {
+    "api-drafts", "api-notifications", "api-notifications-read", "api-treaties", "api-treaty",
+    "api-provisions", "api-provision", "api-clauses", "api-clause",
+}
+PUBLIC = {"api-token"}
+
+DRAFT_PAGES = {"draft-detail", "article-new", "article-detail", "article-move", "article-delete", "draft-members"}
+SIGNED_IN_PAGES = {
+    "dashboard", "draft-new", "notifications", "library", "clause-detail", "clause-insert", "treaty-list",
+    "treaty-detail", "provision-detail",
+}
+# The API's schema and its docs hold no data, so integrators can read them before signing in.
+PUBLIC_PAGES = {"login", "logout", "api-schema", "api-docs"}
+
+
+def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPattern]]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            found += _patterns(entry, prefix + str(entry.pattern))
+        else:
+            found.append((prefix + str(entry.pattern), entry))
+    return found
+
+
+def _fill(route: str, ids: dict[str, Any]) -> str:
+    for key, value in ids.items():
+        route = route.replace(f"<int:{key}>", str(value)).replace(f"<slug:{key}>", str(value))
+    assert "<" not in route, f"unfilled parameter in {route}"
+    return "/" + route.lstrip("^")
+
+
+@pytest.fixture
+def ids(draft, personas) -> dict[str, Any]:
+    article = Article.objects.filter(draft=draft).last()
+    membership = Membership.objects.filter(draft=draft).first()
+    return {
+        "draft_id": draft.pk,
+        "article_id": article.pk,
+        "member_id": membership.pk,
+        "slug": "mutual-defence-nato-art5",
+        "provision_id": article.pk and 1,
+    }
+
+
+def _routes() -> list[tuple[str, URLPattern]]:
+    return [(route, p) for route, p in _patterns(get_resolver()) if p.name]
+
+
+def test_every_endpoint_is_classified():
+    names = {p.name for _, p in _routes()}
+    classified = DRAFT_SCOPED | SIGNED_IN | PUBLIC | DRAFT_PAGES | SIGNED_IN_PAGES | PUBLIC_PAGES
+    assert names - classified == set(), "classify the new endpoint in test_access.py"
+    assert classified - names == set()
+
+
+METHODS = ["get", "post", "patch", "delete"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_outsider_gets_404_from_every_draft_endpoint(draft, personas, ids, method):
+    client = APIClient()
+    client.force_login(personas.outsider)
+    before = list(Article.objects.filter(draft=draft).values_list("pk", "text_en", "position"))
+    for route, pattern in _routes():
+        if pattern.name not in DRAFT_SCOPED | DRAFT_PAGES:
+            continue
+        url = _fill(route, ids)
+        response = getattr(client, method)(url, {}, format="json") if method != "get" else client.get(url)
+        assert response.status_code in (404, 405), (method, url, response.status_code)
+        assert draft.title.encode() not in response.content, url
+    assert list(Article.objects.filter(draft=draft).values_list("pk", "text_en", "position")) == before
+    assert not Membership.objects.filter(user=personas.outsider).exists()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_consultee_never_sees_the_live_draft(draft, personas, ids, method):
+    """US consultees get text only through consultation rounds, never from these endpoints."""
+    client = APIClient()
+    client.force_login(personas.consultee)
+    for route, pattern in _routes():
+        if pattern.name not in DRAFT_SCOPED | DRAFT_PAGES:
+            continue
+        url = _fill(route, ids)
+        response = getattr(client, method)(url, {}, format="json") if method != "get" else client.get(url)
+        assert response.status_code in (404, 405), (method, url, response.status_code)
+        for article in Article.objects.filter(draft=draft):
+            if article.text_en:
+                assert article.text_en.encode() not in response.content
+
+
+def test_anonymous_is_refused_everywhere_but_login(draft, ids):
+    client = APIClient()
+    for route, pattern in _routes():
+        url = _fill(route, ids)
+        if pattern.name in PUBLIC | PUBLIC_PAGES:
+            continue
+        response = client.get(url)
+        if route.startswith("api/v1/"):
+            assert response.status_code in (401, 405), (url, response.status_code)
+        else:
+            assert response.status_code in (302, 405), (url, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("who", ["reviewer", "observer"])
+def test_readers_can_read_but_not_write(api, draft, personas, who):
+    client = api(getattr(personas, who))
+    article = Article.objects.filter(draft=draft).last()
+    assert client.get(f"/api/v1/articles/{article.pk}/").status_code == 200
+    assert client.patch(f"/api/v1/articles/{article.pk}/", {"text_en": "x"}, format="json").status_code == 403
+    assert client.post(f"/api/v1/articles/{article.pk}/move/", {"position": 2}, format="json").status_code == 403
+    assert client.delete(f"/api/v1/articles/{article.pk}/").status_code == 403
+    assert client.post(f"/api/v1/drafts/{draft.pk}/articles/", {"heading": "x"}, format="json").status_code == 403
+    assert client.patch(f"/api/v1/drafts/{draft.pk}/", {"title": "x"}, format="json").status_code == 403
+    article.refresh_from_db()
+    assert article.text_en != "x"

@@ -1,0 +1,209 @@
+"""Server-rendered pages: markings on every page, access, forms that keep what was typed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import override_settings
+
+from drafting.models import Article
+from tests.conftest import PASSWORD
+
+
+def markings(html: str) -> list[str]:
+    return [
+        m.strip()
+        for m in re.findall(r'data-testid="marking-(?:top|bottom)">\s*([^<]+?)\s*</div>', html)
+    ]
+
+
+@override_settings(DEMO_MODE=True)
+def test_login_lists_personas_in_demo_mode(client, db):
+    html = client.get("/login/").content.decode()
+    for name in ("uk.lead", "jp.drafter", "uk.reviewer", "us.state", "librarian", "outsider"):
+        assert name in html
+    assert "entente-demo" in html
+
+
+@override_settings(DEMO_MODE=False)
+def test_login_lists_no_personas_outside_demo_mode(client, db):
+    html = client.get("/login/").content.decode()
+    assert "uk.lead" not in html and "Demo personas" not in html
+
+
+def test_login_with_password(client, personas):
+    response = client.post("/login/", {"username": "uk.drafter", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    client.logout()
+    response = client.post("/login/", {"username": "uk.drafter", "password": "wrong"})
+    assert "did not match" in response.content.decode()
+
+
+def test_every_draft_page_carries_the_marking_top_and_bottom(client, personas, draft):
+    article = Article.objects.filter(draft=draft).last()
+    client.force_login(personas.owner)
+    for url in (
+        "/",
+        f"/drafts/{draft.pk}/",
+        f"/drafts/{draft.pk}/?lang=ja",
+        f"/drafts/{draft.pk}/articles/{article.pk}/",
+        f"/drafts/{draft.pk}/articles/new/",
+        f"/drafts/{draft.pk}/members/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        found = markings(response.content.decode())
+        assert len(found) == 2 and all(m.startswith("OFFICIAL-SENSITIVE") for m in found), (url, found)
+
+
+def test_notifications_page_is_marked_as_its_most_sensitive_item(client, personas, draft):
+    client.force_login(personas.uk_drafter)  # notified when added to the OFFICIAL-SENSITIVE draft
+    assert markings(client.get("/notifications/").content.decode()) == ["OFFICIAL-SENSITIVE"] * 2
+    client.force_login(personas.owner)  # nothing to show
+    assert markings(client.get("/notifications/").content.decode()) == ["OFFICIAL"] * 2
+
+
+def test_article_page_shows_releasability_in_the_banner(client, personas, draft):
+    article = Article.objects.filter(draft=draft).last()
+    client.force_login(personas.reviewer)
+    found = markings(client.get(article.get_absolute_url()).content.decode())
+    assert found == ["OFFICIAL-SENSITIVE · UK/JPN ONLY"] * 2
+
+
+def test_draft_page_reads_like_the_treaty(client, personas, draft):
+    client.force_login(personas.jp_reviewer)
+    html = client.get(f"/drafts/{draft.pk}/").content.decode()
+    positions = [html.index(h) for h in ("Preamble", "Article 1 — Purposes", "Article 2 — Consultation", "Article 3 — Mutual assistance")]
+    assert positions == sorted(positions)
+    assert "第1条" in html
+    assert "Add article" not in html  # reviewers do not get editing controls
+
+
+@pytest.mark.parametrize("who", ["outsider", "consultee"])
+def test_non_readers_get_404_without_the_title(client, personas, draft, who):
+    client.force_login(getattr(personas, who))
+    for url in (f"/drafts/{draft.pk}/", f"/drafts/{draft.pk}/members/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert draft.title not in html
+        assert len(markings(html)) == 2
+
+
+def test_edit_form_saves(client, personas, draft):
+    article = Article.objects.get(draft=draft, heading="Purposes")
+    client.force_login(personas.jp_drafter)
+    response = client.post(
+        article.get_absolute_url(),
+        {
+            "heading": "Purposes",
+            "heading_ja": "目的",
+            "text_en": "The Parties shall deepen their alliance.\r\nSecond line.",
+            "text_ja": "締約国は、同盟を深化させる。",
+            "number": "1",
+            "negotiation_status": "bracketed",
+            "base_updated_at": article.updated_at.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.text_en == "The Parties shall deepen their alliance.\nSecond line."
+    assert (article.heading_ja, article.negotiation_status, article.number_fixed) == ("目的", "bracketed", False)
+
+
+def test_edit_form_keeps_typed_text_when_someone_saved_meanwhile(client, personas, draft):
+    article = Article.objects.get(draft=draft, heading="Purposes")
+    opened_at = article.updated_at.isoformat()
+    from drafting.services.drafts import article_edit
+
+    article_edit(actor=personas.uk_drafter, article=article, text_en="Their version.")
+    client.force_login(personas.jp_drafter)
+    response = client.post(
+        article.get_absolute_url(),
+        {"heading": "Purposes", "text_en": "My careful wording.", "text_ja": "", "number": "1",
+         "negotiation_status": "open", "base_updated_at": opened_at},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Someone else saved this article" in html
+    assert "My careful wording." in html  # kept in the form
+    assert "Their version." in html  # the current text is shown
+    article.refresh_from_db()
+    assert article.text_en == "Their version."
+
+
+def test_edit_form_error_keeps_typed_text(client, personas, draft):
+    article = Article.objects.get(draft=draft, heading="Purposes")
+    client.force_login(personas.uk_drafter)
+    response = client.post(
+        article.get_absolute_url(),
+        {"heading": "Purposes", "text_en": "Typed by hand", "text_ja": "", "number": "2",
+         "negotiation_status": "open", "base_updated_at": article.updated_at.isoformat()},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "already used" in html and "Typed by hand" in html
+
+
+def test_reviewer_gets_no_edit_form_and_cannot_post(client, personas, draft):
+    article = Article.objects.get(draft=draft, heading="Purposes")
+    client.force_login(personas.reviewer)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'data-testid="article-form"' not in html
+    response = client.post(article.get_absolute_url(), {"text_en": "reviewer text", "heading": "x"})
+    assert response.status_code == 403
+    assert "Only the draft&#x27;s drafters" in response.content.decode()
+    article.refresh_from_db()
+    assert article.text_en != "reviewer text"
+
+
+def test_insert_from_library_page(client, personas, draft):
+    client.force_login(personas.uk_drafter)
+    library = client.get("/library/?obligation_type=consultation").content.decode()
+    assert "Insert into draft" in library
+    response = client.post("/library/clauses/consultation-nato-art4/insert/", {"draft": draft.pk, "position": "2"})
+    assert response.status_code == 302
+    article = Article.objects.get(draft=draft, position=2)
+    assert article.source_clause.slug == "consultation-nato-art4"
+    assert article.number == "1"
+
+
+def test_insert_into_a_draft_you_cannot_edit_is_refused(client, personas, draft):
+    client.force_login(personas.reviewer)
+    assert "Insert into draft" not in client.get("/library/").content.decode()
+    response = client.post("/library/clauses/consultation-nato-art4/insert/", {"draft": draft.pk}, follow=True)
+    assert "only its drafters" in response.content.decode()
+    assert Article.objects.filter(draft=draft).count() == 4
+    client.force_login(personas.outsider)
+    response = client.post("/library/clauses/consultation-nato-art4/insert/", {"draft": draft.pk})
+    assert response.status_code == 404
+
+
+def test_move_and_delete_from_the_draft_page(client, personas, draft):
+    client.force_login(personas.uk_drafter)
+    purposes = Article.objects.get(draft=draft, heading="Purposes")
+    client.post(f"/drafts/{draft.pk}/articles/{purposes.pk}/move/", {"position": "4"})
+    purposes.refresh_from_db()
+    assert (purposes.position, purposes.number) == (4, "3")
+    response = client.post(f"/drafts/{draft.pk}/articles/{purposes.pk}/move/", {"position": "9"}, follow=True)
+    assert "from 1 to 4" in response.content.decode()
+    client.post(f"/drafts/{draft.pk}/articles/{purposes.pk}/delete/")
+    assert not Article.objects.filter(pk=purposes.pk).exists()
+
+
+def test_new_draft_page_refuses_secret(client, personas, corpus):
+    client.force_login(personas.uk_drafter)
+    response = client.post("/drafts/new/", {"title": "Secret thing", "classification": "SECRET", "delegation": "UK"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "not accepted" in html and "Secret thing" in html
+
+
+def test_members_page_add_and_refuse(client, personas, draft):
+    client.force_login(personas.owner)
+    response = client.post(f"/drafts/{draft.pk}/members/", {"action": "add", "username": "outsider", "role": "consultee", "delegation": "UK"})
+    assert response.status_code == 400
+    assert "Only members of the US delegation can be consultees" in response.content.decode()
+    response = client.post(f"/drafts/{draft.pk}/members/", {"action": "add", "username": "outsider", "role": "observer", "delegation": "UK"})
+    assert response.status_code == 302
