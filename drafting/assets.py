@@ -39,7 +39,9 @@ def assets_build(*, force: bool = False) -> bool:
         return False
     npm = shutil.which("npm")
     if npm is None:
-        raise AssetBuildError("npm is not installed: install Node.js 20 and npm to build the browser bundle.")
+        raise AssetBuildError(
+            "npm is not installed: install Node.js 20 and npm to build the browser bundle."
+        )
     cwd = settings.BASE_DIR
     if not NODE_MODULES.exists() or NODE_MODULES.stat().st_mtime < _newest([PACKAGE_LOCK]):
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=cwd, check=True)

@@ -13,7 +13,9 @@ class ApplicationError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, fields: dict[str, Any] | None = None, code: str | None = None):
+    def __init__(
+        self, message: str, *, fields: dict[str, Any] | None = None, code: str | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}

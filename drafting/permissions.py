@@ -20,12 +20,20 @@ DELEGATION_ROLES = {
     Delegation.US: frozenset({Role.CONSULTEE}),
 }
 
+# Who acts: a User, or an AnonymousUser that every predicate here refuses. Typed loosely
+# because request.user is either, and services check the rules themselves.
+Actor = Any
+
 _CACHE_ATTR = "_entente_memberships"
 
 
 def membership_of(user: Any, draft: Draft) -> Membership | None:
     """The user's membership of the draft, cached on the draft object for this request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    if (
+        user is None
+        or not getattr(user, "is_authenticated", False)
+        or not getattr(user, "is_active", False)
+    ):
         return None
     cache: dict[int, Membership | None] = draft.__dict__.setdefault(_CACHE_ATTR, {})
     if user.pk not in cache:

@@ -1,12 +1,14 @@
 """Celery tasks: thin wrappers that take ids and call a service. Each is safe to run twice."""
 
+from typing import Any
+
 from celery import shared_task
 
 from .services import notifications
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
-def notification_email_send(self, notification_id: int) -> bool:  # type: ignore[no-untyped-def]
+def notification_email_send(self: Any, notification_id: int) -> bool:
     try:
         return notifications.notification_email_send(notification_id=notification_id)
     except OSError as exc:

@@ -97,7 +97,10 @@ def draft(personas: Personas, corpus: None) -> Draft:
     """A draft with a preamble and three articles, every persona a member but the outsider."""
     owner = personas.owner
     draft = draft_services.draft_create(
-        actor=owner, title="Treaty of Alliance (test)", delegation="UK", classification="OFFICIAL-SENSITIVE"
+        actor=owner,
+        title="Treaty of Alliance (test)",
+        delegation="UK",
+        classification="OFFICIAL-SENSITIVE",
     )
     for user, role, delegation in (
         (personas.uk_drafter, "drafter", "UK"),
@@ -107,19 +110,30 @@ def draft(personas: Personas, corpus: None) -> Draft:
         (personas.consultee, "consultee", "US"),
         (personas.observer, "observer", "UK"),
     ):
-        member_services.member_add(actor=owner, draft=draft, username=user.username, role=role, delegation=delegation)
-    draft_services.article_create(actor=owner, draft=draft, kind="preamble", heading="Preamble", text_en="The Parties,")
+        member_services.member_add(
+            actor=owner, draft=draft, username=user.username, role=role, delegation=delegation
+        )
+    draft_services.article_create(
+        actor=owner, draft=draft, kind="preamble", heading="Preamble", text_en="The Parties,"
+    )
     for heading, text in (
         ("Purposes", "The Parties shall strengthen their alliance."),
         ("Consultation", "The Parties will consult together."),
-        ("Mutual assistance", "An armed attack against either Party shall be considered an attack against both."),
+        (
+            "Mutual assistance",
+            "An armed attack against either Party shall be considered an attack against both.",
+        ),
     ):
-        draft_services.article_create(actor=owner, draft=draft, heading=heading, text_en=text, text_ja="締約国は、")
+        draft_services.article_create(
+            actor=owner, draft=draft, heading=heading, text_en=text, text_ja="締約国は、"
+        )
     return draft
 
 
 def articles_in_order(draft: Draft) -> list[tuple[str, str]]:
-    return list(Article.objects.filter(draft=draft).order_by("position").values_list("number", "heading"))
+    return list(
+        Article.objects.filter(draft=draft).order_by("position").values_list("number", "heading")
+    )
 
 
 @pytest.fixture
@@ -162,9 +176,20 @@ def celery_worker_process(transactional_db: Any, tmp_path: Any) -> Any:
     with open(ready_file, "w") as log:
         worker = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "drafting", "worker", "--pool=solo", "--concurrency=1",
-                "--loglevel=INFO", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip",
-                "--without-mingle", "--without-heartbeat",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "drafting",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
             ],
             env=env,
             stdout=log,

@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "entente-tests-only-" + "x" * 40)
 
-from drafting.settings import *  # noqa: E402,F403
-from drafting.settings import STORAGES  # noqa: E402
+from drafting.settings import *  # noqa: F403
+from drafting.settings import STORAGES
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
@@ -15,7 +15,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = os.environ.get("ENTENTE_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "ENTENTE_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
 EMAIL_FILE_PATH = os.environ.get("ENTENTE_TEST_EMAIL_DIR", "")
 
 # Each test run has its own Celery queue, so a worker started for these tests takes only

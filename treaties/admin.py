@@ -4,6 +4,7 @@ clause library here, with import and export in JSON and CSV."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, JSON
 
@@ -18,11 +19,29 @@ class LibraryImportExportAdmin(ImportExportModelAdmin):
     import_formats = FORMATS
     export_formats = FORMATS
 
+    # import-export lets any staff member import and export unless a permission code is set:
+    # here they need the model permissions that the Library admins group holds.
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
 
 class ProvisionInline(admin.StackedInline):
     model = Provision
     extra = 0
-    fields = ["number", "heading", "text", "language", "position", "is_fragment", "partial", "source", "coverage_note"]
+    fields = [
+        "number",
+        "heading",
+        "text",
+        "language",
+        "position",
+        "is_fragment",
+        "partial",
+        "source",
+        "coverage_note",
+    ]
 
 
 @admin.register(Treaty)

@@ -16,40 +16,73 @@ from .models import LibraryClause, Provision, Treaty
 
 
 class TreatyOut(serializers.ModelSerializer):
-    parties = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    parties: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
     year = serializers.IntegerField(read_only=True, allow_null=True)
     complete = serializers.BooleanField(source="is_complete", read_only=True)
 
     class Meta:
         model = Treaty
         fields = [
-            "slug", "title", "short_title", "signed_on", "entered_into_force", "year", "parties",
-            "source", "licence_note", "coverage_note", "complete",
+            "slug",
+            "title",
+            "short_title",
+            "signed_on",
+            "entered_into_force",
+            "year",
+            "parties",
+            "source",
+            "licence_note",
+            "coverage_note",
+            "complete",
         ]
 
 
 class ProvisionOut(serializers.ModelSerializer):
-    treaty = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    treaty: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     treaty_title = serializers.CharField(source="treaty.short_title", read_only=True)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = Provision
         fields = [
-            "id", "treaty", "treaty_title", "number", "label", "heading", "text", "language",
-            "partial", "is_fragment", "source", "coverage_note",
+            "id",
+            "treaty",
+            "treaty_title",
+            "number",
+            "label",
+            "heading",
+            "text",
+            "language",
+            "partial",
+            "is_fragment",
+            "source",
+            "coverage_note",
         ]
 
 
 class ClauseOut(serializers.ModelSerializer):
-    obligation_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    obligation_type: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     derived_from = ProvisionOut(many=True, read_only=True)
 
     class Meta:
         model = LibraryClause
         fields = [
-            "slug", "title", "text", "text_ja", "status", "obligation_type", "commitment_strength",
-            "guidance", "derived_from", "updated_at",
+            "slug",
+            "title",
+            "text",
+            "text_ja",
+            "status",
+            "obligation_type",
+            "commitment_strength",
+            "guidance",
+            "derived_from",
+            "updated_at",
         ]
 
 
@@ -58,8 +91,12 @@ class ClauseFiltersIn(serializers.Serializer):
     obligation_type = serializers.CharField(required=False, allow_blank=True, default="")
     treaty = serializers.CharField(required=False, allow_blank=True, default="")
     party = serializers.CharField(required=False, allow_blank=True, default="")
-    year_from = serializers.IntegerField(required=False, min_value=1000, max_value=9999, allow_null=True, default=None)
-    year_to = serializers.IntegerField(required=False, min_value=1000, max_value=9999, allow_null=True, default=None)
+    year_from = serializers.IntegerField(
+        required=False, min_value=1000, max_value=9999, allow_null=True, default=None
+    )
+    year_to = serializers.IntegerField(
+        required=False, min_value=1000, max_value=9999, allow_null=True, default=None
+    )
     status = serializers.ChoiceField(
         choices=[("", "any"), *LibraryClause.Status.choices], required=False, default=""
     )
@@ -76,7 +113,9 @@ def clause_filters_parse(params: Any) -> selectors.ClauseFilters:
 
 
 _CLAUSE_PARAMS = [
-    OpenApiParameter("q", str, description="Words to find in the clause, its guidance or its precedents."),
+    OpenApiParameter(
+        "q", str, description="Words to find in the clause, its guidance or its precedents."
+    ),
     OpenApiParameter("obligation_type", str, description="Obligation type code, e.g. defence."),
     OpenApiParameter("treaty", str, description="Slug of a precedent treaty."),
     OpenApiParameter("party", str, description="A party to a precedent treaty, e.g. Japan."),
@@ -116,7 +155,9 @@ class ProvisionListView(generics.ListAPIView):
     def get_queryset(self) -> Any:
         params = self.request.query_params
         partial_param = params.get("partial")
-        partial = None if partial_param in (None, "") else partial_param.lower() in {"1", "true", "yes"}
+        partial = (
+            None if partial_param in (None, "") else partial_param.lower() in {"1", "true", "yes"}
+        )
         return selectors.provisions_list(
             q=params.get("q", "")[:200], treaty=params.get("treaty", ""), partial=partial
         )

@@ -29,7 +29,9 @@ class ObligationType(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
     atop_variable = models.CharField(
-        max_length=40, blank=True, help_text="ATOP / peacesciencer variable, empty for drafting categories."
+        max_length=40,
+        blank=True,
+        help_text="ATOP / peacesciencer variable, empty for drafting categories.",
     )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -52,17 +54,22 @@ class Treaty(models.Model):
     title = models.CharField(max_length=300)
     short_title = models.CharField(max_length=200)
     signed_on = models.CharField(
-        max_length=10, blank=True, help_text="ISO date; year-month or year alone where the day is unknown."
+        max_length=10,
+        blank=True,
+        help_text="ISO date; year-month or year alone where the day is unknown.",
     )
     entered_into_force = models.CharField(max_length=10, blank=True)
     parties = models.ManyToManyField(Party, related_name="treaties", blank=True)
     source = models.TextField(help_text="Where the text was copied from.")
     licence_note = models.TextField(blank=True)
     coverage_note = models.TextField(
-        blank=True, help_text="How much of the instrument the corpus holds (complete, partial, metadata only)."
+        blank=True,
+        help_text="How much of the instrument the corpus holds (complete, partial, metadata only).",
     )
     notes = models.JSONField(
-        default=dict, blank=True, help_text="Other source notes: citations, variants, parties and dates notes."
+        default=dict,
+        blank=True,
+        help_text="Other source notes: citations, variants, parties and dates notes.",
     )
 
     class Meta:
@@ -92,7 +99,9 @@ class Provision(models.Model):
         JAPANESE = "ja", "Japanese"
 
     treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="provisions")
-    number = models.CharField(max_length=40, help_text="As the treaty numbers it: 5, V, 42(7), Preamble.")
+    number = models.CharField(
+        max_length=40, help_text="As the treaty numbers it: 5, V, 42(7), Preamble."
+    )
     heading = models.CharField(max_length=300, blank=True)
     text = models.TextField()
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
@@ -100,16 +109,23 @@ class Provision(models.Model):
     is_fragment = models.BooleanField(
         default=False, help_text="A short quotation of the article, not the article itself."
     )
-    partial = models.BooleanField(default=False, help_text="The text stops before the article ends.")
-    source = models.TextField(blank=True, help_text="Where this provision's text came from, if not the treaty's source.")
-    coverage_note = models.TextField(blank=True, help_text="Notes on this text: truncation, OCR, variants.")
+    partial = models.BooleanField(
+        default=False, help_text="The text stops before the article ends."
+    )
+    source = models.TextField(
+        blank=True, help_text="Where this provision's text came from, if not the treaty's source."
+    )
+    coverage_note = models.TextField(
+        blank=True, help_text="Notes on this text: truncation, OCR, variants."
+    )
     notes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["treaty", "is_fragment", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["treaty", "number", "is_fragment"], name="provision_unique_number_per_treaty"
+                fields=["treaty", "number", "is_fragment"],
+                name="provision_unique_number_per_treaty",
             )
         ]
 
@@ -150,7 +166,9 @@ class LibraryClause(models.Model):
     text = models.TextField(help_text="English model text.")
     text_ja = models.TextField(blank=True, help_text="Japanese model text (working translation).")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.APPROVED)
-    obligation_type = models.ForeignKey(ObligationType, on_delete=models.PROTECT, related_name="clauses")
+    obligation_type = models.ForeignKey(
+        ObligationType, on_delete=models.PROTECT, related_name="clauses"
+    )
     commitment_strength = models.CharField(max_length=14, choices=Strength.choices)
     derived_from = models.ManyToManyField(Provision, related_name="library_clauses", blank=True)
     guidance = models.TextField(blank=True)

@@ -44,7 +44,9 @@ class ProvisionRefWidget(widgets.ManyToManyWidget):
         if value is None:
             return ""
         return self.separator.join(
-            f"{p.treaty.slug}:fragment:{p.number}" if p.is_fragment else f"{p.treaty.slug}:{p.number}"
+            f"{p.treaty.slug}:fragment:{p.number}"
+            if p.is_fragment
+            else f"{p.treaty.slug}:{p.number}"
             for p in value.select_related("treaty").all()
         )
 
@@ -85,15 +87,24 @@ class StrictModelResource(resources.ModelResource):
 
 class TreatyResource(StrictModelResource):
     parties = fields.Field(
-        attribute="parties", column_name="parties", widget=widgets.ManyToManyWidget(Party, field="name", separator="|")
+        attribute="parties",
+        column_name="parties",
+        widget=widgets.ManyToManyWidget(Party, field="name", separator="|"),
     )
 
     class Meta:
         model = Treaty
         import_id_fields = ["slug"]
         fields = [
-            "slug", "title", "short_title", "signed_on", "entered_into_force", "parties",
-            "source", "licence_note", "coverage_note",
+            "slug",
+            "title",
+            "short_title",
+            "signed_on",
+            "entered_into_force",
+            "parties",
+            "source",
+            "licence_note",
+            "coverage_note",
         ]
         clean_model_instances = True
         skip_unchanged = True
@@ -108,15 +119,25 @@ class TreatyResource(StrictModelResource):
 
 class ProvisionResource(StrictModelResource):
     treaty = fields.Field(
-        attribute="treaty", column_name="treaty", widget=widgets.ForeignKeyWidget(Treaty, field="slug")
+        attribute="treaty",
+        column_name="treaty",
+        widget=widgets.ForeignKeyWidget(Treaty, field="slug"),
     )
 
     class Meta:
         model = Provision
         import_id_fields = ["treaty", "number", "is_fragment"]
         fields = [
-            "treaty", "number", "heading", "text", "language", "position", "is_fragment", "partial",
-            "source", "coverage_note",
+            "treaty",
+            "number",
+            "heading",
+            "text",
+            "language",
+            "position",
+            "is_fragment",
+            "partial",
+            "source",
+            "coverage_note",
         ]
         clean_model_instances = True
         skip_unchanged = True
@@ -129,14 +150,23 @@ class LibraryClauseResource(StrictModelResource):
         column_name="obligation_type",
         widget=widgets.ForeignKeyWidget(ObligationType, field="code"),
     )
-    derived_from = fields.Field(attribute="derived_from", column_name="derived_from", widget=ProvisionRefWidget())
+    derived_from = fields.Field(
+        attribute="derived_from", column_name="derived_from", widget=ProvisionRefWidget()
+    )
 
     class Meta:
         model = LibraryClause
         import_id_fields = ["slug"]
         fields = [
-            "slug", "title", "text", "text_ja", "status", "obligation_type", "commitment_strength",
-            "derived_from", "guidance",
+            "slug",
+            "title",
+            "text",
+            "text_ja",
+            "status",
+            "obligation_type",
+            "commitment_strength",
+            "derived_from",
+            "guidance",
         ]
         clean_model_instances = True
         skip_unchanged = True

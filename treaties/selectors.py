@@ -28,18 +28,27 @@ def treaties_list() -> QuerySet[Treaty]:
 
 def treaty_get(slug: str) -> Treaty:
     return Treaty.objects.prefetch_related(
-        "parties", Prefetch("provisions", queryset=Provision.objects.order_by("is_fragment", "position"))
+        "parties",
+        Prefetch("provisions", queryset=Provision.objects.order_by("is_fragment", "position")),
     ).get(slug=slug)
 
 
-def provisions_list(*, q: str = "", treaty: str = "", partial: bool | None = None) -> QuerySet[Provision]:
-    qs = Provision.objects.select_related("treaty").order_by("treaty__signed_on", "treaty__slug", "is_fragment", "position")
+def provisions_list(
+    *, q: str = "", treaty: str = "", partial: bool | None = None
+) -> QuerySet[Provision]:
+    qs = Provision.objects.select_related("treaty").order_by(
+        "treaty__signed_on", "treaty__slug", "is_fragment", "position"
+    )
     if treaty:
         qs = qs.filter(treaty__slug=treaty)
     if partial is not None:
         qs = qs.filter(partial=partial)
     for word in q.split():
-        qs = qs.filter(Q(text__icontains=word) | Q(heading__icontains=word) | Q(treaty__short_title__icontains=word))
+        qs = qs.filter(
+            Q(text__icontains=word)
+            | Q(heading__icontains=word)
+            | Q(treaty__short_title__icontains=word)
+        )
     return qs
 
 
@@ -66,7 +75,7 @@ def clauses_search(filters: ClauseFilters) -> QuerySet[LibraryClause]:
             | Q(text__icontains=word)
             | Q(text_ja__icontains=word)
             | Q(guidance__icontains=word)
-            | Q(derived_from__text__icontains=word)
+            
             | Q(derived_from__treaty__short_title__icontains=word)
         )
     if filters.obligation_type:
@@ -85,7 +94,10 @@ def clauses_search(filters: ClauseFilters) -> QuerySet[LibraryClause]:
         LibraryClause.objects.filter(pk__in=ids)
         .select_related("obligation_type")
         .prefetch_related(
-            Prefetch("derived_from", queryset=Provision.objects.select_related("treaty").order_by("treaty__signed_on"))
+            Prefetch(
+                "derived_from",
+                queryset=Provision.objects.select_related("treaty").order_by("treaty__signed_on"),
+            )
         )
         .order_by("obligation_type__position", "status", "title")
     )
@@ -94,7 +106,9 @@ def clauses_search(filters: ClauseFilters) -> QuerySet[LibraryClause]:
 def clause_get(slug: str) -> LibraryClause:
     return (
         LibraryClause.objects.select_related("obligation_type")
-        .prefetch_related(Prefetch("derived_from", queryset=Provision.objects.select_related("treaty")))
+        .prefetch_related(
+            Prefetch("derived_from", queryset=Provision.objects.select_related("treaty"))
+        )
         .get(slug=slug)
     )
 

@@ -20,34 +20,90 @@ LIBRARY_CLAUSES_FILE = FIXTURES_DIR / "library_clauses.json"
 
 # The five ATOP obligation types, then the drafting categories that have no ATOP code.
 OBLIGATION_TYPES: list[dict[str, str]] = [
-    {"code": "defence", "name": "Defence", "atop_variable": "defense",
-     "description": "Assist an ally militarily if it is attacked."},
-    {"code": "offence", "name": "Offence", "atop_variable": "offense",
-     "description": "Active military support when the allies are not defending against an attack."},
-    {"code": "neutrality", "name": "Neutrality", "atop_variable": "neutral",
-     "description": "Stay out of, and do not help the adversary in, a conflict involving the partner."},
-    {"code": "non_aggression", "name": "Non-aggression", "atop_variable": "nonagg",
-     "description": "Do not use force against each other."},
-    {"code": "consultation", "name": "Consultation", "atop_variable": "consul",
-     "description": "Consult in crises that may become militarised, with a view to coordinating policy."},
-    {"code": "reciprocal_access", "name": "Reciprocal access", "atop_variable": "",
-     "description": "Entry and activities of one Party's forces in the other's territory."},
-    {"code": "status_of_forces", "name": "Status of forces", "atop_variable": "",
-     "description": "Jurisdiction, claims and privileges of visiting forces."},
-    {"code": "information_security", "name": "Information security", "atop_variable": "",
-     "description": "Protection of classified information exchanged between the Parties."},
-    {"code": "equipment_technology", "name": "Equipment and technology", "atop_variable": "",
-     "description": "Transfer and joint development of defence equipment and technology."},
-    {"code": "duration_termination", "name": "Duration and termination", "atop_variable": "",
-     "description": "How long the treaty lasts, renewal, denunciation and withdrawal."},
-    {"code": "entry_into_force", "name": "Entry into force", "atop_variable": "",
-     "description": "Ratification, approval and the date the treaty takes effect."},
-    {"code": "relation_to_other_treaties", "name": "Relation to other treaties", "atop_variable": "",
-     "description": "Compatibility with the UN Charter and the Parties' other obligations."},
-    {"code": "dispute_settlement", "name": "Dispute settlement", "atop_variable": "",
-     "description": "How disputes on interpretation or application are settled."},
-    {"code": "authentic_texts", "name": "Authentic texts", "atop_variable": "",
-     "description": "Languages in which the treaty is done, and which texts are authentic."},
+    {
+        "code": "defence",
+        "name": "Defence",
+        "atop_variable": "defense",
+        "description": "Assist an ally militarily if it is attacked.",
+    },
+    {
+        "code": "offence",
+        "name": "Offence",
+        "atop_variable": "offense",
+        "description": "Active military support when the allies are not defending against an attack.",
+    },
+    {
+        "code": "neutrality",
+        "name": "Neutrality",
+        "atop_variable": "neutral",
+        "description": "Stay out of, and do not help the adversary in, a conflict involving the partner.",
+    },
+    {
+        "code": "non_aggression",
+        "name": "Non-aggression",
+        "atop_variable": "nonagg",
+        "description": "Do not use force against each other.",
+    },
+    {
+        "code": "consultation",
+        "name": "Consultation",
+        "atop_variable": "consul",
+        "description": "Consult in crises that may become militarised, with a view to coordinating policy.",
+    },
+    {
+        "code": "reciprocal_access",
+        "name": "Reciprocal access",
+        "atop_variable": "",
+        "description": "Entry and activities of one Party's forces in the other's territory.",
+    },
+    {
+        "code": "status_of_forces",
+        "name": "Status of forces",
+        "atop_variable": "",
+        "description": "Jurisdiction, claims and privileges of visiting forces.",
+    },
+    {
+        "code": "information_security",
+        "name": "Information security",
+        "atop_variable": "",
+        "description": "Protection of classified information exchanged between the Parties.",
+    },
+    {
+        "code": "equipment_technology",
+        "name": "Equipment and technology",
+        "atop_variable": "",
+        "description": "Transfer and joint development of defence equipment and technology.",
+    },
+    {
+        "code": "duration_termination",
+        "name": "Duration and termination",
+        "atop_variable": "",
+        "description": "How long the treaty lasts, renewal, denunciation and withdrawal.",
+    },
+    {
+        "code": "entry_into_force",
+        "name": "Entry into force",
+        "atop_variable": "",
+        "description": "Ratification, approval and the date the treaty takes effect.",
+    },
+    {
+        "code": "relation_to_other_treaties",
+        "name": "Relation to other treaties",
+        "atop_variable": "",
+        "description": "Compatibility with the UN Charter and the Parties' other obligations.",
+    },
+    {
+        "code": "dispute_settlement",
+        "name": "Dispute settlement",
+        "atop_variable": "",
+        "description": "How disputes on interpretation or application are settled.",
+    },
+    {
+        "code": "authentic_texts",
+        "name": "Authentic texts",
+        "atop_variable": "",
+        "description": "Languages in which the treaty is done, and which texts are authentic.",
+    },
 ]
 
 # Historical and formal names of the same party, so that a filter on "United Kingdom" also
@@ -59,8 +115,17 @@ PARTY_ALIASES = {
 }
 
 _TREATY_KEYS = {
-    "slug", "title", "short_title", "signed_on", "entered_into_force", "parties",
-    "source_url_or_repo_path", "licence_note", "coverage_note", "articles", "fragments",
+    "slug",
+    "title",
+    "short_title",
+    "signed_on",
+    "entered_into_force",
+    "parties",
+    "source_url_or_repo_path",
+    "licence_note",
+    "coverage_note",
+    "articles",
+    "fragments",
 }
 _PROVISION_KEYS = {"number", "heading", "text", "partial", "source", "language"}
 
@@ -87,7 +152,9 @@ class LoadReport:
         return f"created {fmt(self.created)}; updated {fmt(self.updated)}"
 
 
-def _upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any], refresh: bool) -> tuple[Any, bool, bool]:
+def _upsert(
+    model: Any, lookup: dict[str, Any], values: dict[str, Any], refresh: bool
+) -> tuple[Any, bool, bool]:
     """Create the row if missing; with refresh, overwrite fields that differ. Returns
     (obj, created, updated) and never writes a row that would not change."""
     obj = model.objects.filter(**lookup).first()
@@ -184,11 +251,15 @@ def _find_provision(ref: dict[str, str], clause_slug: str) -> Provision:
         treaty__slug=ref.get("treaty"), number=number, is_fragment=is_fragment
     ).first()
     if provision is None:
-        raise CorpusError(f"Library clause {clause_slug!r} derives from {ref}, which is not in the corpus.")
+        raise CorpusError(
+            f"Library clause {clause_slug!r} derives from {ref}, which is not in the corpus."
+        )
     return provision
 
 
-def library_clause_load(data: dict[str, Any], *, refresh: bool, report: LoadReport) -> LibraryClause:
+def library_clause_load(
+    data: dict[str, Any], *, refresh: bool, report: LoadReport
+) -> LibraryClause:
     try:
         obligation_type = ObligationType.objects.get(code=data["obligation_type"])
     except ObligationType.DoesNotExist as exc:
@@ -228,7 +299,9 @@ def corpus_load(*, refresh: bool = False, files: Iterable[Path] | None = None) -
         library_admins_group_ensure()
         obligation_types_ensure(report, refresh=True)
         for path in files if files is not None else corpus_files():
-            treaty_load(json.loads(path.read_text(encoding="utf-8")), refresh=refresh, report=report)
+            treaty_load(
+                json.loads(path.read_text(encoding="utf-8")), refresh=refresh, report=report
+            )
         if LIBRARY_CLAUSES_FILE.exists():
             for item in json.loads(LIBRARY_CLAUSES_FILE.read_text(encoding="utf-8")):
                 library_clause_load(item, refresh=refresh, report=report)
@@ -244,7 +317,9 @@ def library_admins_group_ensure() -> Group:
     library's models and nothing else (they are staff, never superusers)."""
     group, _ = Group.objects.get_or_create(name=LIBRARY_ADMINS_GROUP)
     content_types = ContentType.objects.get_for_models(*LIBRARY_MODELS).values()
-    wanted = set(Permission.objects.filter(content_type__in=content_types).values_list("pk", flat=True))
+    wanted = set(
+        Permission.objects.filter(content_type__in=content_types).values_list("pk", flat=True)
+    )
     if set(group.permissions.values_list("pk", flat=True)) != wanted:
         group.permissions.set(wanted)
     return group

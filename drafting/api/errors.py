@@ -38,7 +38,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {
                 "detail": f"Invalid input — {_first_message(exc.detail)}",
                 "code": "invalid",
-                "fields": exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail},
+                "fields": exc.detail
+                if isinstance(exc.detail, dict)
+                else {"non_field_errors": exc.detail},
             },
             status=status.HTTP_400_BAD_REQUEST,
         )
@@ -48,6 +50,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
-        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-        response.data = {"detail": str(detail), "code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error"}
+        detail = (
+            response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        )
+        response.data = {
+            "detail": str(detail),
+            "code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error",
+        }
     return response

@@ -11,12 +11,23 @@ from ..models import Article, Delegation, Draft, Membership, Notification, Role
 
 
 class DraftOut(serializers.ModelSerializer):
-    parties = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    parties: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
     my_role = serializers.SerializerMethodField()
 
     class Meta:
         model = Draft
-        fields = ["id", "title", "title_ja", "classification", "parties", "my_role", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "title_ja",
+            "classification",
+            "parties",
+            "my_role",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_my_role(self, draft: Draft) -> str | None:
         from ..permissions import role_of
@@ -28,9 +39,13 @@ class DraftOut(serializers.ModelSerializer):
 class DraftCreateIn(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     title_ja = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    classification = serializers.CharField(max_length=40, required=False, default="OFFICIAL-SENSITIVE")
+    classification = serializers.CharField(
+        max_length=40, required=False, default="OFFICIAL-SENSITIVE"
+    )
     parties = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, default=["United Kingdom", "Japan"]
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=["United Kingdom", "Japan"],
     )
     delegation = serializers.ChoiceField(
         choices=[Delegation.UK, Delegation.JP],
@@ -51,8 +66,10 @@ class ProvenanceField(serializers.JSONField):
 
 
 class ArticleOut(serializers.ModelSerializer):
-    draft = serializers.PrimaryKeyRelatedField(read_only=True)
-    library_clause = serializers.SlugRelatedField(source="source_clause", slug_field="slug", read_only=True)
+    draft: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
+    library_clause: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        source="source_clause", slug_field="slug", read_only=True
+    )
     provenance = ProvenanceField(read_only=True)
 
     class Meta:
@@ -79,19 +96,28 @@ class ArticleOut(serializers.ModelSerializer):
 class ArticleCreateIn(serializers.Serializer):
     """Either a new article (heading, texts) or a library clause inserted as one."""
 
-    kind = serializers.ChoiceField(choices=Article.Kind.choices, required=False, default=Article.Kind.ARTICLE)
+    kind = serializers.ChoiceField(
+        choices=Article.Kind.choices, required=False, default=Article.Kind.ARTICLE
+    )
     heading = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     heading_ja = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    text_en = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
-    text_ja = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
-    position = serializers.IntegerField(required=False, help_text="1-based; the end of the draft by default.")
+    text_en = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    text_ja = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    position = serializers.IntegerField(
+        required=False, help_text="1-based; the end of the draft by default."
+    )
     number = serializers.CharField(
         max_length=20,
         required=False,
         help_text="Fix this article's number (e.g. '5 bis'); omit it for automatic numbering.",
     )
     library_clause = serializers.SlugField(
-        required=False, help_text="Slug of a library clause to insert; its text and provenance are used."
+        required=False,
+        help_text="Slug of a library clause to insert; its text and provenance are used.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -108,9 +134,14 @@ class ArticleUpdateIn(serializers.Serializer):
     text_en = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     text_ja = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     number = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, help_text="Empty string: back to automatic numbering."
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Empty string: back to automatic numbering.",
     )
-    position = serializers.IntegerField(required=False, help_text="Move the article to this 1-based position.")
+    position = serializers.IntegerField(
+        required=False, help_text="Move the article to this 1-based position."
+    )
     releasability = serializers.CharField(max_length=20, required=False, help_text="Owner only.")
     negotiation_status = serializers.CharField(max_length=20, required=False)
 
@@ -143,12 +174,22 @@ class MemberUpdateIn(serializers.Serializer):
 
 
 class NotificationOut(serializers.ModelSerializer):
-    draft = serializers.PrimaryKeyRelatedField(read_only=True)
+    draft: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     classification = serializers.CharField(source="draft.classification", read_only=True)
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "subject", "body", "url", "draft", "classification", "created_at", "read_at"]
+        fields = [
+            "id",
+            "kind",
+            "subject",
+            "body",
+            "url",
+            "draft",
+            "classification",
+            "created_at",
+            "read_at",
+        ]
 
 
 class NotificationsReadIn(serializers.Serializer):
@@ -157,7 +198,9 @@ class NotificationsReadIn(serializers.Serializer):
 
 class TokenIn(serializers.Serializer):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+    )
 
 
 class TokenOut(serializers.Serializer):

@@ -34,7 +34,7 @@ def _parse(serializer_class: type[serializers.Serializer], data: Any) -> dict[st
 
 def paginated(request: Request, view: APIView, queryset: Any, serializer_class: Any) -> Response:
     paginator = Pagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page: Any = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer_class(page, many=True, context={"request": request}).data
     return paginator.get_paginated_response(data)
 
@@ -55,9 +55,7 @@ class TokenView(APIView):
         data = _parse(s.TokenIn, request.data)
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
-            raise ApplicationError(
-                "Username or password is wrong.", code="invalid_credentials"
-            )
+            raise ApplicationError("Username or password is wrong.", code="invalid_credentials")
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -65,14 +63,21 @@ class TokenView(APIView):
 class DraftListView(APIView):
     @extend_schema(responses={200: s.DraftOut(many=True)})
     def get(self, request: Request) -> Response:
-        return paginated(request, self, draft_selectors.drafts_visible_to(request.user).order_by("-updated_at"), s.DraftOut)
+        return paginated(
+            request,
+            self,
+            draft_selectors.drafts_visible_to(request.user).order_by("-updated_at"),
+            s.DraftOut,
+        )
 
     @extend_schema(request=s.DraftCreateIn, responses={201: s.DraftOut})
     def post(self, request: Request) -> Response:
         data = _parse(s.DraftCreateIn, request.data)
         delegation = data.pop("delegation", None) or _default_delegation(request.user)
         draft = draft_services.draft_create(actor=request.user, delegation=delegation, **data)
-        return Response(s.DraftOut(draft, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.DraftOut(draft, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 def _default_delegation(user: Any) -> str:
@@ -83,7 +88,7 @@ def _default_delegation(user: Any) -> str:
     )
     if latest is None:
         raise ApplicationError(
-            "Say which delegation you draft for: add \"delegation\": \"UK\" or \"JP\".",
+            'Say which delegation you draft for: add "delegation": "UK" or "JP".',
             fields={"delegation": ["This field is required for your first draft."]},
         )
     return latest.delegation
@@ -107,7 +112,9 @@ class DraftArticlesView(APIView):
     @extend_schema(responses={200: s.ArticleOut(many=True)})
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        return paginated(request, self, draft_selectors.articles_of(request.user, draft), s.ArticleOut)
+        return paginated(
+            request, self, draft_selectors.articles_of(request.user, draft), s.ArticleOut
+        )
 
     @extend_schema(request=s.ArticleCreateIn, responses={201: s.ArticleOut})
     def post(self, request: Request, draft_id: int) -> Response:
@@ -115,10 +122,13 @@ class DraftArticlesView(APIView):
         data = _parse(s.ArticleCreateIn, request.data)
         slug = data.pop("library_clause", None)
         if slug:
-            clause = LibraryClause.objects.select_related("obligation_type").filter(slug=slug).first()
+            clause = (
+                LibraryClause.objects.select_related("obligation_type").filter(slug=slug).first()
+            )
             if clause is None:
                 raise ApplicationError(
-                    f"There is no library clause {slug!r}.", fields={"library_clause": ["No such clause."]}
+                    f"There is no library clause {slug!r}.",
+                    fields={"library_clause": ["No such clause."]},
                 )
             article = draft_services.clause_insert(
                 actor=request.user,
@@ -156,7 +166,9 @@ class ArticleMoveView(APIView):
     def post(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
         data = _parse(s.ArticleMoveIn, request.data)
-        article = draft_services.article_move(actor=request.user, article=article, position=data["position"])
+        article = draft_services.article_move(
+            actor=request.user, article=article, position=data["position"]
+        )
         return Response(s.ArticleOut(article).data)
 
 
@@ -164,7 +176,9 @@ class DraftMembersView(APIView):
     @extend_schema(responses={200: s.MemberOut(many=True)})
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        return paginated(request, self, draft_selectors.members_of(request.user, draft), s.MemberOut)
+        return paginated(
+            request, self, draft_selectors.members_of(request.user, draft), s.MemberOut
+        )
 
     @extend_schema(request=s.MemberCreateIn, responses={201: s.MemberOut})
     def post(self, request: Request, draft_id: int) -> Response:
@@ -180,7 +194,9 @@ class DraftMemberDetailView(APIView):
         draft = draft_selectors.draft_get(request.user, draft_id)
         membership = draft_selectors.membership_get(request.user, draft, member_id)
         data = _parse(s.MemberUpdateIn, request.data)
-        membership = member_services.member_change(actor=request.user, membership=membership, **data)
+        membership = member_services.member_change(
+            actor=request.user, membership=membership, **data
+        )
         return Response(s.MemberOut(membership).data)
 
     @extend_schema(responses={204: None})
@@ -198,16 +214,24 @@ class NotificationListView(APIView):
     )
     def get(self, request: Request) -> Response:
         unread = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
-        return paginated(request, self, draft_selectors.notifications_for(request.user, unread_only=unread), s.NotificationOut)
+        return paginated(
+            request,
+            self,
+            draft_selectors.notifications_for(request.user, unread_only=unread),
+            s.NotificationOut,
+        )
 
 
 class NotificationReadView(APIView):
     @extend_schema(
         request=s.NotificationsReadIn,
-        responses={200: inline_serializer("NotificationsRead", {"marked": serializers.IntegerField()})},
+        responses={
+            200: inline_serializer("NotificationsRead", {"marked": serializers.IntegerField()})
+        },
     )
     def post(self, request: Request) -> Response:
         data = _parse(s.NotificationsReadIn, request.data)
-        marked = notification_services.notifications_mark_read(user=request.user, ids=data.get("ids"))
+        marked = notification_services.notifications_mark_read(
+            user=request.user, ids=data.get("ids")
+        )
         return Response({"marked": marked})
-

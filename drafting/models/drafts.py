@@ -96,7 +96,11 @@ class Article(models.Model):
         max_length=20, choices=NegotiationStatus.choices, default=NegotiationStatus.OPEN
     )
     source_clause = models.ForeignKey(
-        LibraryClause, on_delete=models.SET_NULL, null=True, blank=True, related_name="draft_articles"
+        LibraryClause,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft_articles",
     )
     provenance = models.JSONField(
         default=dict,
@@ -140,7 +144,9 @@ class Article(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices)
     delegation = models.CharField(max_length=2, choices=Delegation.choices)

@@ -33,7 +33,11 @@ def drafts_dashboard(user: Any) -> QuerySet[Draft]:
         drafts_visible_to(user)
         .annotate(article_count=Count("articles", distinct=True))
         .prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.filter(user=user), to_attr="my_memberships")
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(user=user),
+                to_attr="my_memberships",
+            )
         )
         .order_by("-updated_at")
     )
@@ -70,11 +74,19 @@ def article_get(user: Any, article_id: Any) -> Article:
 def members_of(user: Any, draft: Draft) -> QuerySet[Membership]:
     if not permissions.can_view_draft(user, draft):
         return Membership.objects.none()
-    return Membership.objects.filter(draft=draft).select_related("user").order_by("delegation", "role", "user__username")
+    return (
+        Membership.objects.filter(draft=draft)
+        .select_related("user")
+        .order_by("delegation", "role", "user__username")
+    )
 
 
 def membership_get(user: Any, draft: Draft, membership_id: Any) -> Membership:
-    membership = members_of(user, draft).filter(pk=membership_id).first() if str(membership_id).isdigit() else None
+    membership = (
+        members_of(user, draft).filter(pk=membership_id).first()
+        if str(membership_id).isdigit()
+        else None
+    )
     if membership is None:
         raise NotFoundError("No such member of this draft.")
     return membership
@@ -84,9 +96,12 @@ def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notif
     """A user's notifications, limited to drafts they can still see."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
-    qs = Notification.objects.filter(recipient=user).filter(
-        Q(draft__memberships__user=user)
-    ).select_related("draft").distinct()
+    qs = (
+        Notification.objects.filter(recipient=user)
+        .filter(Q(draft__memberships__user=user))
+        .select_related("draft")
+        .distinct()
+    )
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -19,10 +20,10 @@ from . import members as member_services
 DEMO_DRAFT_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "demo_draft.json"
 
 
-def demo_users_ensure(*, password: str) -> dict[str, object]:
+def demo_users_ensure(*, password: str) -> dict[str, Any]:
     User = get_user_model()
     group = library_admins_group_ensure()
-    users: dict[str, object] = {}
+    users: dict[str, Any] = {}
     for persona in PERSONAS:
         first, _, last = persona.name.partition(" ")
         user, _ = User.objects.get_or_create(username=persona.username)
@@ -48,7 +49,7 @@ def demo_seed(*, password: str) -> Draft:
         if existing is not None:
             return existing
         draft = draft_services.draft_create(
-            actor=owner,  # type: ignore[arg-type]
+            actor=owner,
             title=spec["title"],
             title_ja=spec.get("title_ja", ""),
             classification=spec.get("classification", "OFFICIAL-SENSITIVE"),
@@ -58,7 +59,7 @@ def demo_seed(*, password: str) -> Draft:
         for persona in PERSONAS:
             if persona.role and persona.role != "owner" and persona.delegation:
                 member_services.member_add(
-                    actor=owner,  # type: ignore[arg-type]
+                    actor=owner,
                     draft=draft,
                     username=persona.username,
                     role=persona.role,
@@ -71,7 +72,7 @@ def demo_seed(*, password: str) -> Draft:
                 else None
             )
             article = draft_services.article_create(
-                actor=owner,  # type: ignore[arg-type]
+                actor=owner,
                 draft=draft,
                 kind=item.get("kind", "article"),
                 heading=item.get("heading", ""),
@@ -79,10 +80,12 @@ def demo_seed(*, password: str) -> Draft:
                 text_en=item.get("text_en", ""),
                 text_ja=item.get("text_ja", ""),
                 source_clause=clause,
-                provenance=draft_services.clause_provenance(clause, owner) if clause else None,  # type: ignore[arg-type]
+                provenance=draft_services.clause_provenance(clause, owner) if clause else None,
             )
             if item.get("releasability") and item["releasability"] != article.releasability:
                 draft_services.article_set_releasability(
-                    actor=owner, article=article, releasability=item["releasability"]  # type: ignore[arg-type]
+                    actor=owner,
+                    article=article,
+                    releasability=item["releasability"],
                 )
     return draft

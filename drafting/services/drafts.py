@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from treaties.models import LibraryClause, Party
 from .. import permissions
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..models import Article, Classification, Draft, Releasability
+from ..permissions import Actor
 
 MAX_TEXT_LENGTH = 200_000
 MAX_HEADING_LENGTH = 300
@@ -57,7 +57,8 @@ def _parties_resolve(names: Iterable[str]) -> list[Party]:
         unknown = [n for n in names if n not in parties]
     if unknown:
         raise ApplicationError(
-            f"Unknown parties: {', '.join(unknown)}.", fields={"parties": ["Use party names from the library."]}
+            f"Unknown parties: {', '.join(unknown)}.",
+            fields={"parties": ["Use party names from the library."]},
         )
     return [parties[n] for n in names]
 
@@ -74,7 +75,9 @@ def _text_field_validate(name: str, value: str, limit: int) -> str:
             fields={name: [f"At most {limit:,} characters."]},
         )
     if "\x00" in value:
-        raise ApplicationError(f"{name} contains a NUL character.", fields={name: ["Remove the NUL character."]})
+        raise ApplicationError(
+            f"{name} contains a NUL character.", fields={name: ["Remove the NUL character."]}
+        )
     return value
 
 
@@ -83,7 +86,7 @@ def _text_field_validate(name: str, value: str, limit: int) -> str:
 
 def draft_create(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     title: str,
     delegation: str,
     classification: str = Classification.OFFICIAL_SENSITIVE,
@@ -95,7 +98,9 @@ def draft_create(
     _require(permissions.can_create_draft(actor), "Sign in to create a draft.")
     title = _text_field_validate("title", (title or "").strip(), MAX_HEADING_LENGTH)
     if not title:
-        raise ApplicationError("A draft needs a title.", fields={"title": ["This field is required."]})
+        raise ApplicationError(
+            "A draft needs a title.", fields={"title": ["This field is required."]}
+        )
     classification = classification_validate(classification)
     with transaction.atomic():
         party_objs = _parties_resolve(parties)
@@ -109,7 +114,7 @@ def draft_create(
 
 def draft_update(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     draft: Draft,
     title: str | None = None,
     title_ja: str | None = None,
@@ -126,7 +131,9 @@ def draft_update(
         if title is not None:
             title = _text_field_validate("title", title.strip(), MAX_HEADING_LENGTH)
             if not title:
-                raise ApplicationError("A draft needs a title.", fields={"title": ["This field is required."]})
+                raise ApplicationError(
+                    "A draft needs a title.", fields={"title": ["This field is required."]}
+                )
             draft.title = title
             fields.append("title")
         if title_ja is not None:
@@ -181,10 +188,15 @@ def _renumber(draft: Draft) -> None:
 def _number_validate(draft: Draft, number: str, exclude_pk: int | None = None) -> str:
     number = _text_field_validate("number", number.strip(), MAX_NUMBER_LENGTH)
     if not number:
-        raise ApplicationError("An article number cannot be empty.", fields={"number": ["Give a number or omit it."]})
+        raise ApplicationError(
+            "An article number cannot be empty.", fields={"number": ["Give a number or omit it."]}
+        )
     if number.startswith("~"):
-        raise ApplicationError("An article number cannot start with '~'.", fields={"number": ["Invalid number."]})
-    clash = Article.objects.filter(draft=draft, number=number).exclude(pk=exclude_pk).first()
+        raise ApplicationError(
+            "An article number cannot start with '~'.", fields={"number": ["Invalid number."]}
+        )
+    others = Article.objects.filter(draft=draft, number=number)
+    clash = (others.exclude(pk=exclude_pk) if exclude_pk is not None else others).first()
     if clash is not None:
         raise ApplicationError(
             f"Article number {number!r} is already used in this draft by {clash.label!r}. "
@@ -202,7 +214,9 @@ def _lock_draft(draft: Draft) -> Draft:
 
 def _position_validate(position: int, highest: int) -> int:
     if isinstance(position, bool) or not isinstance(position, int):
-        raise ApplicationError("Position must be a whole number.", fields={"position": ["Not a whole number."]})
+        raise ApplicationError(
+            "Position must be a whole number.", fields={"position": ["Not a whole number."]}
+        )
     if position < 1 or position > highest:
         raise ApplicationError(
             f"Position {position} is outside this draft: choose a position from 1 to {highest}.",
@@ -239,7 +253,7 @@ def _insert_at(draft: Draft, article: Article, position: int | None) -> None:
 
 def article_create(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     draft: Draft,
     heading: str = "",
     heading_ja: str = "",
@@ -253,14 +267,18 @@ def article_create(
 ) -> Article:
     _require(permissions.can_edit_text(actor, draft), "Only the draft's drafters can add articles.")
     if kind not in Article.Kind.values:
-        raise ApplicationError(f"Unknown article kind {kind!r}.", fields={"kind": ["Use 'article' or 'preamble'."]})
+        raise ApplicationError(
+            f"Unknown article kind {kind!r}.", fields={"kind": ["Use 'article' or 'preamble'."]}
+        )
     with transaction.atomic():
         draft = _lock_draft(draft)
         if kind == Article.Kind.PREAMBLE:
             if number:
                 raise ApplicationError("A preamble has no number.", fields={"number": ["Omit it."]})
             if Article.objects.filter(draft=draft, kind=Article.Kind.PREAMBLE).exists():
-                raise ApplicationError("This draft already has a preamble.", fields={"kind": ["Already present."]})
+                raise ApplicationError(
+                    "This draft already has a preamble.", fields={"kind": ["Already present."]}
+                )
         article = Article(
             draft=draft,
             kind=kind,
@@ -283,7 +301,7 @@ def article_create(
 
 def article_edit(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     article: Article,
     heading: str | None = None,
     heading_ja: str | None = None,
@@ -293,7 +311,10 @@ def article_edit(
     negotiation_status: str | None = None,
 ) -> Article:
     draft = article.draft
-    _require(permissions.can_edit_text(actor, draft), "Only the draft's drafters can change article text.")
+    _require(
+        permissions.can_edit_text(actor, draft),
+        "Only the draft's drafters can change article text.",
+    )
     with transaction.atomic():
         if number is not None:
             _lock_draft(draft)
@@ -307,7 +328,9 @@ def article_edit(
         ):
             if value is None:
                 continue
-            value = _text_field_validate(name, value.strip() if name.startswith("heading") else value, limit)
+            value = _text_field_validate(
+                name, value.strip() if name.startswith("heading") else value, limit
+            )
             if getattr(article, name) != value:
                 setattr(article, name, value)
                 changed.append(name)
@@ -315,7 +338,11 @@ def article_edit(
             if negotiation_status not in Article.NegotiationStatus.values:
                 raise ApplicationError(
                     f"Unknown negotiation status {negotiation_status!r}.",
-                    fields={"negotiation_status": [f"Choose one of: {', '.join(Article.NegotiationStatus.values)}."]},
+                    fields={
+                        "negotiation_status": [
+                            f"Choose one of: {', '.join(Article.NegotiationStatus.values)}."
+                        ]
+                    },
                 )
             article.negotiation_status = negotiation_status
             changed.append("negotiation_status")
@@ -345,16 +372,22 @@ def article_edit(
     return article
 
 
-def article_move(*, actor: AbstractBaseUser, article: Article, position: int) -> Article:
+def article_move(*, actor: Actor, article: Article, position: int) -> Article:
     draft = article.draft
-    _require(permissions.can_edit_text(actor, draft), "Only the draft's drafters can move articles.")
+    _require(
+        permissions.can_edit_text(actor, draft), "Only the draft's drafters can move articles."
+    )
     with transaction.atomic():
         draft = _lock_draft(draft)
         article = Article.objects.get(pk=article.pk)
-        ordered = list(Article.objects.filter(draft=draft).order_by("position").values_list("pk", flat=True))
+        ordered = list(
+            Article.objects.filter(draft=draft).order_by("position").values_list("pk", flat=True)
+        )
         _position_validate(position, len(ordered))
         if article.kind == Article.Kind.PREAMBLE and position != 1:
-            raise ApplicationError("The preamble stays first.", fields={"position": ["The preamble stays at 1."]})
+            raise ApplicationError(
+                "The preamble stays first.", fields={"position": ["The preamble stays at 1."]}
+            )
         first = Article.objects.get(pk=ordered[0])
         if first.kind == Article.Kind.PREAMBLE and position == 1 and article.pk != first.pk:
             raise ApplicationError(
@@ -376,9 +409,11 @@ def article_move(*, actor: AbstractBaseUser, article: Article, position: int) ->
     return article
 
 
-def article_delete(*, actor: AbstractBaseUser, article: Article) -> None:
+def article_delete(*, actor: Actor, article: Article) -> None:
     draft = article.draft
-    _require(permissions.can_edit_text(actor, draft), "Only the draft's drafters can delete articles.")
+    _require(
+        permissions.can_edit_text(actor, draft), "Only the draft's drafters can delete articles."
+    )
     with transaction.atomic():
         draft = _lock_draft(draft)
         Article.objects.filter(pk=article.pk).delete()
@@ -386,7 +421,7 @@ def article_delete(*, actor: AbstractBaseUser, article: Article) -> None:
         Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
 
 
-def article_set_releasability(*, actor: AbstractBaseUser, article: Article, releasability: str) -> Article:
+def article_set_releasability(*, actor: Actor, article: Article, releasability: str) -> Article:
     _require(
         permissions.can_change_releasability(actor, article.draft),
         "Only the draft's owner can change an article's releasability.",
@@ -401,7 +436,7 @@ def article_set_releasability(*, actor: AbstractBaseUser, article: Article, rele
     return article
 
 
-def clause_provenance(clause: LibraryClause, actor: AbstractBaseUser) -> dict[str, Any]:
+def clause_provenance(clause: LibraryClause, actor: Actor) -> dict[str, Any]:
     """What the article keeps of where its text came from, even if the clause later changes."""
     return {
         "clause": {
@@ -428,7 +463,7 @@ def clause_provenance(clause: LibraryClause, actor: AbstractBaseUser) -> dict[st
 
 def clause_insert(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     draft: Draft,
     clause: LibraryClause,
     position: int | None = None,
@@ -465,7 +500,7 @@ def article_get_in_draft(draft: Draft, article_id: int) -> Article:
 
 def article_update(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     article: Article,
     position: int | None = None,
     releasability: str | None = None,
@@ -474,7 +509,9 @@ def article_update(
     """One request that changes several things of an article at once: all of it or none."""
     with transaction.atomic():
         if releasability is not None and releasability != article.releasability:
-            article = article_set_releasability(actor=actor, article=article, releasability=releasability)
+            article = article_set_releasability(
+                actor=actor, article=article, releasability=releasability
+            )
         if any(value is not None for value in edits.values()):
             article = article_edit(actor=actor, article=article, **edits)
         if position is not None and position != article.position:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from .. import permissions
 from ..errors import ApplicationError, PermissionDeniedError
 from ..models import Delegation, Draft, Membership, Role
+from ..permissions import Actor
 from .notifications import notification_create
 
 
 def _validate_role(role: str, delegation: str) -> None:
     if role not in Role.values:
         raise ApplicationError(
-            f"Unknown role {role!r}.", fields={"role": [f"Choose one of: {', '.join(Role.values)}."]}
+            f"Unknown role {role!r}.",
+            fields={"role": [f"Choose one of: {', '.join(Role.values)}."]},
         )
     if delegation not in Delegation.values:
         raise ApplicationError(
@@ -30,19 +31,19 @@ def _validate_role(role: str, delegation: str) -> None:
         raise ApplicationError(message, fields={"role": [message]}, code="role_not_for_delegation")
 
 
-def membership_create_owner(*, draft: Draft, user: AbstractBaseUser, delegation: str) -> Membership:
+def membership_create_owner(*, draft: Draft, user: Actor, delegation: str) -> Membership:
     """The creator of a draft becomes its owner. Caller holds the transaction."""
     _validate_role(Role.OWNER, delegation)
     return Membership.objects.create(draft=draft, user=user, role=Role.OWNER, delegation=delegation)
 
 
-def _require_owner(actor: AbstractBaseUser, draft: Draft) -> None:
+def _require_owner(actor: Actor, draft: Draft) -> None:
     if not permissions.can_manage_members(actor, draft):
         raise PermissionDeniedError("Only the draft's owner (lead drafter) can manage its members.")
 
 
 def member_add(
-    *, actor: AbstractBaseUser, draft: Draft, username: str, role: str, delegation: str
+    *, actor: Actor, draft: Draft, username: str, role: str, delegation: str
 ) -> Membership:
     _require_owner(actor, draft)
     _validate_role(role, delegation)
@@ -59,7 +60,9 @@ def member_add(
                 fields={"username": ["Already a member."]},
                 code="already_member",
             )
-        membership = Membership.objects.create(draft=draft, user=user, role=role, delegation=delegation)
+        membership = Membership.objects.create(
+            draft=draft, user=user, role=role, delegation=delegation
+        )
         notification_create(
             recipient=user,
             draft=draft,
@@ -81,7 +84,11 @@ def _owners_left_after(draft: Draft, membership: Membership) -> int:
 
 
 def member_change(
-    *, actor: AbstractBaseUser, membership: Membership, role: str | None = None, delegation: str | None = None
+    *,
+    actor: Actor,
+    membership: Membership,
+    role: str | None = None,
+    delegation: str | None = None,
 ) -> Membership:
     draft = membership.draft
     _require_owner(actor, draft)
@@ -91,7 +98,11 @@ def member_change(
         new_role = role if role is not None else membership.role
         new_delegation = delegation if delegation is not None else membership.delegation
         _validate_role(new_role, new_delegation)
-        if membership.role == Role.OWNER and new_role != Role.OWNER and not _owners_left_after(draft, membership):
+        if (
+            membership.role == Role.OWNER
+            and new_role != Role.OWNER
+            and not _owners_left_after(draft, membership)
+        ):
             raise ApplicationError(
                 "A draft needs an owner: make someone else owner before changing this role.",
                 code="last_owner",
@@ -103,7 +114,7 @@ def member_change(
     return membership
 
 
-def member_remove(*, actor: AbstractBaseUser, membership: Membership) -> None:
+def member_remove(*, actor: Actor, membership: Membership) -> None:
     draft = membership.draft
     _require_owner(actor, draft)
     with transaction.atomic():

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.utils import timezone
 
 from ..models import Draft, Notification
+from ..permissions import Actor
 
 
 def notification_create(
-    *, recipient: AbstractBaseUser, draft: Draft, kind: str, subject: str, body: str, url: str = ""
+    *, recipient: Any, draft: Draft, kind: str, subject: str, body: str, url: str = ""
 ) -> Notification:
     """Record the notification and queue its email once the transaction commits."""
     from ..tasks import notification_email_send
@@ -20,7 +22,7 @@ def notification_create(
         recipient=recipient, draft=draft, kind=kind, subject=subject, body=body, url=url
     )
     if getattr(recipient, "email", ""):
-        notification_email_send.delay_on_commit(notification.pk)
+        notification_email_send.delay_on_commit(notification.pk)  # type: ignore[attr-defined]
     return notification
 
 
@@ -30,9 +32,9 @@ def notification_email_send(*, notification_id: int) -> bool:
     Safe to run twice: the conditional UPDATE lets exactly one run claim the notification.
     Returns whether this run sent the email.
     """
-    claimed = Notification.objects.filter(
-        pk=notification_id, email_claimed_at__isnull=True
-    ).update(email_claimed_at=timezone.now())
+    claimed = Notification.objects.filter(pk=notification_id, email_claimed_at__isnull=True).update(
+        email_claimed_at=timezone.now()
+    )
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient", "draft").get(pk=notification_id)
@@ -46,7 +48,7 @@ def notification_email_send(*, notification_id: int) -> bool:
             subject=f"[{notification.draft.classification}] {notification.subject}",
             message=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notification.recipient.email],  # type: ignore[attr-defined]
+            recipient_list=[notification.recipient.email],
         )
     except OSError:
         # The mail server did not take it: release the claim so that a retry can send.
@@ -56,7 +58,7 @@ def notification_email_send(*, notification_id: int) -> bool:
     return True
 
 
-def notifications_mark_read(*, user: AbstractBaseUser, ids: list[int] | None = None) -> int:
+def notifications_mark_read(*, user: Actor, ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)

@@ -24,7 +24,9 @@ LIBRARY_MARKING = Classification.OFFICIAL
 
 
 def _editable_drafts(user: Any) -> list[Any]:
-    return [d for d in draft_selectors.drafts_visible_to(user) if permissions.can_edit_text(user, d)]
+    return [
+        d for d in draft_selectors.drafts_visible_to(user) if permissions.can_edit_text(user, d)
+    ]
 
 
 @login_required
@@ -33,7 +35,8 @@ def clause_list(request: HttpRequest) -> HttpResponse:
     try:
         filters = clause_filters_parse(request.GET)
     except ValidationError as exc:
-        error = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.detail.items())  # type: ignore[union-attr]
+        detail = exc.detail if isinstance(exc.detail, dict) else {"filters": exc.detail}
+        error = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in detail.items())
         filters = selectors.ClauseFilters()
     page = Paginator(selectors.clauses_search(filters), 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -63,14 +66,20 @@ def clause_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "treaties/clause_detail.html",
-        {"clause": clause, "editable_drafts": _editable_drafts(request.user), "marking": LIBRARY_MARKING},
+        {
+            "clause": clause,
+            "editable_drafts": _editable_drafts(request.user),
+            "marking": LIBRARY_MARKING,
+        },
     )
 
 
 @login_required
 def treaty_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "treaties/treaty_list.html", {"treaties": selectors.treaties_list(), "marking": LIBRARY_MARKING}
+        request,
+        "treaties/treaty_list.html",
+        {"treaties": selectors.treaties_list(), "marking": LIBRARY_MARKING},
     )
 
 
@@ -80,7 +89,9 @@ def treaty_detail(request: HttpRequest, slug: str) -> HttpResponse:
         treaty = selectors.treaty_get(slug)
     except Treaty.DoesNotExist:
         raise NotFoundError("No such treaty in the corpus.") from None
-    return render(request, "treaties/treaty_detail.html", {"treaty": treaty, "marking": LIBRARY_MARKING})
+    return render(
+        request, "treaties/treaty_detail.html", {"treaty": treaty, "marking": LIBRARY_MARKING}
+    )
 
 
 @login_required

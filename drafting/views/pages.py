@@ -69,7 +69,9 @@ def _int_or_none(value: str | None) -> int | None:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     drafts = list(draft_selectors.drafts_dashboard(request.user))
-    consultee_of = Membership.objects.filter(user=request.user, role=Role.CONSULTEE).count()
+    consultee_of = Membership.objects.filter(
+        user__username=request.user.get_username(), role=Role.CONSULTEE
+    ).count()
     marking = (
         Classification.OFFICIAL_SENSITIVE
         if any(d.classification == Classification.OFFICIAL_SENSITIVE for d in drafts)
@@ -84,10 +86,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def draft_new(request: HttpRequest) -> HttpResponse:
-    form = {"title": "", "classification": Classification.OFFICIAL_SENSITIVE, "delegation": Delegation.UK}
+    form = {
+        "title": "",
+        "classification": Classification.OFFICIAL_SENSITIVE,
+        "delegation": Delegation.UK,
+    }
     error = None
     if request.method == "POST":
-        form = {k: request.POST.get(k, "") for k in ("title", "title_ja", "classification", "delegation")}
+        form = {
+            k: request.POST.get(k, "")
+            for k in ("title", "title_ja", "classification", "delegation")
+        }
         try:
             draft = draft_services.draft_create(
                 actor=request.user,
@@ -99,7 +108,9 @@ def draft_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, "Draft created. Add its articles, or insert clauses from the library.")
+            messages.success(
+                request, "Draft created. Add its articles, or insert clauses from the library."
+            )
             return redirect(draft)
     return render(
         request,
@@ -108,7 +119,10 @@ def draft_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "error": error,
             "classifications": Classification.choices,
-            "delegations": [(Delegation.UK, Delegation.UK.label), (Delegation.JP, Delegation.JP.label)],
+            "delegations": [
+                (Delegation.UK, Delegation.UK.label),
+                (Delegation.JP, Delegation.JP.label),
+            ],
             "marking": form.get("classification") or Classification.OFFICIAL,
         },
         status=400 if error else 200,
@@ -135,7 +149,15 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
 def _article_form_values(request: HttpRequest) -> dict[str, str]:
     return {
         k: request.POST.get(k, "")
-        for k in ("heading", "heading_ja", "text_en", "text_ja", "number", "negotiation_status", "releasability")
+        for k in (
+            "heading",
+            "heading_ja",
+            "text_en",
+            "text_ja",
+            "number",
+            "negotiation_status",
+            "releasability",
+        )
     }
 
 
@@ -182,7 +204,9 @@ def _article_save(request: HttpRequest, article: Article, form: dict[str, str]) 
         )
     number = form["number"]
     releasability = form["releasability"] or None
-    if releasability == article.releasability or not permissions.can_change_releasability(request.user, article.draft):
+    if releasability == article.releasability or not permissions.can_change_releasability(
+        request.user, article.draft
+    ):
         releasability = None if releasability == article.releasability else releasability
     return draft_services.article_update(
         actor=request.user,
@@ -205,7 +229,14 @@ def article_new(request: HttpRequest, draft_id: int) -> HttpResponse:
     if not permissions.can_edit_text(request.user, draft):
         raise PermissionDeniedError("Only the draft's drafters can add articles.")
     error = None
-    form = {"heading": "", "heading_ja": "", "text_en": "", "text_ja": "", "position": "", "kind": "article"}
+    form = {
+        "heading": "",
+        "heading_ja": "",
+        "text_en": "",
+        "text_ja": "",
+        "position": "",
+        "kind": "article",
+    }
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
         try:
@@ -241,7 +272,9 @@ def article_move(request: HttpRequest, draft_id: int, article_id: int) -> HttpRe
     try:
         if position is None:
             raise ApplicationError("Give the position to move the article to, as a whole number.")
-        article = draft_services.article_move(actor=request.user, article=article, position=position)
+        article = draft_services.article_move(
+            actor=request.user, article=article, position=position
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -275,9 +308,14 @@ def members(request: HttpRequest, draft_id: int) -> HttpResponse:
             if action == "add":
                 form = {k: request.POST.get(k, "") for k in form}
                 membership = member_services.member_add(actor=request.user, draft=draft, **form)
-                messages.success(request, f"{membership.user.get_username()} added as {membership.get_role_display()}.")
+                messages.success(
+                    request,
+                    f"{membership.user.get_username()} added as {membership.get_role_display()}.",
+                )
             else:
-                membership = draft_selectors.membership_get(request.user, draft, request.POST.get("membership"))
+                membership = draft_selectors.membership_get(
+                    request.user, draft, request.POST.get("membership")
+                )
                 if action == "remove":
                     member_services.member_remove(actor=request.user, membership=membership)
                     messages.success(request, f"{membership.user.get_username()} removed.")
@@ -332,7 +370,10 @@ def clause_insert(request: HttpRequest, slug: str) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, request.POST.get("draft"))
     try:
         article = draft_services.clause_insert(
-            actor=request.user, draft=draft, clause=clause, position=_int_or_none(request.POST.get("position"))
+            actor=request.user,
+            draft=draft,
+            clause=clause,
+            position=_int_or_none(request.POST.get("position")),
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)

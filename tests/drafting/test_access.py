@@ -13,19 +13,45 @@ from drafting.models import Article, Membership
 
 # Endpoints whose data belongs to a draft: a non-member gets 404 (not even the title).
 DRAFT_SCOPED = {
-    "api-draft", "api-draft-articles", "api-draft-members", "api-draft-member", "api-article", "api-article-move",
+    "api-draft",
+    "api-draft-articles",
+    "api-draft-members",
+    "api-draft-member",
+    "api-article",
+    "api-article-move",
 }
 # Reference material and per-user resources: any signed-in user, nobody anonymous.
 SIGNED_IN = {
-    "api-drafts", "api-notifications", "api-notifications-read", "api-treaties", "api-treaty",
-    "api-provisions", "api-provision", "api-clauses", "api-clause",
+    "api-drafts",
+    "api-notifications",
+    "api-notifications-read",
+    "api-treaties",
+    "api-treaty",
+    "api-provisions",
+    "api-provision",
+    "api-clauses",
+    "api-clause",
 }
 PUBLIC = {"api-token"}
 
-DRAFT_PAGES = {"draft-detail", "article-new", "article-detail", "article-move", "article-delete", "draft-members"}
+DRAFT_PAGES = {
+    "draft-detail",
+    "article-new",
+    "article-detail",
+    "article-move",
+    "article-delete",
+    "draft-members",
+}
 SIGNED_IN_PAGES = {
-    "dashboard", "draft-new", "notifications", "library", "clause-detail", "clause-insert", "treaty-list",
-    "treaty-detail", "provision-detail",
+    "dashboard",
+    "draft-new",
+    "notifications",
+    "library",
+    "clause-detail",
+    "clause-insert",
+    "treaty-list",
+    "treaty-detail",
+    "provision-detail",
 }
 # The API's schema and its docs hold no data, so integrators can read them before signing in.
 PUBLIC_PAGES = {"login", "logout", "api-schema", "api-docs"}
@@ -86,10 +112,14 @@ def test_outsider_gets_404_from_every_draft_endpoint(draft, personas, ids, metho
         if pattern.name not in DRAFT_SCOPED | DRAFT_PAGES:
             continue
         url = _fill(route, ids)
-        response = getattr(client, method)(url, {}, format="json") if method != "get" else client.get(url)
+        response = (
+            getattr(client, method)(url, {}, format="json") if method != "get" else client.get(url)
+        )
         assert response.status_code in (404, 405), (method, url, response.status_code)
         assert draft.title.encode() not in response.content, url
-    assert list(Article.objects.filter(draft=draft).values_list("pk", "text_en", "position")) == before
+    assert (
+        list(Article.objects.filter(draft=draft).values_list("pk", "text_en", "position")) == before
+    )
     assert not Membership.objects.filter(user=personas.outsider).exists()
 
 
@@ -102,7 +132,9 @@ def test_consultee_never_sees_the_live_draft(draft, personas, ids, method):
         if pattern.name not in DRAFT_SCOPED | DRAFT_PAGES:
             continue
         url = _fill(route, ids)
-        response = getattr(client, method)(url, {}, format="json") if method != "get" else client.get(url)
+        response = (
+            getattr(client, method)(url, {}, format="json") if method != "get" else client.get(url)
+        )
         assert response.status_code in (404, 405), (method, url, response.status_code)
         for article in Article.objects.filter(draft=draft):
             if article.text_en:
@@ -129,10 +161,26 @@ def test_readers_can_read_but_not_write(api, draft, personas, who):
     client = api(getattr(personas, who))
     article = Article.objects.filter(draft=draft).last()
     assert client.get(f"/api/v1/articles/{article.pk}/").status_code == 200
-    assert client.patch(f"/api/v1/articles/{article.pk}/", {"text_en": "x"}, format="json").status_code == 403
-    assert client.post(f"/api/v1/articles/{article.pk}/move/", {"position": 2}, format="json").status_code == 403
+    assert (
+        client.patch(f"/api/v1/articles/{article.pk}/", {"text_en": "x"}, format="json").status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/api/v1/articles/{article.pk}/move/", {"position": 2}, format="json"
+        ).status_code
+        == 403
+    )
     assert client.delete(f"/api/v1/articles/{article.pk}/").status_code == 403
-    assert client.post(f"/api/v1/drafts/{draft.pk}/articles/", {"heading": "x"}, format="json").status_code == 403
-    assert client.patch(f"/api/v1/drafts/{draft.pk}/", {"title": "x"}, format="json").status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/drafts/{draft.pk}/articles/", {"heading": "x"}, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(f"/api/v1/drafts/{draft.pk}/", {"title": "x"}, format="json").status_code
+        == 403
+    )
     article.refresh_from_db()
     assert article.text_en != "x"

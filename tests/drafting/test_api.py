@@ -14,7 +14,9 @@ from tests.conftest import PASSWORD, articles_in_order
 
 def test_token_login_and_use(personas, draft):
     client = APIClient()
-    response = client.post("/api/v1/auth/token/", {"username": "uk.drafter", "password": PASSWORD}, format="json")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "uk.drafter", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -23,7 +25,9 @@ def test_token_login_and_use(personas, draft):
 
 
 def test_token_with_a_wrong_password_is_refused_clearly(personas):
-    response = APIClient().post("/api/v1/auth/token/", {"username": "uk.drafter", "password": "nope"}, format="json")
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "uk.drafter", "password": "nope"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["detail"] == "Username or password is wrong."
     response = APIClient().post("/api/v1/auth/token/", {"username": "uk.drafter"}, format="json")
@@ -45,7 +49,15 @@ def test_draft_and_article_field_names(api, personas, draft):
     page = api(personas.reviewer).get(f"/api/v1/drafts/{draft.pk}/articles/").json()
     assert page["count"] == 4 and page["next"] is None
     first = page["results"][1]
-    assert {"id", "position", "number", "heading", "text_en", "text_ja", "releasability"} <= first.keys()
+    assert {
+        "id",
+        "position",
+        "number",
+        "heading",
+        "text_en",
+        "text_ja",
+        "releasability",
+    } <= first.keys()
     assert (first["position"], first["number"], first["releasability"]) == (2, "1", "UK/JPN ONLY")
 
 
@@ -59,16 +71,24 @@ def test_pagination(api, personas, draft):
 def test_create_draft_via_api(api, personas, corpus):
     client = api(personas.uk_drafter)
     response = client.post(
-        "/api/v1/drafts/", {"title": "Exchange of Notes", "classification": "OFFICIAL", "delegation": "UK"}, format="json"
+        "/api/v1/drafts/",
+        {"title": "Exchange of Notes", "classification": "OFFICIAL", "delegation": "UK"},
+        format="json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["title"], body["classification"], body["my_role"]) == ("Exchange of Notes", "OFFICIAL", "owner")
+    assert (body["title"], body["classification"], body["my_role"]) == (
+        "Exchange of Notes",
+        "OFFICIAL",
+        "owner",
+    )
 
 
 def test_create_draft_with_unknown_classification(api, personas, corpus):
     response = api(personas.uk_drafter).post(
-        "/api/v1/drafts/", {"title": "T", "classification": "SECRET", "delegation": "UK"}, format="json"
+        "/api/v1/drafts/",
+        {"title": "T", "classification": "SECRET", "delegation": "UK"},
+        format="json",
     )
     assert response.status_code == 400
     body = response.json()
@@ -87,13 +107,22 @@ def test_article_create_edit_move_delete(api, personas, draft):
     client = api(personas.jp_drafter)
     created = client.post(
         f"/api/v1/drafts/{draft.pk}/articles/",
-        {"heading": "Definitions", "text_en": "In this Treaty:", "text_ja": "この条約の適用上、", "position": 2},
+        {
+            "heading": "Definitions",
+            "text_en": "In this Treaty:",
+            "text_ja": "この条約の適用上、",
+            "position": 2,
+        },
         format="json",
     )
     assert created.status_code == 201, created.content
     article_id = created.json()["id"]
     assert created.json()["number"] == "1"
-    patched = client.patch(f"/api/v1/articles/{article_id}/", {"text_en": "For the purposes of this Treaty:"}, format="json")
+    patched = client.patch(
+        f"/api/v1/articles/{article_id}/",
+        {"text_en": "For the purposes of this Treaty:"},
+        format="json",
+    )
     assert patched.status_code == 200
     assert patched.json()["text_en"] == "For the purposes of this Treaty:"
     moved = client.post(f"/api/v1/articles/{article_id}/move/", {"position": 5}, format="json")
@@ -114,16 +143,25 @@ def test_duplicate_number_gives_400(api, personas, draft):
 
 def test_move_past_the_end_gives_400(api, personas, draft):
     article = Article.objects.get(draft=draft, heading="Purposes")
-    response = api(personas.uk_drafter).post(f"/api/v1/articles/{article.pk}/move/", {"position": 9}, format="json")
+    response = api(personas.uk_drafter).post(
+        f"/api/v1/articles/{article.pk}/move/", {"position": 9}, format="json"
+    )
     assert response.status_code == 400
-    assert response.json()["detail"] == "Position 9 is outside this draft: choose a position from 1 to 4."
-    response = api(personas.uk_drafter).post(f"/api/v1/articles/{article.pk}/move/", {"position": "x"}, format="json")
+    assert (
+        response.json()["detail"]
+        == "Position 9 is outside this draft: choose a position from 1 to 4."
+    )
+    response = api(personas.uk_drafter).post(
+        f"/api/v1/articles/{article.pk}/move/", {"position": "x"}, format="json"
+    )
     assert response.status_code == 400 and "position" in response.json()["fields"]
 
 
 def test_insert_library_clause_via_api(api, personas, draft):
     response = api(personas.uk_drafter).post(
-        f"/api/v1/drafts/{draft.pk}/articles/", {"library_clause": "mutual-defence-nato-art5"}, format="json"
+        f"/api/v1/drafts/{draft.pk}/articles/",
+        {"library_clause": "mutual-defence-nato-art5"},
+        format="json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -133,7 +171,9 @@ def test_insert_library_clause_via_api(api, personas, draft):
 
 def test_clause_insert_without_edit_rights_gives_403(api, personas, draft):
     response = api(personas.reviewer).post(
-        f"/api/v1/drafts/{draft.pk}/articles/", {"library_clause": "mutual-defence-nato-art5"}, format="json"
+        f"/api/v1/drafts/{draft.pk}/articles/",
+        {"library_clause": "mutual-defence-nato-art5"},
+        format="json",
     )
     assert response.status_code == 403
     assert "only its drafters" in response.json()["detail"]
@@ -142,7 +182,9 @@ def test_clause_insert_without_edit_rights_gives_403(api, personas, draft):
 
 def test_unknown_clause_and_clause_with_text_give_400(api, personas, draft):
     client = api(personas.uk_drafter)
-    response = client.post(f"/api/v1/drafts/{draft.pk}/articles/", {"library_clause": "no-such"}, format="json")
+    response = client.post(
+        f"/api/v1/drafts/{draft.pk}/articles/", {"library_clause": "no-such"}, format="json"
+    )
     assert response.status_code == 400 and "no-such" in response.json()["detail"]
     response = client.post(
         f"/api/v1/drafts/{draft.pk}/articles/",
@@ -162,9 +204,13 @@ def test_malformed_json_gives_400(api, personas, draft):
 
 def test_releasability_only_by_owner(api, personas, draft):
     article = Article.objects.get(draft=draft, heading="Purposes")
-    response = api(personas.uk_drafter).patch(f"/api/v1/articles/{article.pk}/", {"releasability": "REL USA"}, format="json")
+    response = api(personas.uk_drafter).patch(
+        f"/api/v1/articles/{article.pk}/", {"releasability": "REL USA"}, format="json"
+    )
     assert response.status_code == 403
-    response = api(personas.owner).patch(f"/api/v1/articles/{article.pk}/", {"releasability": "REL USA"}, format="json")
+    response = api(personas.owner).patch(
+        f"/api/v1/articles/{article.pk}/", {"releasability": "REL USA"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["releasability"] == "REL USA"
 
 
@@ -173,17 +219,28 @@ def test_members_api(api, personas, draft):
     members = owner.get(f"/api/v1/drafts/{draft.pk}/members/").json()
     assert members["count"] == 7
     response = owner.post(
-        f"/api/v1/drafts/{draft.pk}/members/", {"username": "outsider", "role": "observer", "delegation": "JP"}, format="json"
+        f"/api/v1/drafts/{draft.pk}/members/",
+        {"username": "outsider", "role": "observer", "delegation": "JP"},
+        format="json",
     )
     assert response.status_code == 201
     member_id = response.json()["id"]
-    assert owner.patch(f"/api/v1/drafts/{draft.pk}/members/{member_id}/", {"role": "drafter"}, format="json").json()["role"] == "drafter"
-    bad = owner.patch(f"/api/v1/drafts/{draft.pk}/members/{member_id}/", {"role": "consultee"}, format="json")
+    assert (
+        owner.patch(
+            f"/api/v1/drafts/{draft.pk}/members/{member_id}/", {"role": "drafter"}, format="json"
+        ).json()["role"]
+        == "drafter"
+    )
+    bad = owner.patch(
+        f"/api/v1/drafts/{draft.pk}/members/{member_id}/", {"role": "consultee"}, format="json"
+    )
     assert bad.status_code == 400 and "Only members of the US delegation" in bad.json()["detail"]
     assert owner.delete(f"/api/v1/drafts/{draft.pk}/members/{member_id}/").status_code == 204
     # A drafter cannot manage members.
     response = api(personas.uk_drafter).post(
-        f"/api/v1/drafts/{draft.pk}/members/", {"username": "outsider", "role": "drafter", "delegation": "UK"}, format="json"
+        f"/api/v1/drafts/{draft.pk}/members/",
+        {"username": "outsider", "role": "drafter", "delegation": "UK"},
+        format="json",
     )
     assert response.status_code == 403
     assert not Membership.objects.filter(draft=draft, user=personas.outsider).exists()
@@ -191,7 +248,9 @@ def test_members_api(api, personas, draft):
 
 def test_last_owner_cannot_leave(api, personas, draft):
     owner_membership = Membership.objects.get(draft=draft, role="owner")
-    response = api(personas.owner).delete(f"/api/v1/drafts/{draft.pk}/members/{owner_membership.pk}/")
+    response = api(personas.owner).delete(
+        f"/api/v1/drafts/{draft.pk}/members/{owner_membership.pk}/"
+    )
     assert response.status_code == 400 and response.json()["code"] == "last_owner"
 
 
@@ -206,7 +265,15 @@ def test_consultee_and_outsider_see_no_live_draft(api, personas, draft):
 
 def test_schema_is_valid_openapi(db, tmp_path):
     out = tmp_path / "schema.json"
-    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(out))
+    call_command(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--format",
+        "openapi-json",
+        "--file",
+        str(out),
+    )
     schema = json.loads(out.read_text())
     assert schema["openapi"].startswith("3.")
     for path in (
@@ -233,5 +300,7 @@ def test_schema_and_docs_pages_are_served(client, personas):
 @pytest.mark.parametrize("text", ["締約国は𠮟責 😀", "a\tb%25c+d"])
 def test_text_round_trips_through_the_api(api, personas, draft, text):
     article = Article.objects.get(draft=draft, heading="Purposes")
-    response = api(personas.jp_drafter).patch(f"/api/v1/articles/{article.pk}/", {"text_ja": text}, format="json")
+    response = api(personas.jp_drafter).patch(
+        f"/api/v1/articles/{article.pk}/", {"text_ja": text}, format="json"
+    )
     assert response.json()["text_ja"] == text

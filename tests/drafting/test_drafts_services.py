@@ -17,20 +17,28 @@ def test_draft_create_makes_the_creator_owner(personas, corpus):
     assert draft.classification == "OFFICIAL-SENSITIVE"
     assert sorted(draft.parties.values_list("name", flat=True)) == ["Japan", "United Kingdom"]
     membership = Membership.objects.get(draft=draft)
-    assert (membership.user, membership.role, membership.delegation) == (personas.jp_drafter, "owner", "JP")
+    assert (membership.user, membership.role, membership.delegation) == (
+        personas.jp_drafter,
+        "owner",
+        "JP",
+    )
 
 
 @pytest.mark.parametrize("marking", ["SECRET", "TOP SECRET", "official-secret", "", "CONFIDENTIAL"])
 def test_classification_above_official_sensitive_is_refused(personas, corpus, marking):
     with pytest.raises(ApplicationError) as exc:
-        services.draft_create(actor=personas.owner, title="X", delegation="UK", classification=marking)
+        services.draft_create(
+            actor=personas.owner, title="X", delegation="UK", classification=marking
+        )
     assert exc.value.status == 400
     assert "OFFICIAL or OFFICIAL-SENSITIVE" in exc.value.message
     assert not Draft.objects.filter(title="X").exists()
 
 
 def test_classification_is_normalised(personas, corpus):
-    draft = services.draft_create(actor=personas.owner, title="X", delegation="UK", classification=" official ")
+    draft = services.draft_create(
+        actor=personas.owner, title="X", delegation="UK", classification=" official "
+    )
     assert draft.classification == "OFFICIAL"
 
 
@@ -50,7 +58,9 @@ def test_us_delegation_cannot_own_a_draft(personas, corpus):
 
 
 def test_insert_at_position_renumbers(draft, personas):
-    services.article_create(actor=personas.uk_drafter, draft=draft, heading="Definitions", position=2)
+    services.article_create(
+        actor=personas.uk_drafter, draft=draft, heading="Definitions", position=2
+    )
     assert articles_in_order(draft) == [
         ("", "Preamble"),
         ("1", "Definitions"),
@@ -58,8 +68,14 @@ def test_insert_at_position_renumbers(draft, personas):
         ("3", "Consultation"),
         ("4", "Mutual assistance"),
     ]
-    assert list(Article.objects.filter(draft=draft).order_by("position").values_list("position", flat=True)) == [
-        1, 2, 3, 4, 5,
+    assert list(
+        Article.objects.filter(draft=draft).order_by("position").values_list("position", flat=True)
+    ) == [
+        1,
+        2,
+        3,
+        4,
+        5,
     ]
 
 
@@ -72,14 +88,22 @@ def test_move_and_delete_renumber(draft, personas):
         ("2", "Purposes"),
         ("3", "Consultation"),
     ]
-    services.article_delete(actor=personas.uk_drafter, article=Article.objects.get(draft=draft, heading="Purposes"))
-    assert articles_in_order(draft) == [("", "Preamble"), ("1", "Mutual assistance"), ("2", "Consultation")]
+    services.article_delete(
+        actor=personas.uk_drafter, article=Article.objects.get(draft=draft, heading="Purposes")
+    )
+    assert articles_in_order(draft) == [
+        ("", "Preamble"),
+        ("1", "Mutual assistance"),
+        ("2", "Consultation"),
+    ]
 
 
 def test_fixed_numbers_are_kept_and_skipped(draft, personas):
     consultation = Article.objects.get(draft=draft, heading="Consultation")
     services.article_edit(actor=personas.uk_drafter, article=consultation, number="1 bis")
-    services.article_create(actor=personas.uk_drafter, draft=draft, heading="Kept three", number="3", position=2)
+    services.article_create(
+        actor=personas.uk_drafter, draft=draft, heading="Kept three", number="3", position=2
+    )
     assert articles_in_order(draft) == [
         ("", "Preamble"),
         ("3", "Kept three"),
@@ -98,7 +122,9 @@ def test_duplicate_number_is_refused_and_nothing_changes(draft, personas):
     before = articles_in_order(draft)
     purposes = Article.objects.get(draft=draft, heading="Purposes")
     with pytest.raises(ApplicationError) as exc:
-        services.article_update(actor=personas.uk_drafter, article=purposes, number="3", text_en="changed")
+        services.article_update(
+            actor=personas.uk_drafter, article=purposes, number="3", text_en="changed"
+        )
     assert exc.value.status == 400
     assert exc.value.code == "duplicate_number"
     assert "already used" in exc.value.message and "Mutual assistance" in exc.value.message
@@ -132,7 +158,9 @@ def test_nothing_goes_before_the_preamble(draft, personas):
 def test_a_failed_multi_field_update_writes_nothing(draft, personas):
     article = Article.objects.get(draft=draft, heading="Purposes")
     with pytest.raises(ApplicationError):
-        services.article_update(actor=personas.uk_drafter, article=article, text_en="New text", position=42)
+        services.article_update(
+            actor=personas.uk_drafter, article=article, text_en="New text", position=42
+        )
     article.refresh_from_db()
     assert article.text_en == "The Parties shall strengthen their alliance."
     # The drafter may edit but not release: the whole request is refused.
@@ -141,7 +169,10 @@ def test_a_failed_multi_field_update_writes_nothing(draft, personas):
             actor=personas.uk_drafter, article=article, text_en="New text", releasability="REL USA"
         )
     article.refresh_from_db()
-    assert (article.text_en, article.releasability) == ("The Parties shall strengthen their alliance.", "UK/JPN ONLY")
+    assert (article.text_en, article.releasability) == (
+        "The Parties shall strengthen their alliance.",
+        "UK/JPN ONLY",
+    )
 
 
 @pytest.mark.parametrize("who", ["reviewer", "jp_reviewer", "consultee", "observer", "outsider"])
@@ -165,10 +196,16 @@ def test_releasability_defaults_and_only_the_owner_changes_it(draft, personas):
     article = Article.objects.get(draft=draft, heading="Purposes")
     assert article.releasability == "UK/JPN ONLY"
     with pytest.raises(PermissionDeniedError):
-        services.article_set_releasability(actor=personas.jp_drafter, article=article, releasability="REL USA")
+        services.article_set_releasability(
+            actor=personas.jp_drafter, article=article, releasability="REL USA"
+        )
     with pytest.raises(ApplicationError, match="not known"):
-        services.article_set_releasability(actor=personas.owner, article=article, releasability="REL ALL")
-    article = services.article_set_releasability(actor=personas.owner, article=article, releasability="REL USA")
+        services.article_set_releasability(
+            actor=personas.owner, article=article, releasability="REL ALL"
+        )
+    article = services.article_set_releasability(
+        actor=personas.owner, article=article, releasability="REL USA"
+    )
     assert article.releasability == "REL USA"
 
 
@@ -182,8 +219,10 @@ def test_text_limits_and_nul_are_refused(draft, personas):
 
 def test_clause_insert_keeps_provenance(draft, personas):
     clause = LibraryClause.objects.get(slug="mutual-defence-nato-art5")
-    assert [p.treaty.slug for p in clause.derived_from.all()][0] == "north_atlantic_treaty_1949"
-    article = services.clause_insert(actor=personas.jp_drafter, draft=draft, clause=clause, position=3)
+    assert next(p.treaty.slug for p in clause.derived_from.all()) == "north_atlantic_treaty_1949"
+    article = services.clause_insert(
+        actor=personas.jp_drafter, draft=draft, clause=clause, position=3
+    )
     assert (article.position, article.number) == (3, "2")
     assert article.text_en == clause.text and article.text_ja == clause.text_ja
     assert article.source_clause == clause

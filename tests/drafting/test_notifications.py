@@ -15,11 +15,19 @@ from drafting.services import members as member_services
 from tests.conftest import UserFactory
 
 
-def test_adding_a_member_notifies_them_once_by_email(draft, personas, django_capture_on_commit_callbacks):
+def test_adding_a_member_notifies_them_once_by_email(
+    draft, personas, django_capture_on_commit_callbacks
+):
     newcomer = UserFactory(username="jp.newcomer", email="newcomer@example.go.jp")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        member_services.member_add(actor=personas.owner, draft=draft, username="jp.newcomer", role="reviewer", delegation="JP")
+        member_services.member_add(
+            actor=personas.owner,
+            draft=draft,
+            username="jp.newcomer",
+            role="reviewer",
+            delegation="JP",
+        )
     notification = Notification.objects.get(recipient=newcomer)
     assert notification.kind == "member_added" and notification.url == draft.get_absolute_url()
     assert len(mail.outbox) == 1
@@ -68,7 +76,9 @@ def test_a_real_worker_sends_the_email(celery_worker_process, personas, corpus):
     from drafting.services import drafts as draft_services
 
     draft = draft_services.draft_create(actor=personas.owner, title="Worker draft", delegation="UK")
-    member_services.member_add(actor=personas.owner, draft=draft, username="jp.drafter", role="drafter", delegation="JP")
+    member_services.member_add(
+        actor=personas.owner, draft=draft, username="jp.drafter", role="drafter", delegation="JP"
+    )
     notification = Notification.objects.get(recipient=personas.jp_drafter, draft=draft)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -79,6 +89,8 @@ def test_a_real_worker_sends_the_email(celery_worker_process, personas, corpus):
     assert notification.emailed_at is not None, "the worker did not send the email"
     sent = [p.read_bytes() for p in celery_worker_process.iterdir()]
     assert len(sent) == 1
-    message = email.message_from_bytes(sent[0].split(b"\n-------", 1)[0], policy=email.policy.default)
+    message = email.message_from_bytes(
+        sent[0].split(b"\n-------", 1)[0], policy=email.policy.default
+    )
     assert message["Subject"].strip() == "[OFFICIAL-SENSITIVE] You were added to “Worker draft”"
     assert message["To"] == "jp.drafter@example.org"

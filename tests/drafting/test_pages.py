@@ -54,7 +54,10 @@ def test_every_draft_page_carries_the_marking_top_and_bottom(client, personas, d
         response = client.get(url)
         assert response.status_code == 200, url
         found = markings(response.content.decode())
-        assert len(found) == 2 and all(m.startswith("OFFICIAL-SENSITIVE") for m in found), (url, found)
+        assert len(found) == 2 and all(m.startswith("OFFICIAL-SENSITIVE") for m in found), (
+            url,
+            found,
+        )
 
 
 def test_notifications_page_is_marked_as_its_most_sensitive_item(client, personas, draft):
@@ -74,7 +77,15 @@ def test_article_page_shows_releasability_in_the_banner(client, personas, draft)
 def test_draft_page_reads_like_the_treaty(client, personas, draft):
     client.force_login(personas.jp_reviewer)
     html = client.get(f"/drafts/{draft.pk}/").content.decode()
-    positions = [html.index(h) for h in ("Preamble", "Article 1 — Purposes", "Article 2 — Consultation", "Article 3 — Mutual assistance")]
+    positions = [
+        html.index(h)
+        for h in (
+            "Preamble",
+            "Article 1 — Purposes",
+            "Article 2 — Consultation",
+            "Article 3 — Mutual assistance",
+        )
+    ]
     assert positions == sorted(positions)
     assert "第1条" in html
     assert "Add article" not in html  # reviewers do not get editing controls
@@ -109,7 +120,11 @@ def test_edit_form_saves(client, personas, draft):
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.text_en == "The Parties shall deepen their alliance.\nSecond line."
-    assert (article.heading_ja, article.negotiation_status, article.number_fixed) == ("目的", "bracketed", False)
+    assert (article.heading_ja, article.negotiation_status, article.number_fixed) == (
+        "目的",
+        "bracketed",
+        False,
+    )
 
 
 def test_edit_form_keeps_typed_text_when_someone_saved_meanwhile(client, personas, draft):
@@ -121,8 +136,14 @@ def test_edit_form_keeps_typed_text_when_someone_saved_meanwhile(client, persona
     client.force_login(personas.jp_drafter)
     response = client.post(
         article.get_absolute_url(),
-        {"heading": "Purposes", "text_en": "My careful wording.", "text_ja": "", "number": "1",
-         "negotiation_status": "open", "base_updated_at": opened_at},
+        {
+            "heading": "Purposes",
+            "text_en": "My careful wording.",
+            "text_ja": "",
+            "number": "1",
+            "negotiation_status": "open",
+            "base_updated_at": opened_at,
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -138,8 +159,14 @@ def test_edit_form_error_keeps_typed_text(client, personas, draft):
     client.force_login(personas.uk_drafter)
     response = client.post(
         article.get_absolute_url(),
-        {"heading": "Purposes", "text_en": "Typed by hand", "text_ja": "", "number": "2",
-         "negotiation_status": "open", "base_updated_at": article.updated_at.isoformat()},
+        {
+            "heading": "Purposes",
+            "text_en": "Typed by hand",
+            "text_ja": "",
+            "number": "2",
+            "negotiation_status": "open",
+            "base_updated_at": article.updated_at.isoformat(),
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -162,7 +189,9 @@ def test_insert_from_library_page(client, personas, draft):
     client.force_login(personas.uk_drafter)
     library = client.get("/library/?obligation_type=consultation").content.decode()
     assert "Insert into draft" in library
-    response = client.post("/library/clauses/consultation-nato-art4/insert/", {"draft": draft.pk, "position": "2"})
+    response = client.post(
+        "/library/clauses/consultation-nato-art4/insert/", {"draft": draft.pk, "position": "2"}
+    )
     assert response.status_code == 302
     article = Article.objects.get(draft=draft, position=2)
     assert article.source_clause.slug == "consultation-nato-art4"
@@ -172,7 +201,9 @@ def test_insert_from_library_page(client, personas, draft):
 def test_insert_into_a_draft_you_cannot_edit_is_refused(client, personas, draft):
     client.force_login(personas.reviewer)
     assert "Insert into draft" not in client.get("/library/").content.decode()
-    response = client.post("/library/clauses/consultation-nato-art4/insert/", {"draft": draft.pk}, follow=True)
+    response = client.post(
+        "/library/clauses/consultation-nato-art4/insert/", {"draft": draft.pk}, follow=True
+    )
     assert "only its drafters" in response.content.decode()
     assert Article.objects.filter(draft=draft).count() == 4
     client.force_login(personas.outsider)
@@ -186,7 +217,9 @@ def test_move_and_delete_from_the_draft_page(client, personas, draft):
     client.post(f"/drafts/{draft.pk}/articles/{purposes.pk}/move/", {"position": "4"})
     purposes.refresh_from_db()
     assert (purposes.position, purposes.number) == (4, "3")
-    response = client.post(f"/drafts/{draft.pk}/articles/{purposes.pk}/move/", {"position": "9"}, follow=True)
+    response = client.post(
+        f"/drafts/{draft.pk}/articles/{purposes.pk}/move/", {"position": "9"}, follow=True
+    )
     assert "from 1 to 4" in response.content.decode()
     client.post(f"/drafts/{draft.pk}/articles/{purposes.pk}/delete/")
     assert not Article.objects.filter(pk=purposes.pk).exists()
@@ -194,7 +227,9 @@ def test_move_and_delete_from_the_draft_page(client, personas, draft):
 
 def test_new_draft_page_refuses_secret(client, personas, corpus):
     client.force_login(personas.uk_drafter)
-    response = client.post("/drafts/new/", {"title": "Secret thing", "classification": "SECRET", "delegation": "UK"})
+    response = client.post(
+        "/drafts/new/", {"title": "Secret thing", "classification": "SECRET", "delegation": "UK"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "not accepted" in html and "Secret thing" in html
@@ -202,8 +237,14 @@ def test_new_draft_page_refuses_secret(client, personas, corpus):
 
 def test_members_page_add_and_refuse(client, personas, draft):
     client.force_login(personas.owner)
-    response = client.post(f"/drafts/{draft.pk}/members/", {"action": "add", "username": "outsider", "role": "consultee", "delegation": "UK"})
+    response = client.post(
+        f"/drafts/{draft.pk}/members/",
+        {"action": "add", "username": "outsider", "role": "consultee", "delegation": "UK"},
+    )
     assert response.status_code == 400
     assert "Only members of the US delegation can be consultees" in response.content.decode()
-    response = client.post(f"/drafts/{draft.pk}/members/", {"action": "add", "username": "outsider", "role": "observer", "delegation": "UK"})
+    response = client.post(
+        f"/drafts/{draft.pk}/members/",
+        {"action": "add", "username": "outsider", "role": "observer", "delegation": "UK"},
+    )
     assert response.status_code == 302

@@ -27,10 +27,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--no-browser", action="store_true", help="Do not open a browser window.")
-        parser.add_argument("--no-worker", action="store_true", help="Do not start a Celery worker.")
+        parser.add_argument(
+            "--no-browser", action="store_true", help="Do not open a browser window."
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start a Celery worker."
+        )
 
-    def handle(self, *args: Any, port: int = 8000, no_browser: bool = False, no_worker: bool = False, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        port: int = 8000,
+        no_browser: bool = False,
+        no_worker: bool = False,
+        **options: Any,
+    ) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "`manage.py up` is the development runner and needs DEBUG=1. In production run "
@@ -40,7 +51,9 @@ class Command(BaseCommand):
         try:
             assets_build()
         except (AssetBuildError, subprocess.CalledProcessError) as exc:
-            self.stderr.write(self.style.WARNING(f"{exc} Pages still work; the editor needs the bundle."))
+            self.stderr.write(
+                self.style.WARNING(f"{exc} Pages still work; the editor needs the bundle.")
+            )
         self._step("Migrating the database")
         call_command("migrate", verbosity=0)
         self._step("Loading the corpus and the clause library")
@@ -50,18 +63,33 @@ class Command(BaseCommand):
 
         worker = None
         if not no_worker:
-            self._step(f"Starting a Celery worker (broker: {settings.CELERY_BROKER_URL.split('://')[0]})")
+            self._step(
+                f"Starting a Celery worker (broker: {settings.CELERY_BROKER_URL.split('://')[0]})"
+            )
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "drafting", "worker", "--beat", "--loglevel=INFO",
-                 "--concurrency=1", "--pool=solo",
-                 "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "drafting",
+                    "worker",
+                    "--beat",
+                    "--loglevel=INFO",
+                    "--concurrency=1",
+                    "--pool=solo",
+                    "--schedule",
+                    str(settings.VAR_DIR / "celerybeat-schedule"),
+                ],
                 env=os.environ.copy(),
             )
         url = f"http://127.0.0.1:{port}/"
-        self.stdout.write(self.style.SUCCESS(
-            f"\nEntente is starting at {url}\nSign in as any demo persona (uk.lead, jp.drafter, uk.reviewer, "
-            f"us.state, librarian, outsider) with the password {settings.DEMO_PASSWORD!r}.\n"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nEntente is starting at {url}\nSign in as any demo persona (uk.lead, jp.drafter, uk.reviewer, "
+                f"us.state, librarian, outsider) with the password {settings.DEMO_PASSWORD!r}.\n"
+            )
+        )
         if not no_browser:
             threading.Thread(target=self._open_when_ready, args=(port, url), daemon=True).start()
         try:

@@ -13,7 +13,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--refresh", action="store_true", help="Overwrite existing records with the shipped text.")
+        parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help="Overwrite existing records with the shipped text.",
+        )
 
     def handle(self, *args: Any, refresh: bool = False, **options: Any) -> None:
         try:

@@ -1,0 +1,78 @@
+"""Browser tests drive Debian's Chromium (/usr/bin/chromium) through Playwright; no browser
+is ever downloaded. Without Chromium they are skipped, unless ENTENTE_REQUIRE_BROWSER=1
+(CI) makes that a failure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("ENTENTE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Playwright's sync API runs an event loop in this thread; the test's own database calls
+# (setting up data, checking results) are still plain synchronous ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("ENTENTE_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(
+            f"ENTENTE_REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium"
+        )
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+
+
+@pytest.fixture(scope="session")
+def bundle() -> None:
+    """The browser bundle, built from npm packages if it is missing or stale."""
+    from drafting.assets import assets_build
+
+    assets_build()
+
+
+@pytest.fixture
+def demo(transactional_db: Any, bundle: None, settings: Any) -> Any:
+    from drafting.services.demo import demo_seed
+    from treaties.services import corpus_load
+
+    corpus_load()
+    settings.DEMO_PASSWORD = "entente-demo"
+    return demo_seed(password=settings.DEMO_PASSWORD)
+
+
+@pytest.fixture
+def login(live_server: Any) -> Any:
+    def sign_in(page: Any, username: str, password: str = "entente-demo") -> None:
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return sign_in
