@@ -138,7 +138,10 @@ class Provision(models.Model):
 
     @property
     def label(self) -> str:
-        if self.number.lower().startswith(("preamble", "para")) or not self.number.isascii():
+        if (
+            self.number.lower().startswith(("preamble", "para", "fragment"))
+            or not self.number.isascii()
+        ):
             return self.number
         return f"Art. {self.number}"
 

@@ -75,7 +75,7 @@ def clauses_search(filters: ClauseFilters) -> QuerySet[LibraryClause]:
             | Q(text__icontains=word)
             | Q(text_ja__icontains=word)
             | Q(guidance__icontains=word)
-            
+            | Q(derived_from__text__icontains=word)
             | Q(derived_from__treaty__short_title__icontains=word)
         )
     if filters.obligation_type:

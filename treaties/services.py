@@ -214,6 +214,8 @@ def treaty_load(data: dict[str, Any], *, refresh: bool, report: LoadReport) -> T
     if created or refresh:
         party_ids = []
         for name in parties_as_written:
+            if name.startswith("("):
+                continue  # an editorial aside in the party list, e.g. "(later Portugal, ...)"
             party, party_created = Party.objects.get_or_create(name=PARTY_ALIASES.get(name, name))
             report.count("parties", party_created, False)
             party_ids.append(party.pk)
@@ -228,11 +230,11 @@ def treaty_load(data: dict[str, Any], *, refresh: bool, report: LoadReport) -> T
         )
         report.count("provisions", created, updated)
     for position, raw in enumerate(data.get("fragments") or []):
-        if "article" not in raw:
-            continue
+        # A quotation that names no article is numbered by its place among the fragments.
+        number = str(raw["article"]) if raw.get("article") else f"fragment {position + 1}"
         _, created, updated = _upsert(
             Provision,
-            {"treaty": treaty, "number": str(raw["article"]), "is_fragment": True},
+            {"treaty": treaty, "number": number, "is_fragment": True},
             _provision_values(raw, position, True),
             refresh,
         )

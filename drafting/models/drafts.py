@@ -64,6 +64,14 @@ class Draft(models.Model):
         return reverse("draft-detail", args=[self.pk])
 
 
+class LiveArticleManager(models.Manager["Article"]):
+    """Articles not deleted. Deleted articles stay in the database (with their history) so
+    that versions and compare can still show them; they are never listed as live."""
+
+    def get_queryset(self) -> models.QuerySet[Article]:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Article(models.Model):
     """One numbered unit of a Draft (the preamble is an unnumbered one), in both languages."""
 
@@ -111,14 +119,26 @@ class Article(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = LiveArticleManager()
+    all_objects = models.Manager()  # noqa: DJ012
 
     class Meta:
         ordering = ["draft", "position"]
+        base_manager_name = "all_objects"
         constraints = [
-            models.UniqueConstraint(fields=["draft", "position"], name="article_unique_position"),
+            models.UniqueConstraint(
+                fields=["draft", "position"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="article_unique_position",
+            ),
             models.UniqueConstraint(
                 fields=["draft", "number"],
-                condition=~models.Q(number=""),
+                condition=~models.Q(number="") & models.Q(deleted_at__isnull=True),
                 name="article_unique_number",
             ),
         ]
@@ -135,6 +155,9 @@ class Article(models.Model):
             return self.heading or "Preamble"
         heading = f" — {self.heading}" if self.heading else ""
         return f"Article {self.number}{heading}"
+
+    def text(self, language: str) -> str:
+        return self.text_ja if language == "ja" else self.text_en
 
     @property
     def label_ja(self) -> str:

@@ -16,8 +16,10 @@ from treaties.models import LibraryClause, Party
 
 from .. import permissions
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
-from ..models import Article, Classification, Draft, Releasability
+from ..models import Article, Classification, Draft, Releasability, Revision
 from ..permissions import Actor
+from .audit import audit_record
+from .revisions import text_set
 
 MAX_TEXT_LENGTH = 200_000
 MAX_HEADING_LENGTH = 300
@@ -109,6 +111,14 @@ def draft_create(
         )
         draft.parties.set(party_objs)
         membership_create_owner(draft=draft, user=actor, delegation=delegation)
+        audit_record(
+            actor=actor,
+            action="draft.create",
+            object_type="draft",
+            object_id=draft.pk,
+            draft_id=draft.pk,
+            data={"title": title, "classification": classification, "delegation": delegation},
+        )
     return draft
 
 
@@ -145,6 +155,18 @@ def draft_update(
         if parties is not None:
             draft.parties.set(_parties_resolve(parties))
         draft.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action="draft.update",
+            object_type="draft",
+            object_id=draft.pk,
+            draft_id=draft.pk,
+            data={
+                "title": draft.title,
+                "classification": draft.classification,
+                "parties": list(parties) if parties is not None else None,
+            },
+        )
     return draft
 
 
@@ -264,8 +286,11 @@ def article_create(
     number: str | None = None,
     source_clause: LibraryClause | None = None,
     provenance: dict[str, Any] | None = None,
+    revision_kind: str | None = None,
 ) -> Article:
     _require(permissions.can_edit_text(actor, draft), "Only the draft's drafters can add articles.")
+    text_en = _text_field_validate("text_en", text_en, MAX_TEXT_LENGTH)
+    text_ja = _text_field_validate("text_ja", text_ja, MAX_TEXT_LENGTH)
     if kind not in Article.Kind.values:
         raise ApplicationError(
             f"Unknown article kind {kind!r}.", fields={"kind": ["Use 'article' or 'preamble'."]}
@@ -284,8 +309,6 @@ def article_create(
             kind=kind,
             heading=_text_field_validate("heading", heading.strip(), MAX_HEADING_LENGTH),
             heading_ja=_text_field_validate("heading_ja", heading_ja.strip(), MAX_HEADING_LENGTH),
-            text_en=_text_field_validate("text_en", text_en, MAX_TEXT_LENGTH),
-            text_ja=_text_field_validate("text_ja", text_ja, MAX_TEXT_LENGTH),
             source_clause=source_clause,
             provenance=provenance or {},
             updated_by=actor,
@@ -294,6 +317,24 @@ def article_create(
             article.number = _number_validate(draft, number)
             article.number_fixed = True
         _insert_at(draft, article, position)
+        audit_record(
+            actor=actor,
+            action="article.create",
+            object_type="article",
+            object_id=article.pk,
+            draft_id=draft.pk,
+            data={
+                "position": article.position,
+                "kind": kind,
+                "heading": article.heading,
+                "library_clause": source_clause.slug if source_clause else None,
+            },
+        )
+        kind_of_text = revision_kind or (
+            Revision.Kind.CLAUSE_INSERTED if source_clause else Revision.Kind.CREATED
+        )
+        for language, text in (("en", text_en), ("ja", text_ja)):
+            text_set(article=article, language=language, text=text, actor=actor, kind=kind_of_text)
         Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
     article.refresh_from_db()
     return article
@@ -309,6 +350,8 @@ def article_edit(
     text_ja: str | None = None,
     number: str | None = None,
     negotiation_status: str | None = None,
+    revision_kind: str = Revision.Kind.EDITED,
+    message: str = "",
 ) -> Article:
     draft = article.draft
     _require(
@@ -320,11 +363,14 @@ def article_edit(
             _lock_draft(draft)
         article = Article.objects.select_for_update().get(pk=article.pk)
         changed: list[str] = []
+        texts = {
+            language: _text_field_validate(f"text_{language}", value, MAX_TEXT_LENGTH)
+            for language, value in (("en", text_en), ("ja", text_ja))
+            if value is not None
+        }
         for name, value, limit in (
             ("heading", heading, MAX_HEADING_LENGTH),
             ("heading_ja", heading_ja, MAX_HEADING_LENGTH),
-            ("text_en", text_en, MAX_TEXT_LENGTH),
-            ("text_ja", text_ja, MAX_TEXT_LENGTH),
         ):
             if value is None:
                 continue
@@ -361,10 +407,29 @@ def article_edit(
                 article.number_fixed = True
                 changed += ["number", "number_fixed"]
                 renumber = True
-        if not changed:
+        texts_changed = [lang for lang, text in texts.items() if article.text(lang) != text]
+        if not changed and not texts_changed:
             return article
-        article.updated_by = actor
-        article.save(update_fields=[*changed, "updated_by", "updated_at"])
+        if changed:
+            article.updated_by = actor
+            article.save(update_fields=[*changed, "updated_by", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="article.edit",
+                object_type="article",
+                object_id=article.pk,
+                draft_id=draft.pk,
+                data={name: getattr(article, name) for name in changed},
+            )
+        for language in texts_changed:
+            text_set(
+                article=article,
+                language=language,
+                text=texts[language],
+                actor=actor,
+                kind=revision_kind,
+                message=message,
+            )
         if renumber:
             _renumber(draft)
         Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
@@ -404,6 +469,14 @@ def article_move(*, actor: Actor, article: Article, position: int) -> Article:
             by_pk[pk].position = index
         Article.objects.bulk_update(rows, ["position"])
         _renumber(draft)
+        audit_record(
+            actor=actor,
+            action="article.move",
+            object_type="article",
+            object_id=article.pk,
+            draft_id=draft.pk,
+            data={"from": article.position, "to": position},
+        )
         Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
     article.refresh_from_db()
     return article
@@ -416,7 +489,16 @@ def article_delete(*, actor: Actor, article: Article) -> None:
     )
     with transaction.atomic():
         draft = _lock_draft(draft)
-        Article.objects.filter(pk=article.pk).delete()
+        # Deleted articles stay, with their history, for versions and compare.
+        Article.objects.filter(pk=article.pk).update(deleted_at=timezone.now(), deleted_by=actor)
+        audit_record(
+            actor=actor,
+            action="article.delete",
+            object_type="article",
+            object_id=article.pk,
+            draft_id=draft.pk,
+            data={"number": article.number, "heading": article.heading},
+        )
         _renumber(draft)
         Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
 
@@ -430,6 +512,14 @@ def article_set_releasability(*, actor: Actor, article: Article, releasability: 
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if article.releasability != releasability:
+            audit_record(
+                actor=actor,
+                action="article.releasability",
+                object_type="article",
+                object_id=article.pk,
+                draft_id=article.draft_id,
+                data={"from": article.releasability, "to": releasability},
+            )
             article.releasability = releasability
             article.updated_by = actor
             article.save(update_fields=["releasability", "updated_by", "updated_at"])

@@ -9,6 +9,7 @@ from .. import permissions
 from ..errors import ApplicationError, PermissionDeniedError
 from ..models import Delegation, Draft, Membership, Role
 from ..permissions import Actor
+from .audit import audit_record
 from .notifications import notification_create
 
 
@@ -34,7 +35,11 @@ def _validate_role(role: str, delegation: str) -> None:
 def membership_create_owner(*, draft: Draft, user: Actor, delegation: str) -> Membership:
     """The creator of a draft becomes its owner. Caller holds the transaction."""
     _validate_role(Role.OWNER, delegation)
-    return Membership.objects.create(draft=draft, user=user, role=Role.OWNER, delegation=delegation)
+    membership = Membership.objects.create(
+        draft=draft, user=user, role=Role.OWNER, delegation=delegation
+    )
+    permissions.forget_memberships(draft)
+    return membership
 
 
 def _require_owner(actor: Actor, draft: Draft) -> None:
@@ -62,6 +67,14 @@ def member_add(
             )
         membership = Membership.objects.create(
             draft=draft, user=user, role=role, delegation=delegation
+        )
+        audit_record(
+            actor=actor,
+            action="member.add",
+            object_type="membership",
+            object_id=membership.pk,
+            draft_id=draft.pk,
+            data={"username": username, "role": role, "delegation": delegation},
         )
         notification_create(
             recipient=user,
@@ -110,6 +123,18 @@ def member_change(
         membership.role = new_role
         membership.delegation = new_delegation
         membership.save(update_fields=["role", "delegation"])
+        audit_record(
+            actor=actor,
+            action="member.change",
+            object_type="membership",
+            object_id=membership.pk,
+            draft_id=draft.pk,
+            data={
+                "username": membership.user.get_username(),
+                "role": new_role,
+                "delegation": new_delegation,
+            },
+        )
     permissions.forget_memberships(draft)
     return membership
 
@@ -125,5 +150,13 @@ def member_remove(*, actor: Actor, membership: Membership) -> None:
                 "A draft needs an owner: make someone else owner before removing this one.",
                 code="last_owner",
             )
+        audit_record(
+            actor=actor,
+            action="member.remove",
+            object_type="membership",
+            object_id=membership.pk,
+            draft_id=draft.pk,
+            data={"username": membership.user.get_username(), "role": membership.role},
+        )
         membership.delete()
     permissions.forget_memberships(draft)

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import Draft, Notification
 from ..permissions import Actor
+from .audit import audit_record
 
 
 def notification_create(
@@ -54,7 +56,16 @@ def notification_email_send(*, notification_id: int) -> bool:
         # The mail server did not take it: release the claim so that a retry can send.
         Notification.objects.filter(pk=notification_id).update(email_claimed_at=None)
         raise
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+        audit_record(
+            actor=None,
+            action="notification.email",
+            object_type="notification",
+            object_id=notification_id,
+            draft_id=notification.draft_id,
+            data={"to": notification.recipient.get_username()},
+        )
     return True
 
 
@@ -62,4 +73,13 @@ def notifications_mark_read(*, user: Actor, ids: list[int] | None = None) -> int
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    with transaction.atomic():
+        marked = qs.update(read_at=timezone.now())
+        if marked:
+            audit_record(
+                actor=user,
+                action="notification.read",
+                object_type="notification",
+                data={"count": marked},
+            )
+    return marked

@@ -1,0 +1,43 @@
+"""The audit trail: an append-only, hash-chained log of every write."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One write: who, what, when, on what. Each event carries the hash of the one before,
+    so altering or removing an event breaks the chain (manage.py verify_audit finds it).
+
+    No foreign keys: an event must never change because something it names changed or went.
+    On PostgreSQL the database itself refuses UPDATE and DELETE on this table.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=60, blank=True)
+    draft_id = models.BigIntegerField(null=True, db_index=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_username}"
+
+
+class AuditHead(models.Model):
+    """The last event's number and hash: one row, locked while an event is appended, so that
+    appends are serialised and numbered without gaps."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"

@@ -1,0 +1,305 @@
+"""Reads of history: revisions, texts as they were, compares and tracked changes.
+
+Everything here takes the user and shows nothing of a draft they may not read live (US
+consultees see history only through what a consultation round sends them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .. import permissions, textdiff
+from ..errors import ApplicationError, NotFoundError
+from ..models import Article, ChangeDecision, Draft, Revision, Version
+from ..services.revisions import LANGUAGES, draft_content, pending_changes, text_at
+
+DIFF_TIMEOUT = 1.0
+
+
+def _require_view(user: Any, draft: Draft) -> None:
+    if not permissions.can_view_draft(user, draft):
+        raise NotFoundError("No such draft.")
+
+
+def language_parse(value: Any) -> str:
+    language = (value or "en").strip() if isinstance(value, str) else "en"
+    if language not in LANGUAGES:
+        raise ApplicationError(
+            f"Unknown language {value!r}: use 'en' or 'ja'.", fields={"language": ["Use en or ja."]}
+        )
+    return language
+
+
+def revisions_of(user: Any, article: Article, language: str | None = None) -> QuerySet[Revision]:
+    _require_view(user, article.draft)
+    qs = Revision.objects.filter(article=article).select_related("author", "co_author", "decision__decided_by")
+    if language:
+        qs = qs.filter(language=language)
+    return qs.order_by("-created_at", "-number")
+
+
+def revision_number_parse(article: Article, value: Any, name: str) -> int:
+    """A revision of this article: "7", or "<article id>:7" (which must name this article)."""
+    raw = str(value if value is not None else "").strip()
+    if not raw:
+        raise ApplicationError(f"Give {name}= a revision number.", fields={name: ["Required."]})
+    if ":" in raw:
+        article_part, _, raw = raw.partition(":")
+        if article_part.strip() != str(article.pk):
+            raise ApplicationError(
+                "Compare works within one article: both revisions must belong to this article "
+                f"(article {article.pk}). To compare two articles, compare versions of the draft.",
+                fields={name: ["A revision of another article."]},
+                code="different_articles",
+            )
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ApplicationError(f"{name}={value!r} is not a revision number.", fields={name: ["Not a number."]}) from None
+    if number < 0:
+        raise ApplicationError(f"{name}={number} is not a revision number.", fields={name: ["Not a number."]})
+    return number
+
+
+def _revision_exists(article: Article, language: str, number: int) -> None:
+    if number == 0:
+        return
+    if not Revision.objects.filter(article=article, language=language, number=number).exists():
+        latest = Revision.objects.filter(article=article, language=language).order_by("-number").first()
+        raise NotFoundError(
+            f"This article's {language} text has no revision {number} "
+            f"(it has revisions 1 to {latest.number if latest else 0})."
+        )
+
+
+def ops_json(ops: list[textdiff.DiffOp]) -> list[dict[str, str]]:
+    return [{"op": op.op, "text": op.text} for op in ops]
+
+
+def text_of(user: Any, article: Article, language: str, number: int) -> str:
+    _require_view(user, article.draft)
+    _revision_exists(article, language, number)
+    return text_at(article, language, number)
+
+
+@dataclass
+class Compare:
+    language: str
+    from_number: int
+    to_number: int
+    from_text: str
+    to_text: str
+    ops: list[textdiff.DiffOp]
+    added: int = 0
+    removed: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "from": self.from_number,
+            "to": self.to_number,
+            "added": self.added,
+            "removed": self.removed,
+            "ops": ops_json(self.ops),
+        }
+
+
+def _diff(a: str, b: str) -> tuple[list[textdiff.DiffOp], int, int]:
+    ops = textdiff.word_diff(a, b, timeout=DIFF_TIMEOUT)
+    added = sum(len(op.text) for op in ops if op.op == "insert")
+    removed = sum(len(op.text) for op in ops if op.op == "delete")
+    return ops, added, removed
+
+
+def article_compare(user: Any, article: Article, language: str, from_value: Any, to_value: Any) -> Compare:
+    _require_view(user, article.draft)
+    from_number = revision_number_parse(article, from_value, "from")
+    to_number = revision_number_parse(article, to_value, "to")
+    _revision_exists(article, language, from_number)
+    _revision_exists(article, language, to_number)
+    a, b = text_at(article, language, from_number), text_at(article, language, to_number)
+    ops, added, removed = _diff(a, b)
+    return Compare(language, from_number, to_number, a, b, ops, added, removed)
+
+
+# --- versions and draft compare -----------------------------------------------------------
+
+
+def versions_of(user: Any, draft: Draft) -> QuerySet[Version]:
+    _require_view(user, draft)
+    return Version.objects.filter(draft=draft).select_related("created_by").order_by("-number")
+
+
+def version_get(user: Any, draft: Draft, number: Any) -> Version:
+    _require_view(user, draft)
+    try:
+        version = Version.objects.filter(draft=draft, number=int(number)).select_related("created_by").first()
+    except (TypeError, ValueError):
+        raise ApplicationError(f"Version {number!r} is not a version number.") from None
+    if version is None:
+        raise NotFoundError(f"This draft has no version {number}.")
+    return version
+
+
+def _content_for(user: Any, draft: Draft, ref: Any, name: str) -> tuple[str, list[dict[str, Any]]]:
+    raw = str(ref if ref is not None else "").strip().lower()
+    if raw in ("", "now", "current"):
+        if raw == "" and name == "from":
+            raise ApplicationError("Give from= a version number (or 'now').", fields={name: ["Required."]})
+        return "now", draft_content(draft)
+    version = version_get(user, draft, raw.lstrip("v"))
+    return f"v{version.number}", list(version.content)
+
+
+@dataclass
+class ArticleChange:
+    article_id: int
+    status: str  # added, removed, moved, changed, unchanged
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    diffs: dict[str, list[textdiff.DiffOp]] = field(default_factory=dict)
+    heading_changed: bool = False
+
+    @property
+    def label(self) -> str:
+        item = self.after or self.before or {}
+        if item.get("kind") == "preamble":
+            return item.get("heading") or "Preamble"
+        return f"Article {item.get('number')}" + (f" — {item['heading']}" if item.get("heading") else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        def brief(item: dict[str, Any] | None) -> dict[str, Any] | None:
+            if item is None:
+                return None
+            return {k: item.get(k) for k in ("position", "number", "kind", "heading", "heading_ja", "rev_en", "rev_ja")}
+
+        return {
+            "article": self.article_id,
+            "status": self.status,
+            "from": brief(self.before),
+            "to": brief(self.after),
+            "heading_changed": self.heading_changed,
+            "diffs": {language: ops_json(ops) for language, ops in self.diffs.items()},
+        }
+
+
+def draft_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> dict[str, Any]:
+    """Compare two versions of a draft (or a version and now): articles added, removed,
+    moved and changed, with a word-level redline of every changed text."""
+    _require_view(user, draft)
+    from_label, before = _content_for(user, draft, from_ref, "from")
+    to_label, after = _content_for(user, draft, to_ref if to_ref not in (None, "") else "now", "to")
+    before_by_id = {item["id"]: item for item in before}
+    after_by_id = {item["id"]: item for item in after}
+    # Order of the result: the "to" side, with removed articles where they stood before.
+    order = [item["id"] for item in after] + [i for i in before_by_id if i not in after_by_id]
+    relative_before = [i for i in (item["id"] for item in before) if i in after_by_id]
+    relative_after = [i for i in (item["id"] for item in after) if i in before_by_id]
+    changes: list[ArticleChange] = []
+    for article_id in order:
+        old, new = before_by_id.get(article_id), after_by_id.get(article_id)
+        if old is None:
+            change = ArticleChange(article_id, "added", None, new)
+            change.diffs = {lang: [textdiff.DiffOp("insert", new[f"text_{lang}"])] for lang in LANGUAGES if new[f"text_{lang}"]}  # type: ignore[index]
+        elif new is None:
+            change = ArticleChange(article_id, "removed", old, None)
+            change.diffs = {lang: [textdiff.DiffOp("delete", old[f"text_{lang}"])] for lang in LANGUAGES if old[f"text_{lang}"]}
+        else:
+            diffs = {}
+            for lang in LANGUAGES:
+                if old[f"text_{lang}"] != new[f"text_{lang}"]:
+                    diffs[lang] = _diff(old[f"text_{lang}"], new[f"text_{lang}"])[0]
+            moved = relative_before.index(article_id) != relative_after.index(article_id)
+            heading_changed = (old["heading"], old["heading_ja"]) != (new["heading"], new["heading_ja"])
+            status = "changed" if diffs or heading_changed else ("moved" if moved else "unchanged")
+            if moved and status == "changed":
+                status = "moved and changed"
+            change = ArticleChange(article_id, status, old, new, diffs, heading_changed)
+        changes.append(change)
+    counts: dict[str, int] = {}
+    for change in changes:
+        for part in change.status.split(" and "):
+            counts[part] = counts.get(part, 0) + 1
+    return {"from": from_label, "to": to_label, "counts": counts, "articles": changes}
+
+
+# --- tracked changes ----------------------------------------------------------------------
+
+
+@dataclass
+class TrackedChange:
+    revision: Revision
+    ops: list[textdiff.DiffOp]
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.revision
+        return {
+            "article": r.article_id,
+            "language": r.language,
+            "revision": r.number,
+            "kind": r.kind,
+            "author": r.author.get_username() if r.author else None,
+            "co_author": r.co_author.get_username() if r.co_author else None,
+            "delegation": r.author_delegation,
+            "at": r.updated_at.isoformat(),
+            "summary": r.summary,
+            "ops": ops_json(self.ops),
+        }
+
+
+def _tracked(article: Article, language: str, since: int) -> list[TrackedChange]:
+    changes = []
+    for revision in pending_changes(article, language, since):
+        before = text_at(article, language, revision.number - 1)
+        after = textdiff.apply_delta(before, revision.delta)
+        changes.append(TrackedChange(revision, _diff(before, after)[0]))
+    return changes
+
+
+def article_changes(user: Any, article: Article, language: str, since: Any) -> list[TrackedChange]:
+    _require_view(user, article.draft)
+    since_number = revision_number_parse(article, since if since not in (None, "") else "0", "since")
+    _revision_exists(article, language, since_number)
+    return _tracked(article, language, since_number)
+
+
+def version_baseline(version: Version | None, article_id: int, language: str) -> int:
+    """The article's revision number in the version (0 if it was not in it)."""
+    if version is None:
+        return 0
+    for item in version.content:
+        if item["id"] == article_id:
+            return int(item.get(f"rev_{language}", 0))
+    return 0
+
+
+def draft_changes(user: Any, draft: Draft, since_version: Any) -> dict[str, Any]:
+    """Every undecided change since the baseline version, article by article."""
+    _require_view(user, draft)
+    version = None if since_version in (None, "", "0") else version_get(user, draft, since_version)
+    articles = list(Article.objects.filter(draft=draft).order_by("position"))
+    result = []
+    for article in articles:
+        per_language = {
+            language: _tracked(article, language, version_baseline(version, article.pk, language))
+            for language in LANGUAGES
+        }
+        if any(per_language.values()):
+            result.append({"article": article, "changes": per_language})
+    return {"since": version, "articles": result}
+
+
+def draft_timeline(user: Any, draft: Draft) -> QuerySet[Revision]:
+    _require_view(user, draft)
+    return (
+        Revision.objects.filter(article__draft=draft)
+        .select_related("author", "co_author", "article")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def decision_of(revision: Revision) -> ChangeDecision | None:
+    return ChangeDecision.objects.filter(revision=revision).first()
