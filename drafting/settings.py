@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
         "DraftingDelegationEnum": [("UK", "United Kingdom"), ("JP", "Japan")],
         "ArticleKindEnum": "drafting.models.Article.Kind",
         "NotificationKindEnum": "drafting.models.Notification.Kind",
+        "RevisionKindEnum": "drafting.models.Revision.Kind",
+        "LanguageEnum": [("en", "English"), ("ja", "Japanese")],
     },
 }
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from treaties import api as library
 
-from . import views
+from . import history, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -24,6 +24,81 @@ urlpatterns = [
     path("articles/<int:article_id>/", views.ArticleDetailView.as_view(), name="api-article"),
     path(
         "articles/<int:article_id>/move/", views.ArticleMoveView.as_view(), name="api-article-move"
+    ),
+    path(
+        "articles/<int:article_id>/revisions/",
+        history.ArticleRevisionsView.as_view(),
+        name="api-article-revisions",
+    ),
+    path(
+        "articles/<int:article_id>/revisions/<int:number>/",
+        history.ArticleRevisionDetailView.as_view(),
+        name="api-article-revision",
+    ),
+    path(
+        "articles/<int:article_id>/revisions/<int:number>/restore/",
+        history.ArticleRevisionRestoreView.as_view(),
+        name="api-article-revision-restore",
+    ),
+    path(
+        "articles/<int:article_id>/revisions/<int:number>/accept/",
+        history.ArticleRevisionDecisionView.as_view(decision="accept"),
+        name="api-article-revision-accept",
+    ),
+    path(
+        "articles/<int:article_id>/revisions/<int:number>/reject/",
+        history.ArticleRevisionDecisionView.as_view(decision="reject"),
+        name="api-article-revision-reject",
+    ),
+    path(
+        "articles/<int:article_id>/compare/",
+        history.ArticleCompareView.as_view(),
+        name="api-article-compare",
+    ),
+    path(
+        "articles/<int:article_id>/changes/",
+        history.ArticleChangesView.as_view(),
+        name="api-article-changes",
+    ),
+    path(
+        "articles/<int:article_id>/changes/accept-all/",
+        history.ArticleChangesDecideAllView.as_view(decision="accepted"),
+        name="api-article-changes-accept-all",
+    ),
+    path(
+        "articles/<int:article_id>/changes/reject-all/",
+        history.ArticleChangesDecideAllView.as_view(decision="rejected"),
+        name="api-article-changes-reject-all",
+    ),
+    path(
+        "drafts/<int:draft_id>/versions/",
+        history.DraftVersionsView.as_view(),
+        name="api-draft-versions",
+    ),
+    path(
+        "drafts/<int:draft_id>/versions/<int:number>/",
+        history.DraftVersionDetailView.as_view(),
+        name="api-draft-version",
+    ),
+    path(
+        "drafts/<int:draft_id>/versions/<int:number>/restore/",
+        history.DraftVersionRestoreView.as_view(),
+        name="api-draft-version-restore",
+    ),
+    path(
+        "drafts/<int:draft_id>/compare/",
+        history.DraftCompareView.as_view(),
+        name="api-draft-compare",
+    ),
+    path(
+        "drafts/<int:draft_id>/changes/",
+        history.DraftChangesView.as_view(),
+        name="api-draft-changes",
+    ),
+    path(
+        "drafts/<int:draft_id>/history/",
+        history.DraftHistoryView.as_view(),
+        name="api-draft-history",
     ),
     path("notifications/", views.NotificationListView.as_view(), name="api-notifications"),
     path(

@@ -26,12 +26,12 @@ DROP FUNCTION IF EXISTS drafting_auditevent_append_only();
 def forward(apps, schema_editor):
     apps.get_model("drafting", "AuditHead").objects.get_or_create(pk=1, defaults={"hash": GENESIS_HASH})
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORBID)
+        schema_editor.execute(FORBID, params=None)
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(ALLOW)
+        schema_editor.execute(ALLOW, params=None)
 
 
 class Migration(migrations.Migration):

@@ -35,7 +35,9 @@ def language_parse(value: Any) -> str:
 
 def revisions_of(user: Any, article: Article, language: str | None = None) -> QuerySet[Revision]:
     _require_view(user, article.draft)
-    qs = Revision.objects.filter(article=article).select_related("author", "co_author", "decision__decided_by")
+    qs = Revision.objects.filter(article=article).select_related(
+        "author", "co_author", "decision__decided_by"
+    )
     if language:
         qs = qs.filter(language=language)
     return qs.order_by("-created_at", "-number")
@@ -58,9 +60,13 @@ def revision_number_parse(article: Article, value: Any, name: str) -> int:
     try:
         number = int(raw)
     except ValueError:
-        raise ApplicationError(f"{name}={value!r} is not a revision number.", fields={name: ["Not a number."]}) from None
+        raise ApplicationError(
+            f"{name}={value!r} is not a revision number.", fields={name: ["Not a number."]}
+        ) from None
     if number < 0:
-        raise ApplicationError(f"{name}={number} is not a revision number.", fields={name: ["Not a number."]})
+        raise ApplicationError(
+            f"{name}={number} is not a revision number.", fields={name: ["Not a number."]}
+        )
     return number
 
 
@@ -68,7 +74,9 @@ def _revision_exists(article: Article, language: str, number: int) -> None:
     if number == 0:
         return
     if not Revision.objects.filter(article=article, language=language, number=number).exists():
-        latest = Revision.objects.filter(article=article, language=language).order_by("-number").first()
+        latest = (
+            Revision.objects.filter(article=article, language=language).order_by("-number").first()
+        )
         raise NotFoundError(
             f"This article's {language} text has no revision {number} "
             f"(it has revisions 1 to {latest.number if latest else 0})."
@@ -114,7 +122,9 @@ def _diff(a: str, b: str) -> tuple[list[textdiff.DiffOp], int, int]:
     return ops, added, removed
 
 
-def article_compare(user: Any, article: Article, language: str, from_value: Any, to_value: Any) -> Compare:
+def article_compare(
+    user: Any, article: Article, language: str, from_value: Any, to_value: Any
+) -> Compare:
     _require_view(user, article.draft)
     from_number = revision_number_parse(article, from_value, "from")
     to_number = revision_number_parse(article, to_value, "to")
@@ -136,7 +146,11 @@ def versions_of(user: Any, draft: Draft) -> QuerySet[Version]:
 def version_get(user: Any, draft: Draft, number: Any) -> Version:
     _require_view(user, draft)
     try:
-        version = Version.objects.filter(draft=draft, number=int(number)).select_related("created_by").first()
+        version = (
+            Version.objects.filter(draft=draft, number=int(number))
+            .select_related("created_by")
+            .first()
+        )
     except (TypeError, ValueError):
         raise ApplicationError(f"Version {number!r} is not a version number.") from None
     if version is None:
@@ -148,7 +162,9 @@ def _content_for(user: Any, draft: Draft, ref: Any, name: str) -> tuple[str, lis
     raw = str(ref if ref is not None else "").strip().lower()
     if raw in ("", "now", "current"):
         if raw == "" and name == "from":
-            raise ApplicationError("Give from= a version number (or 'now').", fields={name: ["Required."]})
+            raise ApplicationError(
+                "Give from= a version number (or 'now').", fields={name: ["Required."]}
+            )
         return "now", draft_content(draft)
     version = version_get(user, draft, raw.lstrip("v"))
     return f"v{version.number}", list(version.content)
@@ -168,13 +184,18 @@ class ArticleChange:
         item = self.after or self.before or {}
         if item.get("kind") == "preamble":
             return item.get("heading") or "Preamble"
-        return f"Article {item.get('number')}" + (f" — {item['heading']}" if item.get("heading") else "")
+        return f"Article {item.get('number')}" + (
+            f" — {item['heading']}" if item.get("heading") else ""
+        )
 
     def as_dict(self) -> dict[str, Any]:
         def brief(item: dict[str, Any] | None) -> dict[str, Any] | None:
             if item is None:
                 return None
-            return {k: item.get(k) for k in ("position", "number", "kind", "heading", "heading_ja", "rev_en", "rev_ja")}
+            return {
+                k: item.get(k)
+                for k in ("position", "number", "kind", "heading", "heading_ja", "rev_en", "rev_ja")
+            }
 
         return {
             "article": self.article_id,
@@ -202,18 +223,30 @@ def draft_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> dict[s
     for article_id in order:
         old, new = before_by_id.get(article_id), after_by_id.get(article_id)
         if old is None:
+            assert new is not None
             change = ArticleChange(article_id, "added", None, new)
-            change.diffs = {lang: [textdiff.DiffOp("insert", new[f"text_{lang}"])] for lang in LANGUAGES if new[f"text_{lang}"]}  # type: ignore[index]
+            change.diffs = {
+                lang: [textdiff.DiffOp("insert", new[f"text_{lang}"])]
+                for lang in LANGUAGES
+                if new[f"text_{lang}"]
+            }
         elif new is None:
             change = ArticleChange(article_id, "removed", old, None)
-            change.diffs = {lang: [textdiff.DiffOp("delete", old[f"text_{lang}"])] for lang in LANGUAGES if old[f"text_{lang}"]}
+            change.diffs = {
+                lang: [textdiff.DiffOp("delete", old[f"text_{lang}"])]
+                for lang in LANGUAGES
+                if old[f"text_{lang}"]
+            }
         else:
             diffs = {}
             for lang in LANGUAGES:
                 if old[f"text_{lang}"] != new[f"text_{lang}"]:
                     diffs[lang] = _diff(old[f"text_{lang}"], new[f"text_{lang}"])[0]
             moved = relative_before.index(article_id) != relative_after.index(article_id)
-            heading_changed = (old["heading"], old["heading_ja"]) != (new["heading"], new["heading_ja"])
+            heading_changed = (old["heading"], old["heading_ja"]) != (
+                new["heading"],
+                new["heading_ja"],
+            )
             status = "changed" if diffs or heading_changed else ("moved" if moved else "unchanged")
             if moved and status == "changed":
                 status = "moved and changed"
@@ -261,7 +294,9 @@ def _tracked(article: Article, language: str, since: int) -> list[TrackedChange]
 
 def article_changes(user: Any, article: Article, language: str, since: Any) -> list[TrackedChange]:
     _require_view(user, article.draft)
-    since_number = revision_number_parse(article, since if since not in (None, "") else "0", "since")
+    since_number = revision_number_parse(
+        article, since if since not in (None, "") else "0", "since"
+    )
     _revision_exists(article, language, since_number)
     return _tracked(article, language, since_number)
 

@@ -86,6 +86,7 @@ def ids(draft, personas) -> dict[str, Any]:
         "member_id": membership.pk,
         "slug": "mutual-defence-nato-art5",
         "provision_id": article.pk and 1,
+        "number": 1,
     }
 
 
