@@ -6,9 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
-from .models import Article, Draft, Membership, Notification
+from treaties import admin as library_admin
+from treaties.models import LibraryClause, ObligationType, Party, Provision, Treaty
+
+from .models import Article, AuditEvent, Draft, Membership, Notification, Revision, Version
+from .services.audit import audit_record
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,6 +43,88 @@ class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["user", "draft", "role", "delegation"]
 
 
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "kind", "author", "updated_at", "closed_at"]
+    list_select_related = ["article", "author"]
+
+
+@admin.register(Version)
+class VersionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "draft", "created_by", "created_at"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "at", "actor_username", "action", "object_type", "object_id", "draft_id"]
+    list_filter = ["action"]
+    search_fields = ["actor_username", "action", "object_id"]
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["subject", "recipient", "created_at", "read_at", "emailed_at"]
+
+
+# --- the library admin, audited -------------------------------------------------------------
+# treaties/ knows nothing of drafting (where the audit trail lives), so the audit is added
+# here, around the library's own admin classes: every save, delete and import of the
+# clause library is an audit event, written in the same transaction.
+
+
+class AuditedAdminMixin:
+    model: Any
+
+    def _audit(
+        self, request: HttpRequest, action: str, obj: Any, data: dict[str, Any] | None = None
+    ) -> None:
+        audit_record(
+            actor=request.user,
+            action=f"library.{self.model._meta.model_name}.{action}",
+            object_type=self.model._meta.model_name,
+            object_id=obj.pk if obj is not None else "",
+            data={"repr": str(obj)[:200], **(data or {})} if obj is not None else data,
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            self._audit(
+                request, "change" if change else "add", obj, {"fields": list(form.changed_data)}
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            self._audit(request, "delete", obj)
+            super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                self._audit(request, "delete", obj)
+            super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+    def process_dataset(self, dataset: Any, form: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        with transaction.atomic():
+            result = super().process_dataset(dataset, form, request, **kwargs)  # type: ignore[misc]
+            if not (result.has_errors() or result.has_validation_errors()):
+                self._audit(
+                    request,
+                    "import",
+                    None,
+                    {"totals": dict(result.totals), "rows": result.total_rows},
+                )
+        return result
+
+
+for _model, _admin_class in (
+    (Treaty, library_admin.TreatyAdmin),
+    (Provision, library_admin.ProvisionAdmin),
+    (LibraryClause, library_admin.LibraryClauseAdmin),
+    (ObligationType, library_admin.ObligationTypeAdmin),
+    (Party, library_admin.PartyAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(f"Audited{_admin_class.__name__}", (AuditedAdminMixin, _admin_class), {})
+    )
