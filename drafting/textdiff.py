@@ -37,6 +37,7 @@ __all__ = [
     "DiffOp",
     "OffsetMapper",
     "apply_delta",
+    "delta_stats",
     "diff_stats",
     "make_delta",
     "map_offset",
@@ -729,3 +730,15 @@ def map_offset(
     For several offsets against the same pair of texts, build one OffsetMapper instead.
     """
     return OffsetMapper(base, new).map(offset, sticky=sticky)
+
+
+def delta_stats(delta: str) -> tuple[int, int]:
+    """Characters a delta inserts and UTF-16 units it deletes, read from the delta itself:
+    cheap enough for every sync (a word-level diff of a long text is not)."""
+    added = removed = 0
+    for token in delta.split("\t") if delta else []:
+        if token.startswith("+"):
+            added += len(urllib.parse.unquote(token[1:]))
+        elif token.startswith("-") and _COUNT.fullmatch(token[1:]):
+            removed += int(token[1:])
+    return added, removed

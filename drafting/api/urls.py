@@ -2,7 +2,7 @@ from django.urls import path
 
 from treaties import api as library
 
-from . import history, views
+from . import history, sync, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -99,6 +99,26 @@ urlpatterns = [
         "drafts/<int:draft_id>/history/",
         history.DraftHistoryView.as_view(),
         name="api-draft-history",
+    ),
+    path(
+        "articles/<int:article_id>/sessions/",
+        sync.ArticleSessionsView.as_view(),
+        name="api-article-sessions",
+    ),
+    path(
+        "articles/<int:article_id>/sessions/<str:session>/sync/",
+        sync.ArticleSyncView.as_view(),
+        name="api-article-sync",
+    ),
+    path(
+        "articles/<int:article_id>/conflicts/",
+        sync.ArticleConflictsView.as_view(),
+        name="api-article-conflicts",
+    ),
+    path(
+        "conflicts/<int:conflict_id>/resolve/",
+        sync.ConflictResolveView.as_view(),
+        name="api-conflict-resolve",
     ),
     path("notifications/", views.NotificationListView.as_view(), name="api-notifications"),
     path(

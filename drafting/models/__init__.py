@@ -2,6 +2,7 @@ from .audit import AuditEvent, AuditHead
 from .drafts import Article, Classification, Delegation, Draft, Membership, Releasability, Role
 from .notifications import Notification
 from .revisions import ChangeDecision, Language, Revision, Version
+from .sync import EditSession, SyncConflict
 
 __all__ = [
     "Article",
@@ -11,11 +12,13 @@ __all__ = [
     "Classification",
     "Delegation",
     "Draft",
+    "EditSession",
     "Language",
     "Membership",
     "Notification",
     "Releasability",
     "Revision",
     "Role",
+    "SyncConflict",
     "Version",
 ]

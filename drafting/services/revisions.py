@@ -9,7 +9,7 @@ text, its revision and the audit event in the caller's transaction.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -100,13 +100,16 @@ def _revision_record(
     co_author: Any = None,
     reverts: Revision | None = None,
     restores: Revision | None = None,
+    at: datetime | None = None,
 ) -> Revision:
     """Record old → new as a revision (a new one, or coalesced into the open one).
     Caller holds the article's row lock inside a transaction."""
-    now = timezone.now()
+    # Imports and replays give their own time (``at``), so that their pauses close revisions.
+    now = at if at is not None else timezone.now()
     latest = revision_latest(article, language)
     author = actor if getattr(actor, "is_authenticated", False) else None
-    added, removed = textdiff.diff_stats(old, new)
+    delta = textdiff.make_delta(old, new)
+    added, removed = textdiff.delta_stats(delta)
     coalesce = (
         latest is not None
         and latest.closed_at is None
@@ -127,7 +130,7 @@ def _revision_record(
         latest.delta = textdiff.make_delta(before, new)
         if latest.snapshot is not None:
             latest.snapshot = new
-        latest.chars_added, latest.chars_removed = textdiff.diff_stats(before, new)
+        latest.chars_added, latest.chars_removed = textdiff.delta_stats(latest.delta)
         latest.length = len(new)
         latest.text_hash = _hash(new)
         latest.updated_at = now
@@ -158,7 +161,7 @@ def _revision_record(
         updated_at=now,
         # Revisions that may still be coalesced stay open; every other kind is final at once.
         closed_at=None if kind in COALESCIBLE else now,
-        delta=textdiff.make_delta(old, new),
+        delta=delta,
         snapshot=new if number % SNAPSHOT_EVERY == 1 else None,
         length=len(new),
         chars_added=added,
@@ -182,11 +185,13 @@ def text_set(
     reverts: Revision | None = None,
     restores: Revision | None = None,
     audit_data: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> Revision | None:
     """Set one language of the article's text, with its revision and audit event.
 
     Caller holds the article's row lock (select_for_update) inside a transaction. Returns the
-    revision, or None when the text did not change (nothing is written then)."""
+    revision, or None when the text did not change (nothing is written then). ``at`` is the
+    time of the change (default: now); imports and replays give their own time."""
     field = _field(language)
     old = getattr(article, field)
     first = not Revision.objects.filter(article=article, language=language).exists()
@@ -203,6 +208,7 @@ def text_set(
         co_author=co_author,
         reverts=reverts,
         restores=restores,
+        at=at,
     )
     if old != text:
         setattr(article, field, text)

@@ -41,6 +41,17 @@ DRAFT_PAGES = {
     "article-move",
     "article-delete",
     "draft-members",
+    "article-history",
+    "article-compare",
+    "revision-restore",
+    "change-decide",
+    "changes-decide-all",
+    "draft-history",
+    "draft-versions",
+    "draft-version",
+    "draft-version-restore",
+    "draft-compare",
+    "draft-changes",
 }
 SIGNED_IN_PAGES = {
     "dashboard",
@@ -71,7 +82,8 @@ def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPat
 
 def _fill(route: str, ids: dict[str, Any]) -> str:
     for key, value in ids.items():
-        route = route.replace(f"<int:{key}>", str(value)).replace(f"<slug:{key}>", str(value))
+        for kind in ("int", "slug", "str"):
+            route = route.replace(f"<{kind}:{key}>", str(value))
     assert "<" not in route, f"unfilled parameter in {route}"
     return "/" + route.lstrip("^")
 
@@ -87,6 +99,8 @@ def ids(draft, personas) -> dict[str, Any]:
         "slug": "mutual-defence-nato-art5",
         "provision_id": article.pk and 1,
         "number": 1,
+        "session": "no-such-session",
+        "conflict_id": 1,
     }
 
 

@@ -1,0 +1,368 @@
+"""The co-editing protocol, server side, exactly as SYNC.md specifies (protocol 1):
+differential synchronisation with shadow and backup shadow, versioned edits, request
+sequence numbers, and the exact three-way merge instead of fuzzy patching.
+
+Each sync runs in one transaction with the article row locked, so two requests on the same
+article never interleave their writes; the session row is locked too, so a duplicated request
+served by another worker waits and then sees the first one's answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import permissions, textdiff
+from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
+from ..models import Article, EditSession, Revision, SyncConflict
+from ..permissions import Actor
+from .revisions import LANGUAGES, revision_latest, text_set
+
+PROTOCOL = 1
+PRESENCE_WINDOW = timedelta(seconds=30)
+MAX_EDITS_PER_REQUEST = 500
+MAX_DELTA_LENGTH = 1_000_000
+MAX_TEXT_LENGTH = 200_000
+CONTEXT = 40
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    status: int
+    body: dict[str, Any]
+
+
+def _revision_number(article: Article, language: str) -> int:
+    latest = revision_latest(article, language)
+    return latest.number if latest else 0
+
+
+def session_start(*, actor: Actor, article: Article, language: str) -> dict[str, Any]:
+    """Open an editing session on one language of an article. Readers (reviewers, observers)
+    get a read-only session; anyone who may not read the live text gets 404."""
+    if not permissions.can_view_draft(actor, article.draft):
+        raise NotFoundError("No such article.")
+    if language not in LANGUAGES:
+        raise ApplicationError(
+            f"Unknown language {language!r}: use 'en' or 'ja'.",
+            fields={"language": ["Use en or ja."]},
+        )
+    read_only = not permissions.can_edit_text(actor, article.draft)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        text = article.text(language)
+        session = EditSession.objects.create(
+            article=article,
+            language=language,
+            user=actor,
+            read_only=read_only,
+            shadow=text,
+            backup_shadow=text,
+            last_seen_at=timezone.now(),
+        )
+    return {
+        "session": session.key,
+        "text": text,
+        "client_version": 0,
+        "server_version": 0,
+        "revision": _revision_number(article, language),
+        "protocol": PROTOCOL,
+        "read_only": read_only,
+    }
+
+
+def _editors(session: EditSession) -> list[dict[str, Any]]:
+    """Who else is in the article now (any language), one entry per person."""
+    since = timezone.now() - PRESENCE_WINDOW
+    others = (
+        EditSession.objects.filter(article_id=session.article_id, last_seen_at__gte=since)
+        .exclude(user_id=session.user_id)
+        .select_related("user")
+        .order_by("-last_seen_at")
+    )
+    seen: dict[int, dict[str, Any]] = {}
+    for other in others:
+        if other.user_id in seen:
+            continue
+        membership = permissions.membership_of(other.user, session.article.draft)
+        seen[other.user_id] = {
+            "username": other.user.get_username(),
+            "name": other.user.get_full_name() or other.user.get_username(),
+            "delegation": membership.delegation if membership else "",
+            "language": other.language,
+            "read_only": other.read_only,
+            "last_seen": other.last_seen_at.isoformat(),
+        }
+    return list(seen.values())
+
+
+def _payload_parse(payload: Any) -> tuple[int, int, list[tuple[int, str]]]:
+    if not isinstance(payload, dict):
+        raise ApplicationError(
+            "The sync body must be a JSON object with seq, server_version and edits."
+        )
+
+    def whole(name: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ApplicationError(
+                f"{name} must be a whole number ≥ 0.", fields={name: ["Not a whole number."]}
+            )
+        return value
+
+    seq = whole("seq", payload.get("seq"))
+    if seq < 1:
+        raise ApplicationError(
+            "seq starts at 1 and grows by one per new request.", fields={"seq": ["Must be ≥ 1."]}
+        )
+    server_version = whole("server_version", payload.get("server_version"))
+    raw_edits = payload.get("edits", [])
+    if not isinstance(raw_edits, list):
+        raise ApplicationError("edits must be a list.", fields={"edits": ["Not a list."]})
+    if len(raw_edits) > MAX_EDITS_PER_REQUEST:
+        raise ApplicationError(
+            f"At most {MAX_EDITS_PER_REQUEST} edits per request; sync more often.",
+            fields={"edits": ["Too many."]},
+        )
+    edits = []
+    for index, edit in enumerate(raw_edits):
+        if not isinstance(edit, dict) or not isinstance(edit.get("delta"), str):
+            raise ApplicationError(
+                f"edits[{index}] must be an object with client_version and delta.",
+                fields={"edits": ["Malformed edit."]},
+            )
+        if len(edit["delta"]) > MAX_DELTA_LENGTH:
+            raise ApplicationError(
+                f"edits[{index}].delta is {len(edit['delta']):,} characters; the limit is {MAX_DELTA_LENGTH:,}.",
+                fields={"edits": ["Delta too large."]},
+                code="delta_too_large",
+            )
+        edits.append(
+            (whole(f"edits[{index}].client_version", edit.get("client_version")), edit["delta"])
+        )
+    return seq, server_version, edits
+
+
+def _reset(session: EditSession, article_text: str, seq: int, reason: str) -> SyncResult:
+    """Shadow and backup become the article text and m moves forward, so that a client
+    which never sees this answer is reset again on its next request."""
+    session.shadow = article_text
+    session.server_version += 1
+    session.backup_shadow = article_text
+    session.backup_client_version = session.client_version
+    session.backup_server_version = session.server_version
+    body = {
+        "seq": seq,
+        "reset": True,
+        "detail": reason,
+        "text": article_text,
+        "client_version": session.client_version,
+        "server_version": session.server_version,
+    }
+    return SyncResult(409, body)
+
+
+def _record_conflicts(
+    session: EditSession, article: Article, shadow: str, conflicts: list[textdiff.Conflict]
+) -> list[dict[str, Any]]:
+    recorded = []
+    units = shadow.encode("utf-16-le", "surrogatepass")
+
+    def piece(start: int, end: int) -> str:
+        return units[max(start, 0) * 2 : max(end, 0) * 2].decode("utf-16-le", "replace")
+
+    for conflict in conflicts:
+        row = SyncConflict.objects.create(
+            article=article,
+            language=session.language,
+            author=session.user,
+            session=session,
+            base_start=conflict.start,
+            base_end=conflict.end,
+            base_text=conflict.base_text,
+            intended=conflict.ours,
+            became=conflict.theirs,
+            context_before=piece(conflict.start - CONTEXT, conflict.start),
+            context_after=piece(conflict.end, conflict.end + CONTEXT),
+        )
+        recorded.append(conflict_json(row))
+    return recorded
+
+
+def conflict_json(row: SyncConflict) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "article": row.article_id,
+        "language": row.language,
+        "author": row.author.get_username(),
+        "created_at": row.created_at.isoformat() if row.created_at else None,
+        "start": row.base_start,
+        "end": row.base_end,
+        "base_text": row.base_text,
+        "intended": row.intended,
+        "became": row.became,
+        "context_before": row.context_before,
+        "context_after": row.context_after,
+        "resolved": row.resolved_at is not None,
+    }
+
+
+def sync(*, actor: Actor, article_id: int, session_key: str, payload: Any) -> SyncResult:
+    seq, server_version, edits = _payload_parse(payload)
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update()
+            .select_related("draft")
+            .filter(pk=article_id)
+            .first()
+        )
+        session = (
+            EditSession.objects.select_for_update()
+            .filter(key=session_key, article_id=article_id)
+            .first()
+            if article is not None
+            else None
+        )
+        # Another user's session is as unknown as a missing one.
+        if article is None or session is None or session.user_id != getattr(actor, "pk", None):
+            raise NotFoundError("Unknown editing session: start a new one.")
+        if not permissions.can_view_draft(actor, article.draft):
+            raise NotFoundError("Unknown editing session: start a new one.")
+        if edits and (session.read_only or not permissions.can_edit_text(actor, article.draft)):
+            raise PermissionDeniedError(
+                "This session is read-only: your role lets you read this article, not change it."
+            )
+        # 0. Stale copies and duplicates.
+        if seq < session.seq:
+            return SyncResult(
+                409, {"seq": seq, "stale": True, "detail": "A stale copy of an old request."}
+            )
+        if seq == session.seq and session.last_response is not None:
+            return SyncResult(session.last_status, session.last_response)
+
+        language = session.language
+        text = article.text(language)
+        result = _apply(session, article, text, seq, server_version, edits)
+        session.seq = seq
+        session.last_response = result.body
+        session.last_status = result.status
+        session.last_seen_at = timezone.now()
+        session.save()
+    return result
+
+
+def _apply(
+    session: EditSession,
+    article: Article,
+    text: str,
+    seq: int,
+    server_version: int,
+    edits: list[tuple[int, str]],
+) -> SyncResult:
+    language = session.language
+    # 1. The client's shadow version.
+    if server_version != session.server_version:
+        if server_version == session.backup_server_version:
+            session.shadow = session.backup_shadow
+            session.client_version = session.backup_client_version
+            session.server_version = session.backup_server_version
+        else:
+            return _reset(
+                session, text, seq, f"server_version {server_version} is unknown to this session."
+            )
+    # 2. Apply each new edit to the shadow, and merge it into the article text exactly.
+    conflicts: list[dict[str, Any]] = []
+    original_text = text
+    for client_version, delta in edits:
+        if client_version < session.client_version:
+            continue
+        if client_version > session.client_version:
+            return _reset(session, original_text, seq, f"Edit {client_version} is from the future.")
+        try:
+            new_shadow = textdiff.apply_delta(session.shadow, delta)
+        except textdiff.DeltaError as exc:
+            return _reset(session, original_text, seq, f"The delta does not fit the shadow: {exc}")
+        if len(new_shadow) > MAX_TEXT_LENGTH:
+            raise ApplicationError(
+                f"The text would exceed {MAX_TEXT_LENGTH:,} characters.", code="text_too_long"
+            )
+        text, merge_conflicts = textdiff.merge(session.shadow, new_shadow, text)
+        # 3. Every conflict is recorded, with its author, intended change and context.
+        conflicts += _record_conflicts(session, article, session.shadow, merge_conflicts)
+        session.shadow = new_shadow
+        session.client_version += 1
+    # 4. The change reaches the article's history, attributed to this session's user.
+    if text != original_text:
+        if len(text) > MAX_TEXT_LENGTH:
+            raise ApplicationError(
+                f"The text would exceed {MAX_TEXT_LENGTH:,} characters.", code="text_too_long"
+            )
+        text_set(
+            article=article,
+            language=language,
+            text=text,
+            actor=session.user,
+            kind=Revision.Kind.SYNCED,
+        )
+    # 5. Back up the shadow, then send what the client lacks.
+    session.backup_shadow = session.shadow
+    session.backup_client_version = session.client_version
+    session.backup_server_version = session.server_version
+    out_edits = []
+    if text != session.shadow:
+        out_edits.append(
+            {
+                "server_version": session.server_version,
+                "delta": textdiff.make_delta(session.shadow, text),
+            }
+        )
+        session.shadow = text
+        session.server_version += 1
+    body = {
+        "seq": seq,
+        "client_version": session.client_version,
+        "edits": out_edits,
+        "revision": _revision_number(article, language),
+        "conflicts": conflicts,
+        "editors": _editors(session),
+    }
+    return SyncResult(200, body)
+
+
+def conflicts_for(
+    actor: Actor, article: Article, *, include_resolved: bool = False
+) -> list[SyncConflict]:
+    """Drafters see every conflict on the article; anyone else only their own."""
+    if not permissions.can_view_draft(actor, article.draft):
+        raise NotFoundError("No such article.")
+    qs = SyncConflict.objects.filter(article=article).select_related("author")
+    if not permissions.can_edit_text(actor, article.draft):
+        qs = qs.filter(author_id=actor.pk)
+    if not include_resolved:
+        qs = qs.filter(resolved_at__isnull=True)
+    return list(qs.order_by("-created_at"))
+
+
+def conflict_resolve(*, actor: Actor, conflict: SyncConflict) -> SyncConflict:
+    if not (
+        permissions.can_edit_text(actor, conflict.article.draft) or conflict.author_id == actor.pk
+    ):
+        raise PermissionDeniedError("Only the drafters and the conflict's author can resolve it.")
+    with transaction.atomic():
+        conflict = SyncConflict.objects.select_for_update().get(pk=conflict.pk)
+        if conflict.resolved_at is None:
+            conflict.resolved_at, conflict.resolved_by = timezone.now(), actor
+            conflict.save(update_fields=["resolved_at", "resolved_by"])
+            from .audit import audit_record
+
+            audit_record(
+                actor=actor,
+                action="conflict.resolve",
+                object_type="sync_conflict",
+                object_id=conflict.pk,
+                draft_id=conflict.article.draft_id,
+            )
+    return conflict
