@@ -79,3 +79,27 @@ def can_create_draft(user: Any) -> bool:
 
 def role_allowed_for_delegation(role: str, delegation: str) -> bool:
     return role in DELEGATION_ROLES.get(Delegation(delegation), frozenset())
+
+
+COMMENT_ROLES = frozenset({Role.OWNER, Role.DRAFTER, Role.REVIEWER})
+
+
+def can_comment(user: Any, draft: Draft) -> bool:
+    """Start threads, reply and propose wording (suggestions)."""
+    return role_of(user, draft) in COMMENT_ROLES
+
+
+def can_decide_suggestions(user: Any, draft: Draft) -> bool:
+    return can_edit_text(user, draft)
+
+
+def can_see_review_item(user: Any, draft: Draft, visibility: str, delegation: str) -> bool:
+    """A thread or suggestion open to both delegations, or to the reader's own delegation.
+    Nobody sees another delegation's internal notes: not in lists, counts, search,
+    notifications, emails or exports."""
+    if not can_view_draft(user, draft):
+        return False
+    if visibility == "both":
+        return True
+    membership = membership_of(user, draft)
+    return membership is not None and membership.delegation == delegation

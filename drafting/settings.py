@@ -233,7 +233,8 @@ SPECTACULAR_SETTINGS = {
         "ArticleKindEnum": "drafting.models.Article.Kind",
         "NotificationKindEnum": "drafting.models.Notification.Kind",
         "RevisionKindEnum": "drafting.models.Revision.Kind",
-        "LanguageEnum": [("en", "English"), ("ja", "Japanese")],
+        "LanguageEnum": "drafting.models.Language",
+        "VisibilityEnum": "drafting.models.Visibility",
     },
 }
 

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import ChangeDecision, Revision, Version
+from ..models import ChangeDecision, Language, Revision, Version
 from ..selectors import drafts as draft_selectors
 from ..selectors import history
 from ..services import revisions as revision_services
@@ -96,7 +96,7 @@ class DecisionIn(serializers.Serializer):
 
 
 class DecideAllIn(serializers.Serializer):
-    language = serializers.ChoiceField(choices=["en", "ja"], default="en")
+    language = serializers.ChoiceField(choices=Language.choices, default="en")
     since = serializers.IntegerField(min_value=0, default=0, help_text="Baseline revision number.")
 
 

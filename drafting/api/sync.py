@@ -9,13 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..errors import NotFoundError
-from ..models import SyncConflict
+from ..models import Language, SyncConflict
 from ..selectors import drafts as draft_selectors
 from ..services import sync as sync_services
 
 
 class SessionIn(serializers.Serializer):
-    language = serializers.ChoiceField(choices=["en", "ja"], default="en")
+    language = serializers.ChoiceField(choices=Language.choices, default="en")
 
 
 SESSION_OUT = inline_serializer(

@@ -2,7 +2,7 @@ from django.urls import path
 
 from treaties import api as library
 
-from . import history, sync, views
+from . import history, review, sync, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -120,6 +120,44 @@ urlpatterns = [
         sync.ConflictResolveView.as_view(),
         name="api-conflict-resolve",
     ),
+    path(
+        "articles/<int:article_id>/threads/",
+        review.ArticleThreadsView.as_view(),
+        name="api-article-threads",
+    ),
+    path("threads/<int:thread_id>/", review.ThreadDetailView.as_view(), name="api-thread"),
+    path(
+        "threads/<int:thread_id>/comments/",
+        review.ThreadCommentsView.as_view(),
+        name="api-thread-comments",
+    ),
+    path(
+        "threads/<int:thread_id>/resolve/",
+        review.ThreadStatusView.as_view(status_to="resolved"),
+        name="api-thread-resolve",
+    ),
+    path(
+        "threads/<int:thread_id>/reopen/",
+        review.ThreadStatusView.as_view(status_to="open"),
+        name="api-thread-reopen",
+    ),
+    path("comments/<int:comment_id>/", review.CommentDetailView.as_view(), name="api-comment"),
+    path(
+        "articles/<int:article_id>/suggestions/",
+        review.ArticleSuggestionsView.as_view(),
+        name="api-article-suggestions",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/accept/",
+        review.SuggestionAcceptView.as_view(),
+        name="api-suggestion-accept",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/reject/",
+        review.SuggestionRejectView.as_view(),
+        name="api-suggestion-reject",
+    ),
+    path("drafts/<int:draft_id>/mute/", review.DraftMuteView.as_view(), name="api-draft-mute"),
     path("notifications/", views.NotificationListView.as_view(), name="api-notifications"),
     path(
         "notifications/read/", views.NotificationReadView.as_view(), name="api-notifications-read"

@@ -1,6 +1,7 @@
 from .audit import AuditEvent, AuditHead
 from .drafts import Article, Classification, Delegation, Draft, Membership, Releasability, Role
 from .notifications import Notification
+from .review import Comment, DraftMute, Suggestion, Thread, Visibility
 from .revisions import ChangeDecision, Language, Revision, Version
 from .sync import EditSession, SyncConflict
 
@@ -10,8 +11,10 @@ __all__ = [
     "AuditHead",
     "ChangeDecision",
     "Classification",
+    "Comment",
     "Delegation",
     "Draft",
+    "DraftMute",
     "EditSession",
     "Language",
     "Membership",
@@ -19,6 +22,9 @@ __all__ = [
     "Releasability",
     "Revision",
     "Role",
+    "Suggestion",
     "SyncConflict",
+    "Thread",
     "Version",
+    "Visibility",
 ]

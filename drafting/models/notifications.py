@@ -11,6 +11,10 @@ from .drafts import Draft
 class Notification(models.Model):
     class Kind(models.TextChoices):
         MEMBER_ADDED = "member_added", "Added to a draft"
+        MENTION = "mention", "Mentioned"
+        REPLY = "reply", "Reply in your thread"
+        SUGGESTION_DECIDED = "suggestion_decided", "Decision on your suggestion"
+        NEW_THREAD = "new_thread", "New thread on your article"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

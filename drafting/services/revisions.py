@@ -21,6 +21,7 @@ from ..errors import ApplicationError, ConflictError, NotFoundError, PermissionD
 from ..models import Article, ChangeDecision, Draft, Language, Revision, Version
 from ..permissions import Actor
 from .audit import audit_record
+from .review import anchors_follow
 
 # A full copy of the text is kept every SNAPSHOT_EVERY revisions, so that rebuilding any
 # revision applies at most SNAPSHOT_EVERY - 1 deltas.
@@ -214,6 +215,7 @@ def text_set(
         setattr(article, field, text)
         article.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         article.save(update_fields=[field, "updated_by", "updated_at"])
+        anchors_follow(article, language, old, text)
     audit_record(
         actor=actor,
         action=f"article.text.{kind}",

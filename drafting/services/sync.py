@@ -211,7 +211,6 @@ def conflict_json(row: SyncConflict) -> dict[str, Any]:
 
 
 def sync(*, actor: Actor, article_id: int, session_key: str, payload: Any) -> SyncResult:
-    seq, server_version, edits = _payload_parse(payload)
     with transaction.atomic():
         article = (
             Article.objects.select_for_update()
@@ -231,6 +230,8 @@ def sync(*, actor: Actor, article_id: int, session_key: str, payload: Any) -> Sy
             raise NotFoundError("Unknown editing session: start a new one.")
         if not permissions.can_view_draft(actor, article.draft):
             raise NotFoundError("Unknown editing session: start a new one.")
+        # Access first, then the body: nobody learns anything of a session they cannot use.
+        seq, server_version, edits = _payload_parse(payload)
         if edits and (session.read_only or not permissions.can_edit_text(actor, article.draft)):
             raise PermissionDeniedError(
                 "This session is read-only: your role lets you read this article, not change it."

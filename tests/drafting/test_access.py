@@ -13,13 +13,16 @@ from drafting.models import Article, Membership
 
 # Endpoints whose data belongs to a draft: a non-member gets 404 (not even the title).
 DRAFT_SCOPED = {
-    "api-draft",
-    "api-draft-articles",
-    "api-draft-members",
-    "api-draft-member",
-    "api-article",
-    "api-article-move",
-}
+    "api-draft", "api-draft-articles", "api-draft-members", "api-draft-member", "api-article",
+    "api-article-move", "api-article-revisions", "api-article-revision", "api-article-revision-restore",
+    "api-article-revision-accept", "api-article-revision-reject", "api-article-compare",
+    "api-article-changes", "api-article-changes-accept-all", "api-article-changes-reject-all",
+    "api-draft-versions", "api-draft-version", "api-draft-version-restore", "api-draft-compare",
+    "api-draft-changes", "api-draft-history", "api-article-sessions", "api-article-sync",
+    "api-article-conflicts", "api-conflict-resolve", "api-article-threads", "api-thread",
+    "api-thread-comments", "api-thread-resolve", "api-thread-reopen", "api-comment",
+    "api-article-suggestions", "api-suggestion-accept", "api-suggestion-reject", "api-draft-mute",
+}  # fmt: skip
 # Reference material and per-user resources: any signed-in user, nobody anonymous.
 SIGNED_IN = {
     "api-drafts",
@@ -101,6 +104,9 @@ def ids(draft, personas) -> dict[str, Any]:
         "number": 1,
         "session": "no-such-session",
         "conflict_id": 1,
+        "thread_id": 1,
+        "comment_id": 1,
+        "suggestion_id": 1,
     }
 
 

@@ -1,0 +1,127 @@
+"""Reads of threads and suggestions, with visibility applied in the query: a delegation-only
+item never leaves the database for a member of the other delegation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .. import permissions
+from ..errors import NotFoundError
+from ..models import Article, Comment, Draft, Suggestion, Thread
+
+
+def _visible(user: Any, draft: Draft) -> Q:
+    membership = permissions.membership_of(user, draft)
+    mine = membership.delegation if membership else "--"
+    return Q(visibility="both") | Q(delegation=mine)
+
+
+def threads_of(
+    user: Any,
+    article: Article,
+    *,
+    language: str = "",
+    status: str = "",
+    mine: bool = False,
+    delegation: str = "",
+) -> QuerySet[Thread]:
+    draft = article.draft
+    if not permissions.can_view_draft(user, draft):
+        raise NotFoundError("No such article.")
+    qs = (
+        Thread.objects.filter(article=article)
+        .filter(_visible(user, draft))
+        .select_related("created_by", "resolved_by")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.select_related("author").order_by("created_at", "pk"),
+            )
+        )
+        .annotate(comment_count=Count("comments"))
+        .order_by("anchor_start", "created_at")
+    )
+    if language:
+        qs = qs.filter(language=language)
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(Q(created_by=user) | Q(comments__author=user)).distinct()
+    if delegation:
+        qs = qs.filter(delegation=delegation)
+    return qs
+
+
+def thread_get(user: Any, thread_id: Any) -> Thread:
+    thread = (
+        Thread.objects.select_related("article__draft", "created_by").filter(pk=thread_id).first()
+        if str(thread_id).isdigit()
+        else None
+    )
+    if thread is None or not permissions.can_see_review_item(
+        user, thread.article.draft, thread.visibility, thread.delegation
+    ):
+        raise NotFoundError("No such thread.")
+    return thread
+
+
+def comment_get(user: Any, comment_id: Any) -> Comment:
+    comment = (
+        Comment.objects.select_related("thread__article__draft", "author")
+        .filter(pk=comment_id)
+        .first()
+        if str(comment_id).isdigit()
+        else None
+    )
+    if comment is None:
+        raise NotFoundError("No such comment.")
+    thread_get(user, comment.thread_id)
+    return comment
+
+
+def suggestions_of(
+    user: Any, article: Article, *, language: str = "", status: str = ""
+) -> QuerySet[Suggestion]:
+    draft = article.draft
+    if not permissions.can_view_draft(user, draft):
+        raise NotFoundError("No such article.")
+    qs = (
+        Suggestion.objects.filter(article=article)
+        .filter(_visible(user, draft))
+        .select_related("created_by", "decided_by")
+    )
+    if language:
+        qs = qs.filter(language=language)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("anchor_start", "created_at")
+
+
+def suggestion_get(user: Any, suggestion_id: Any) -> Suggestion:
+    suggestion = (
+        Suggestion.objects.select_related("article__draft", "created_by")
+        .filter(pk=suggestion_id)
+        .first()
+        if str(suggestion_id).isdigit()
+        else None
+    )
+    if suggestion is None or not permissions.can_see_review_item(
+        user, suggestion.article.draft, suggestion.visibility, suggestion.delegation
+    ):
+        raise NotFoundError("No such suggestion.")
+    return suggestion
+
+
+def open_thread_counts(user: Any, draft: Draft) -> dict[int, int]:
+    """Open threads per article that this user may see."""
+    if not permissions.can_view_draft(user, draft):
+        return {}
+    rows = (
+        Thread.objects.filter(article__draft=draft, status="open")
+        .filter(_visible(user, draft))
+        .values("article_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["article_id"]: row["n"] for row in rows}

@@ -1,0 +1,683 @@
+"""Review: threads anchored to text, comments, suggestions, and their notifications.
+
+Anchors are UTF-16 offsets into the article's current text (the unit of SYNC.md, so the
+browser can use them as they are). Every change of the text moves them (``anchors_follow``,
+called by revisions.text_set in the same transaction).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import markdown
+import nh3
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .. import permissions, textdiff
+from ..errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from ..models import (
+    Article,
+    Comment,
+    DraftMute,
+    Revision,
+    Suggestion,
+    Thread,
+    Visibility,
+)
+from ..permissions import Actor
+from ..textdiff import utf16_len
+from .audit import audit_record
+from .notifications import notification_create
+
+MAX_COMMENT_LENGTH = 20_000
+MAX_SUGGESTION_LENGTH = 50_000
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.+-]+[A-Za-z0-9_])")
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "hr",
+    "del",
+}
+
+
+# --- text in UTF-16 units -----------------------------------------------------------------
+
+
+def _units(text: str) -> bytes:
+    return text.encode("utf-16-le", "surrogatepass")
+
+
+def _slice(text: str, start: int, end: int) -> str:
+    return _units(text)[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
+
+
+def _splice(text: str, start: int, end: int, replacement: str) -> str:
+    units = _units(text)
+    return (units[: start * 2] + _units(replacement) + units[end * 2 :]).decode(
+        "utf-16-le", "surrogatepass"
+    )
+
+
+def _anchor_validate(text: str, start: Any, end: Any) -> tuple[int, int]:
+    units = _units(text)
+    length = len(units) // 2
+    if (
+        isinstance(start, bool)
+        or isinstance(end, bool)
+        or not isinstance(start, int)
+        or not isinstance(end, int)
+    ):
+        raise ApplicationError(
+            "The anchor needs whole-number start and end offsets.",
+            fields={"anchor": ["Not numbers."]},
+        )
+    if not 0 <= start < end <= length:
+        raise ApplicationError(
+            f"The anchor {start} to {end} is outside the text (0 to {length}) or empty: select the words to comment on.",
+            fields={"anchor": ["Outside the text."]},
+            code="anchor_outside_text",
+        )
+    for offset in (start, end):
+        if (
+            0 < offset < length
+            and 0xDC00 <= int.from_bytes(units[offset * 2 : offset * 2 + 2], "little") <= 0xDFFF
+        ):
+            raise ApplicationError(
+                "The anchor splits a character in two.",
+                fields={"anchor": ["Splits a character."]},
+                code="anchor_splits_character",
+            )
+    return start, end
+
+
+# --- markdown -----------------------------------------------------------------------------
+
+
+def render_markdown(body: str) -> str:
+    """Markdown to HTML, sanitised: no script, no event handler, no style survives."""
+    html = markdown.markdown(body, extensions=["sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def _body_validate(body: Any) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise ApplicationError(
+            "A comment cannot be empty.",
+            fields={"body": ["Write something."]},
+            code="empty_comment",
+        )
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise ApplicationError(
+            f"A comment has at most {MAX_COMMENT_LENGTH:,} characters (this one has {len(body):,}). "
+            "Split it, or attach the text as a suggestion.",
+            fields={"body": ["Too long."]},
+            code="comment_too_long",
+        )
+    if "\x00" in body:
+        raise ApplicationError(
+            "The comment contains a NUL character.", fields={"body": ["Remove it."]}
+        )
+    return body
+
+
+def _mentions(body: str, thread_draft: Any, visibility: str, delegation: str) -> list[Any]:
+    names = sorted(set(MENTION.findall(body)))
+    if not names:
+        return []
+    User = get_user_model()
+    users = {u.get_username(): u for u in User.objects.filter(username__in=names, is_active=True)}
+    refused = [
+        n
+        for n in names
+        if n not in users
+        or not permissions.can_see_review_item(users[n], thread_draft, visibility, delegation)
+    ]
+    if refused:
+        raise ApplicationError(
+            "You can mention only members of this draft who can read this thread: "
+            + ", ".join(f"@{n}" for n in refused)
+            + " cannot.",
+            fields={"body": ["Unknown mention."]},
+            code="mention_not_member",
+        )
+    return [users[n] for n in names]
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+def _notify(
+    users: list[Any],
+    *,
+    actor: Actor,
+    article: Article,
+    visibility: str,
+    delegation: str,
+    kind: str,
+    subject: str,
+    body: str,
+    url: str,
+) -> None:
+    """Notify each user once, never the actor, never someone who muted the draft or who may
+    not see the item."""
+    draft = article.draft
+    muted = set(DraftMute.objects.filter(draft=draft).values_list("user_id", flat=True))
+    seen: set[int] = set()
+    for user in users:
+        if user.pk in seen or user.pk == getattr(actor, "pk", None) or user.pk in muted:
+            continue
+        seen.add(user.pk)
+        if not permissions.can_see_review_item(user, draft, visibility, delegation):
+            continue
+        notification_create(
+            recipient=user, draft=draft, kind=kind, subject=subject, body=body, url=url
+        )
+
+
+def _article_drafters(article: Article) -> list[Any]:
+    """Who drafted this article: everyone who authored one of its revisions."""
+    User = get_user_model()
+    ids = (
+        Revision.objects.filter(article=article, author__isnull=False)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
+    return list(User.objects.filter(pk__in=list(ids)))
+
+
+def _thread_url(thread: Thread) -> str:
+    return f"{thread.article.get_absolute_url()}#thread-{thread.pk}"
+
+
+# --- threads and comments ------------------------------------------------------------------
+
+
+def _delegation(actor: Actor, article: Article) -> str:
+    membership = permissions.membership_of(actor, article.draft)
+    return membership.delegation if membership else ""
+
+
+def thread_start(
+    *,
+    actor: Actor,
+    article: Article,
+    language: str,
+    start: Any,
+    end: Any,
+    body: Any,
+    visibility: str = Visibility.BOTH,
+) -> Thread:
+    draft = article.draft
+    if not permissions.can_comment(actor, draft):
+        raise PermissionDeniedError("Only the draft's drafters and reviewers can comment.")
+    if language not in ("en", "ja"):
+        raise ApplicationError(
+            "Unknown language: use en or ja.", fields={"language": ["Use en or ja."]}
+        )
+    if visibility not in Visibility.values:
+        raise ApplicationError(
+            f"Unknown visibility {visibility!r}: use {' or '.join(Visibility.values)}.",
+            fields={"visibility": ["Unknown."]},
+        )
+    body = _body_validate(body)
+    delegation = _delegation(actor, article)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().select_related("draft").get(pk=article.pk)
+        text = article.text(language)
+        start, end = _anchor_validate(text, start, end)
+        mentions = _mentions(body, draft, visibility, delegation)
+        latest = (
+            Revision.objects.filter(article=article, language=language).order_by("-number").first()
+        )
+        thread = Thread.objects.create(
+            article=article,
+            language=language,
+            anchor_start=start,
+            anchor_end=end,
+            quote=_slice(text, start, end),
+            anchor_revision=latest.number if latest else 0,
+            visibility=visibility,
+            delegation=delegation,
+            created_by=actor,
+        )
+        comment = Comment.objects.create(
+            thread=thread, author=actor, body=body, body_html=render_markdown(body)
+        )
+        comment.mentions.set(mentions)
+        audit_record(
+            actor=actor,
+            action="thread.start",
+            object_type="thread",
+            object_id=thread.pk,
+            draft_id=draft.pk,
+            data={
+                "article": article.pk,
+                "language": language,
+                "anchor": [start, end],
+                "visibility": visibility,
+            },
+        )
+        common = {
+            "actor": actor,
+            "article": article,
+            "visibility": visibility,
+            "delegation": delegation,
+            "url": _thread_url(thread),
+        }
+        who = actor.get_full_name() or actor.get_username()
+        _notify(
+            mentions,
+            kind="mention",
+            subject=f"{who} mentioned you on {article.label}",
+            body=f"“{thread.quote[:200]}”\n\n{body[:1000]}",
+            **common,
+        )
+        _notify(
+            _article_drafters(article),
+            kind="new_thread",
+            subject=f"New comment on {article.label}",
+            body=f"{who} commented on “{thread.quote[:200]}”:\n\n{body[:1000]}",
+            **common,
+        )
+    return thread
+
+
+def comment_add(*, actor: Actor, thread: Thread, body: Any) -> Comment:
+    draft = thread.article.draft
+    if not permissions.can_comment(actor, draft) or not permissions.can_see_review_item(
+        actor, draft, thread.visibility, thread.delegation
+    ):
+        raise PermissionDeniedError("You cannot reply in this thread.")
+    body = _body_validate(body)
+    with transaction.atomic():
+        thread = (
+            Thread.objects.select_for_update().select_related("article__draft").get(pk=thread.pk)
+        )
+        mentions = _mentions(body, draft, thread.visibility, thread.delegation)
+        comment = Comment.objects.create(
+            thread=thread, author=actor, body=body, body_html=render_markdown(body)
+        )
+        comment.mentions.set(mentions)
+        audit_record(
+            actor=actor,
+            action="comment.add",
+            object_type="comment",
+            object_id=comment.pk,
+            draft_id=draft.pk,
+            data={"thread": thread.pk},
+        )
+        participants = [thread.created_by] + [
+            c.author for c in thread.comments.select_related("author")
+        ]
+        common = {
+            "actor": actor,
+            "article": thread.article,
+            "visibility": thread.visibility,
+            "delegation": thread.delegation,
+            "url": _thread_url(thread),
+        }
+        who = actor.get_full_name() or actor.get_username()
+        _notify(
+            mentions,
+            kind="mention",
+            subject=f"{who} mentioned you on {thread.article.label}",
+            body=body[:1000],
+            **common,
+        )
+        _notify(
+            participants,
+            kind="reply",
+            subject=f"{who} replied on {thread.article.label}",
+            body=f"“{thread.quote[:200]}”\n\n{body[:1000]}",
+            **common,
+        )
+    return comment
+
+
+def comment_edit(*, actor: Actor, comment: Comment, body: Any) -> Comment:
+    if comment.author_id != getattr(actor, "pk", None):
+        raise PermissionDeniedError("You can edit only your own comments.")
+    thread = comment.thread
+    body = _body_validate(body)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        mentions = _mentions(body, thread.article.draft, thread.visibility, thread.delegation)
+        comment.body, comment.body_html, comment.edited_at = (
+            body,
+            render_markdown(body),
+            timezone.now(),
+        )
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        comment.mentions.set(mentions)
+        audit_record(
+            actor=actor,
+            action="comment.edit",
+            object_type="comment",
+            object_id=comment.pk,
+            draft_id=thread.article.draft_id,
+        )
+    return comment
+
+
+def thread_set_status(*, actor: Actor, thread: Thread, status: str) -> Thread:
+    draft = thread.article.draft
+    if not permissions.can_comment(actor, draft) or not permissions.can_see_review_item(
+        actor, draft, thread.visibility, thread.delegation
+    ):
+        raise PermissionDeniedError("You cannot resolve or reopen this thread.")
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        if thread.status == status:
+            raise ConflictError(f"The thread is already {status}.", code=f"already_{status}")
+        thread.status = status
+        thread.resolved_by, thread.resolved_at = (
+            (actor, timezone.now()) if status == Thread.Status.RESOLVED else (None, None)
+        )
+        thread.save(update_fields=["status", "resolved_by", "resolved_at"])
+        audit_record(
+            actor=actor,
+            action=f"thread.{'resolve' if status == 'resolved' else 'reopen'}",
+            object_type="thread",
+            object_id=thread.pk,
+            draft_id=draft.pk,
+        )
+    return thread
+
+
+# --- suggestions --------------------------------------------------------------------------
+
+
+def suggestion_create(
+    *,
+    actor: Actor,
+    article: Article,
+    language: str,
+    start: Any,
+    end: Any,
+    replacement: Any,
+    note: str = "",
+    visibility: str = Visibility.BOTH,
+) -> Suggestion:
+    draft = article.draft
+    if not permissions.can_comment(actor, draft):
+        raise PermissionDeniedError("Only the draft's drafters and reviewers can suggest wording.")
+    if not isinstance(replacement, str) or len(replacement) > MAX_SUGGESTION_LENGTH:
+        raise ApplicationError(
+            "The suggested wording must be text of at most 50,000 characters.",
+            fields={"replacement": ["Too long or missing."]},
+        )
+    if visibility not in Visibility.values:
+        raise ApplicationError(
+            f"Unknown visibility {visibility!r}.", fields={"visibility": ["Unknown."]}
+        )
+    with transaction.atomic():
+        article = Article.objects.select_for_update().select_related("draft").get(pk=article.pk)
+        text = article.text(language)
+        units = len(_units(text)) // 2
+        # A pure insertion (start == end) is a suggestion too.
+        if isinstance(start, int) and isinstance(end, int) and start == end and 0 <= start <= units:
+            pass
+        else:
+            start, end = _anchor_validate(text, start, end)
+        original = _slice(text, start, end)
+        if original == replacement:
+            raise ApplicationError(
+                "The suggested wording is the same as the text.",
+                fields={"replacement": ["No change."]},
+            )
+        suggestion = Suggestion.objects.create(
+            article=article,
+            language=language,
+            anchor_start=start,
+            anchor_end=end,
+            original=original,
+            replacement=replacement,
+            note=(note or "")[:5000],
+            visibility=visibility,
+            delegation=_delegation(actor, article),
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="suggestion.create",
+            object_type="suggestion",
+            object_id=suggestion.pk,
+            draft_id=draft.pk,
+            data={"article": article.pk, "language": language, "anchor": [start, end]},
+        )
+    return suggestion
+
+
+def _suggestion_lock(actor: Actor, suggestion: Suggestion) -> tuple[Article, Suggestion]:
+    draft = suggestion.article.draft
+    if not permissions.can_see_review_item(
+        actor, draft, suggestion.visibility, suggestion.delegation
+    ):
+        raise NotFoundError("No such suggestion.")
+    if not permissions.can_decide_suggestions(actor, draft):
+        raise PermissionDeniedError("Only the draft's drafters can accept or reject suggestions.")
+    article = (
+        Article.objects.select_for_update().select_related("draft").get(pk=suggestion.article_id)
+    )
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != Suggestion.Status.PENDING:
+        raise ConflictError(
+            f"This suggestion was already {suggestion.status}.", code=f"already_{suggestion.status}"
+        )
+    return article, suggestion
+
+
+def _notify_decision(actor: Actor, article: Article, suggestion: Suggestion, verdict: str) -> None:
+    who = actor.get_full_name() or actor.get_username()
+    _notify(
+        [suggestion.created_by],
+        actor=actor,
+        article=article,
+        visibility=suggestion.visibility,
+        delegation=suggestion.delegation,
+        kind="suggestion_decided",
+        subject=f"{who} {verdict} your suggestion on {article.label}",
+        body=f"“{suggestion.original[:200]}” → “{suggestion.replacement[:200]}”"
+        + (f"\n\nReason: {suggestion.reason}" if suggestion.reason else ""),
+        url=article.get_absolute_url(),
+    )
+
+
+def suggestion_accept(*, actor: Actor, suggestion: Suggestion) -> Suggestion:
+    """Apply the wording exactly where the span is now. If the span's text changed since the
+    suggestion was made, it is marked stale and nothing is applied."""
+    from .revisions import text_set
+
+    with transaction.atomic():
+        article, suggestion = _suggestion_lock(actor, suggestion)
+        text = article.text(suggestion.language)
+        if (
+            suggestion.stale
+            or _slice(text, suggestion.anchor_start, suggestion.anchor_end) != suggestion.original
+        ):
+            Suggestion.objects.filter(pk=suggestion.pk).update(stale=True)
+            stale_error = ConflictError(
+                "The text this suggestion replaces has changed since it was made, so it is not "
+                "applied blind. Edit the text by hand, or ask for a new suggestion.",
+                code="suggestion_stale",
+            )
+        else:
+            stale_error = None
+        if stale_error is None:
+            new_text = _splice(
+                text, suggestion.anchor_start, suggestion.anchor_end, suggestion.replacement
+            )
+            revision = text_set(
+                article=article,
+                language=suggestion.language,
+                text=new_text,
+                actor=actor,
+                kind=Revision.Kind.SUGGESTION_ACCEPTED,
+                co_author=suggestion.created_by,
+                message=f"Suggestion by {suggestion.created_by.get_username()} accepted",
+            )
+            suggestion.status, suggestion.decided_by, suggestion.decided_at = (
+                "accepted",
+                actor,
+                timezone.now(),
+            )
+            suggestion.revision_number = revision.number if revision else None
+            suggestion.save(update_fields=["status", "decided_by", "decided_at", "revision_number"])
+            audit_record(
+                actor=actor,
+                action="suggestion.accept",
+                object_type="suggestion",
+                object_id=suggestion.pk,
+                draft_id=article.draft_id,
+            )
+            _notify_decision(actor, article, suggestion, "accepted")
+    if stale_error is not None:
+        # Raised after the transaction so that the stale flag is kept.
+        raise stale_error
+    return suggestion
+
+
+def suggestion_reject(*, actor: Actor, suggestion: Suggestion, reason: Any) -> Suggestion:
+    if not isinstance(reason, str) or not reason.strip():
+        raise ApplicationError(
+            "Say why the suggestion is rejected.", fields={"reason": ["Required."]}
+        )
+    with transaction.atomic():
+        article, suggestion = _suggestion_lock(actor, suggestion)
+        suggestion.status, suggestion.decided_by, suggestion.decided_at = (
+            "rejected",
+            actor,
+            timezone.now(),
+        )
+        suggestion.reason = reason.strip()[:5000]
+        suggestion.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        audit_record(
+            actor=actor,
+            action="suggestion.reject",
+            object_type="suggestion",
+            object_id=suggestion.pk,
+            draft_id=article.draft_id,
+            data={"reason": suggestion.reason[:200]},
+        )
+        _notify_decision(actor, article, suggestion, "rejected")
+    return suggestion
+
+
+# --- anchors follow the text --------------------------------------------------------------
+
+
+class WordMapper:
+    """Maps UTF-16 offsets of ``old`` into ``new`` through a word-level diff (the redline's),
+    so that a replaced word moves as a whole: a letter the old and new words happen to share
+    does not keep an anchor alive. Rules as textdiff.OffsetMapper: offsets in equal text move
+    with it; the start or end of a changed region maps to the start or end of its
+    replacement; an offset strictly inside a changed region goes to its start ("before") or
+    end ("after")."""
+
+    def __init__(self, old: str, new: str) -> None:
+        self.regions: list[tuple[int, int, int, int]] = []
+        pos = new_pos = 0
+        start = new_start = -1
+        for op in textdiff.word_diff(old, new):
+            length = utf16_len(op.text)
+            if op.op == "equal":
+                if start >= 0:
+                    self.regions.append((start, pos, new_start, new_pos - new_start))
+                    start = -1
+                pos += length
+                new_pos += length
+                continue
+            if start < 0:
+                start, new_start = pos, new_pos
+            if op.op == "delete":
+                pos += length
+            else:
+                new_pos += length
+        if start >= 0:
+            self.regions.append((start, pos, new_start, new_pos - new_start))
+
+    def map(self, offset: int, *, sticky: str = "after") -> int:
+        shift = 0
+        for start, end, new_start, new_length in self.regions:
+            if offset < start or (offset == start and start == end and sticky == "before"):
+                return offset + shift
+            if start < end and offset == start:
+                return new_start
+            if offset < end or (start == end and offset == start):
+                return new_start if sticky == "before" else new_start + new_length
+            if offset == end:
+                return new_start + new_length
+            shift = new_start + new_length - end
+        return offset + shift
+
+
+def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
+    """Move every thread and pending suggestion on this text through the change old → new.
+    A thread whose whole span was deleted is detached (it keeps its quote); a suggestion
+    whose span no longer reads as it did is stale. Caller holds the article lock."""
+    threads = list(Thread.objects.filter(article=article, language=language, detached=False))
+    suggestions = list(
+        Suggestion.objects.filter(article=article, language=language, status="pending")
+    )
+    if not threads and not suggestions:
+        return
+    mapper = WordMapper(old, new)
+    for thread in threads:
+        start = mapper.map(thread.anchor_start, sticky="after")
+        end = mapper.map(thread.anchor_end, sticky="before")
+        if end <= start:
+            thread.detached = True
+        else:
+            thread.anchor_start, thread.anchor_end = start, end
+    Thread.objects.bulk_update(threads, ["anchor_start", "anchor_end", "detached"])
+    for suggestion in suggestions:
+        start = mapper.map(suggestion.anchor_start, sticky="after")
+        end = (
+            mapper.map(suggestion.anchor_end, sticky="before")
+            if suggestion.anchor_end > suggestion.anchor_start
+            else start
+        )
+        if end < start:
+            end = start
+        suggestion.anchor_start, suggestion.anchor_end = start, end
+        if _slice(new, start, end) != suggestion.original:
+            suggestion.stale = True
+    Suggestion.objects.bulk_update(suggestions, ["anchor_start", "anchor_end", "stale"])
+
+
+def draft_mute(*, actor: Actor, draft: Any, muted: bool) -> bool:
+    if not permissions.membership_of(actor, draft):
+        raise NotFoundError("No such draft.")
+    with transaction.atomic():
+        if muted:
+            DraftMute.objects.get_or_create(user=actor, draft=draft)
+        else:
+            DraftMute.objects.filter(user=actor, draft=draft).delete()
+        audit_record(
+            actor=actor,
+            action="draft.mute" if muted else "draft.unmute",
+            object_type="draft",
+            object_id=draft.pk,
+            draft_id=draft.pk,
+        )
+    return muted
