@@ -103,3 +103,32 @@ def can_see_review_item(user: Any, draft: Draft, visibility: str, delegation: st
         return True
     membership = membership_of(user, draft)
     return membership is not None and membership.delegation == delegation
+
+
+# --- the US consultation ----------------------------------------------------------------------
+
+
+def can_manage_consultation(user: Any, draft: Draft) -> bool:
+    """Offices and rounds (open, close) are the owner's."""
+    return role_of(user, draft) == Role.OWNER
+
+
+def can_dispose(user: Any, draft: Draft) -> bool:
+    return can_edit_text(user, draft)
+
+
+def consultee_office_ids(user: Any, round_: Any) -> set[int]:
+    """The offices of this round the user answers for (empty for anyone but a consultee)."""
+    if role_of(user, round_.draft) != Role.CONSULTEE:
+        return set()
+    return set(round_.offices.filter(members=user).values_list("pk", flat=True))
+
+
+def can_read_round(user: Any, round_: Any) -> bool:
+    """The live-text readers see every round; a consultee sees a round only if it was sent to
+    one of their offices, and then only its frozen snapshots."""
+    return can_view_draft(user, round_.draft) or bool(consultee_office_ids(user, round_))
+
+
+def can_use_channel(user: Any, round_: Any, office_id: int) -> bool:
+    return can_edit_text(user, round_.draft) or office_id in consultee_office_ids(user, round_)

@@ -198,6 +198,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "consultation-deadlines": {
+        "task": "drafting.tasks.consultation_deadlines_run",
+        "schedule": float(os.environ.get("ENTENTE_DEADLINE_CHECK_SECONDS", "300")),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,3 +13,12 @@ def notification_email_send(self: Any, notification_id: int) -> bool:
         return notifications.notification_email_send(notification_id=notification_id)
     except OSError as exc:
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(acks_late=True)
+def consultation_deadlines_run() -> dict[str, int]:
+    """Run by Celery beat: reminders before deadlines, escalations when overdue, each sent
+    once however often this runs."""
+    from .services.consultation import deadlines_run
+
+    return deadlines_run()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from treaties import api as library
 
-from . import history, review, sync, views
+from . import consultation, history, review, sync, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -158,6 +158,57 @@ urlpatterns = [
         name="api-suggestion-reject",
     ),
     path("drafts/<int:draft_id>/mute/", review.DraftMuteView.as_view(), name="api-draft-mute"),
+    path(
+        "drafts/<int:draft_id>/offices/",
+        consultation.DraftOfficesView.as_view(),
+        name="api-draft-offices",
+    ),
+    path("offices/<int:office_id>/", consultation.OfficeDetailView.as_view(), name="api-office"),
+    path(
+        "drafts/<int:draft_id>/consultations/",
+        consultation.DraftConsultationsView.as_view(),
+        name="api-draft-consultations",
+    ),
+    path(
+        "consultations/<int:round_id>/",
+        consultation.ConsultationDetailView.as_view(),
+        name="api-consultation",
+    ),
+    path(
+        "consultations/<int:round_id>/close/",
+        consultation.ConsultationCloseView.as_view(),
+        name="api-consultation-close",
+    ),
+    path(
+        "consultations/<int:round_id>/responses/",
+        consultation.ConsultationResponsesView.as_view(),
+        name="api-consultation-responses",
+    ),
+    path(
+        "responses/<int:response_id>/disposition/",
+        consultation.ResponseDispositionView.as_view(),
+        name="api-response-disposition",
+    ),
+    path(
+        "consultations/<int:round_id>/report/",
+        consultation.ConsultationReportView.as_view(),
+        name="api-consultation-report",
+    ),
+    path(
+        "consultations/<int:round_id>/messages/",
+        consultation.ConsultationMessagesView.as_view(),
+        name="api-consultation-messages",
+    ),
+    path(
+        "consultations/<int:round_id>/disclosures/",
+        consultation.ConsultationDisclosuresView.as_view(),
+        name="api-consultation-disclosures",
+    ),
+    path(
+        "articles/<int:article_id>/us-status/",
+        consultation.ArticleUSStatusView.as_view(),
+        name="api-article-us-status",
+    ),
     path("notifications/", views.NotificationListView.as_view(), name="api-notifications"),
     path(
         "notifications/read/", views.NotificationReadView.as_view(), name="api-notifications-read"

@@ -1,4 +1,14 @@
 from .audit import AuditEvent, AuditHead
+from .consultation import (
+    ChannelMessage,
+    DisclosureEvent,
+    Disposition,
+    Office,
+    Response,
+    Round,
+    RoundArticle,
+    RoundReminder,
+)
 from .drafts import Article, Classification, Delegation, Draft, Membership, Releasability, Role
 from .notifications import Notification
 from .review import Comment, DraftMute, Suggestion, Thread, Visibility
@@ -10,18 +20,26 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "ChangeDecision",
+    "ChannelMessage",
     "Classification",
     "Comment",
     "Delegation",
+    "DisclosureEvent",
+    "Disposition",
     "Draft",
     "DraftMute",
     "EditSession",
     "Language",
     "Membership",
     "Notification",
+    "Office",
     "Releasability",
+    "Response",
     "Revision",
     "Role",
+    "Round",
+    "RoundArticle",
+    "RoundReminder",
     "Suggestion",
     "SyncConflict",
     "Thread",

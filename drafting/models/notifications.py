@@ -15,6 +15,11 @@ class Notification(models.Model):
         REPLY = "reply", "Reply in your thread"
         SUGGESTION_DECIDED = "suggestion_decided", "Decision on your suggestion"
         NEW_THREAD = "new_thread", "New thread on your article"
+        ROUND_SENT = "round_sent", "Consultation round sent to your office"
+        ROUND_REMINDER = "round_reminder", "Consultation deadline approaching"
+        ROUND_OVERDUE = "round_overdue", "Consultation answers overdue"
+        RESPONSE = "response", "US response received"
+        CHANNEL = "channel", "Consultation channel message"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

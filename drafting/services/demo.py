@@ -88,4 +88,33 @@ def demo_seed(*, password: str) -> Draft:
                     article=article,
                     releasability=item["releasability"],
                 )
+        # Two US offices, a named version and a first consultation round, so that the US
+        # personas have something to answer.
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from ..models import Article
+        from . import consultation, revisions
+
+        eap = consultation.office_create(
+            actor=owner, draft=draft, name="State EAP", members=["us.state"]
+        )
+        osd = consultation.office_create(
+            actor=owner, draft=draft, name="OSD Policy", members=["us.dod"]
+        )
+        revisions.version_create(actor=owner, draft=draft, name="Text for US consultation, round 1")
+        released = list(
+            Article.objects.filter(draft=draft, releasability="REL USA")
+            .order_by("position")
+            .values_list("pk", flat=True)
+        )
+        consultation.round_open(
+            actor=owner,
+            draft=draft,
+            article_ids=released[:3],
+            office_ids=[eap.pk, osd.pk],
+            deadline=timezone.now() + timedelta(days=7),
+            cover_note="Round 1: the purposes, consultation and mutual assistance articles, for your views.",
+        )
     return draft

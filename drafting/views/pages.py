@@ -367,6 +367,8 @@ def clause_insert(request: HttpRequest, slug: str) -> HttpResponse:
     clause = LibraryClause.objects.select_related("obligation_type").filter(slug=slug).first()
     if clause is None:
         raise NotFoundError("No such clause.")
+    if not str(request.POST.get("draft", "")).isdigit():
+        raise ApplicationError("Choose the draft to insert the clause into.")
     draft = draft_selectors.draft_get(request.user, request.POST.get("draft"))
     try:
         article = draft_services.clause_insert(

@@ -1,0 +1,275 @@
+"""Reads of the consultation, with the rule that matters most applied here: a US consultee
+sees only the frozen snapshots of rounds sent to their office, and their own office's
+answers and channel — never live text, unreleased articles, internal threads, history,
+diffs or members beyond the snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from .. import permissions, textdiff
+from ..errors import NotFoundError
+from ..models import (
+    Article,
+    ChannelMessage,
+    DisclosureEvent,
+    Draft,
+    Office,
+    Response,
+    Round,
+    RoundArticle,
+)
+
+
+def _draft_for_consultation(user: Any, draft_id: Any) -> Draft:
+    draft = Draft.objects.filter(pk=draft_id).first() if str(draft_id).isdigit() else None
+    if draft is None or permissions.role_of(user, draft) is None:
+        raise NotFoundError("No such draft.")
+    return draft
+
+
+def rounds_for(user: Any, draft: Draft) -> QuerySet[Round]:
+    qs = Round.objects.filter(draft=draft).select_related("opened_by").prefetch_related("offices")
+    if permissions.can_view_draft(user, draft):
+        return qs.order_by("-number")
+    if permissions.role_of(user, draft) == "consultee":
+        return qs.filter(offices__members=user).distinct().order_by("-number")
+    return Round.objects.none()
+
+
+def round_get(user: Any, round_id: Any) -> Round:
+    round_ = (
+        Round.objects.select_related("draft").filter(pk=round_id).first()
+        if str(round_id).isdigit()
+        else None
+    )
+    if round_ is None or not permissions.can_read_round(user, round_):
+        raise NotFoundError("No such consultation round.")
+    return round_
+
+
+def round_by_number(user: Any, draft: Draft, number: Any) -> Round:
+    round_ = (
+        Round.objects.select_related("draft").filter(draft=draft, number=number).first()
+        if str(number).isdigit()
+        else None
+    )
+    if round_ is None or not permissions.can_read_round(user, round_):
+        raise NotFoundError("No such consultation round.")
+    return round_
+
+
+def offices_for(user: Any, draft: Draft) -> QuerySet[Office]:
+    if permissions.can_view_draft(user, draft):
+        return Office.objects.filter(draft=draft).prefetch_related("members")
+    return Office.objects.filter(draft=draft, members=user).prefetch_related("members")
+
+
+def office_ids_visible(user: Any, round_: Round) -> set[int] | None:
+    """None: every office of the round; otherwise only these."""
+    if permissions.can_view_draft(user, round_.draft):
+        return None
+    return permissions.consultee_office_ids(user, round_)
+
+
+def responses_for(user: Any, round_: Round) -> QuerySet[Response]:
+    qs = Response.objects.filter(round_article__round=round_).select_related(
+        "office", "submitted_by", "round_article", "disposition__decided_by"
+    )
+    visible = office_ids_visible(user, round_)
+    if visible is not None:
+        qs = qs.filter(office_id__in=visible)
+    return qs.order_by("round_article__position", "office__name")
+
+
+def round_article_get(user: Any, round_: Round, snapshot_id: Any) -> RoundArticle:
+    snapshot = (
+        RoundArticle.objects.filter(round=round_, pk=snapshot_id).first()
+        if str(snapshot_id).isdigit()
+        else None
+    )
+    if snapshot is None:
+        raise NotFoundError("No such article in this round.")
+    return snapshot
+
+
+def response_get(user: Any, response_id: Any) -> Response:
+    response = (
+        Response.objects.select_related("round_article__round__draft", "office")
+        .filter(pk=response_id)
+        .first()
+        if str(response_id).isdigit()
+        else None
+    )
+    if response is None:
+        raise NotFoundError("No such response.")
+    round_ = response.round_article.round
+    visible = (
+        office_ids_visible(user, round_) if permissions.can_read_round(user, round_) else set()
+    )
+    if visible is not None and response.office_id not in visible:
+        raise NotFoundError("No such response.")
+    return response
+
+
+def messages_for(
+    user: Any, round_: Round, office_id: int | None = None
+) -> QuerySet[ChannelMessage]:
+    qs = (
+        ChannelMessage.objects.filter(round=round_)
+        .select_related("author", "office")
+        .order_by("created_at")
+    )
+    visible = office_ids_visible(user, round_)
+    if visible is not None:
+        qs = qs.filter(office_id__in=visible)
+    if office_id is not None:
+        qs = qs.filter(office_id=office_id)
+    return qs
+
+
+def disclosures_for(user: Any, round_: Round) -> QuerySet[DisclosureEvent]:
+    if not permissions.can_view_draft(user, round_.draft):
+        raise NotFoundError("No such consultation round.")
+    return (
+        DisclosureEvent.objects.filter(round=round_).select_related("office", "user").order_by("at")
+    )
+
+
+def changes_since_previous(user: Any, snapshot: RoundArticle) -> dict[str, Any]:
+    """What changed in this article since the previous round that included it, and how each
+    earlier answer (of the offices the user may see) was disposed of: what a consultee sees
+    in the next round."""
+    previous = snapshot.previous
+    if previous is None:
+        return {"previous_round": None, "diffs": {}, "dispositions": []}
+    diffs = {
+        language: [
+            {"op": op.op, "text": op.text}
+            for op in textdiff.word_diff(
+                getattr(previous, f"text_{language}"), getattr(snapshot, f"text_{language}")
+            )
+        ]
+        for language in ("en", "ja")
+        if getattr(previous, f"text_{language}") != getattr(snapshot, f"text_{language}")
+    }
+    visible = office_ids_visible(user, snapshot.round)
+    earlier = Response.objects.filter(round_article=previous).select_related(
+        "office", "disposition"
+    )
+    if visible is not None:
+        earlier = earlier.filter(office_id__in=visible)
+    dispositions = [
+        {
+            "office": r.office.name,
+            "position": r.get_position_display(),
+            "rationale": r.rationale,
+            "disposition": r.disposition.get_outcome_display()
+            if hasattr(r, "disposition")
+            else "Not yet decided",
+            "disposition_rationale": r.disposition.rationale if hasattr(r, "disposition") else "",
+        }
+        for r in earlier
+    ]
+    return {"previous_round": previous.round.number, "diffs": diffs, "dispositions": dispositions}
+
+
+def report(user: Any, round_: Round) -> dict[str, Any]:
+    """Articles by offices: positions, dispositions and outstanding answers."""
+    visible = office_ids_visible(user, round_)
+    offices = [o for o in round_.offices.order_by("name") if visible is None or o.pk in visible]
+    snapshots = list(round_.articles.order_by("position"))
+    responses = {(r.round_article_id, r.office_id): r for r in responses_for(user, round_)}
+    rows = []
+    outstanding = 0
+    for snapshot in snapshots:
+        cells = []
+        for office in offices:
+            response = responses.get((snapshot.pk, office.pk))
+            if response is None:
+                outstanding += 1
+            disposition = getattr(response, "disposition", None) if response else None
+            cells.append(
+                {
+                    "office": office.name,
+                    "office_id": office.pk,
+                    "response": response.pk if response else None,
+                    "position": response.position if response else None,
+                    "position_label": response.get_position_display()
+                    if response
+                    else "Outstanding",
+                    "wording": response.wording if response else "",
+                    "rationale": response.rationale if response else "",
+                    "disposition": disposition.outcome if disposition else None,
+                    "disposition_label": disposition.get_outcome_display() if disposition else "",
+                    "disposition_rationale": disposition.rationale if disposition else "",
+                }
+            )
+        rows.append(
+            {
+                "snapshot": snapshot.pk,
+                "article": snapshot.article_id,
+                "label": snapshot.label,
+                "cells": cells,
+            }
+        )
+    return {
+        "round": round_.number,
+        "status": round_.status,
+        "deadline": round_.deadline.isoformat(),
+        "classification": round_.draft.classification,
+        "offices": [o.name for o in offices],
+        "rows": rows,
+        "outstanding": outstanding,
+    }
+
+
+def article_us_status(user: Any, article: Article) -> dict[str, Any] | None:
+    """For the drafters: whether the article changed since the last round that included it
+    (with the diff), and the latest US positions on it."""
+    if not permissions.can_view_draft(user, article.draft):
+        raise NotFoundError("No such article.")
+    snapshot = (
+        RoundArticle.objects.filter(article=article)
+        .select_related("round")
+        .order_by("-round__number")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    changed = {
+        language: [
+            {"op": op.op, "text": op.text}
+            for op in textdiff.word_diff(
+                getattr(snapshot, f"text_{language}"), article.text(language)
+            )
+        ]
+        for language in ("en", "ja")
+        if getattr(snapshot, f"text_{language}") != article.text(language)
+    }
+    positions = [
+        {
+            "office": r.office.name,
+            "position": r.position,
+            "position_label": r.get_position_display(),
+            "rationale": r.rationale,
+            "wording": r.wording,
+        }
+        for r in Response.objects.filter(round_article=snapshot)
+        .select_related("office")
+        .order_by("office__name")
+    ]
+    return {
+        "round": snapshot.round.number,
+        "changed": bool(changed),
+        "diffs": changed,
+        "positions": positions,
+    }
+
+
+def rounds_with_articles(round_qs: QuerySet[Round]) -> QuerySet[Round]:
+    return round_qs.prefetch_related(
+        Prefetch("articles", queryset=RoundArticle.objects.order_by("position"))
+    )
