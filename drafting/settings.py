@@ -203,6 +203,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "drafting.tasks.consultation_deadlines_run",
         "schedule": float(os.environ.get("ENTENTE_DEADLINE_CHECK_SECONDS", "300")),
     },
+    "edit-sessions-prune": {"task": "drafting.tasks.edit_sessions_prune", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

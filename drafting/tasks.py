@@ -22,3 +22,10 @@ def consultation_deadlines_run() -> dict[str, int]:
     from .services.consultation import deadlines_run
 
     return deadlines_run()
+
+
+@shared_task(acks_late=True)
+def edit_sessions_prune() -> int:
+    from .services.sync import edit_sessions_prune as prune
+
+    return prune()

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .views import coedit as coedit_views
+from .views import consultation as consultation_views
+from .views import history as history_views
 from .views import library as library_views
 from .views import pages
 
@@ -18,6 +21,11 @@ urlpatterns = [
         name="article-detail",
     ),
     path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/coedit/",
+        coedit_views.article_coedit,
+        name="article-coedit",
+    ),
+    path(
         "drafts/<int:draft_id>/articles/<int:article_id>/move/",
         pages.article_move,
         name="article-move",
@@ -28,6 +36,70 @@ urlpatterns = [
         name="article-delete",
     ),
     path("drafts/<int:draft_id>/members/", pages.members, name="draft-members"),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/history/",
+        history_views.article_history,
+        name="article-history",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/compare/",
+        history_views.article_compare,
+        name="article-compare",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/revisions/<int:number>/restore/",
+        history_views.revision_restore,
+        name="revision-restore",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/revisions/<int:number>/decide/",
+        history_views.change_decide,
+        name="change-decide",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/changes/decide-all/",
+        history_views.changes_decide_all,
+        name="changes-decide-all",
+    ),
+    path("drafts/<int:draft_id>/history/", history_views.draft_history, name="draft-history"),
+    path("drafts/<int:draft_id>/versions/", history_views.draft_versions, name="draft-versions"),
+    path(
+        "drafts/<int:draft_id>/versions/<int:number>/",
+        history_views.draft_version,
+        name="draft-version",
+    ),
+    path(
+        "drafts/<int:draft_id>/versions/<int:number>/restore/",
+        history_views.draft_version_restore,
+        name="draft-version-restore",
+    ),
+    path("drafts/<int:draft_id>/compare/", history_views.draft_compare, name="draft-compare"),
+    path("drafts/<int:draft_id>/changes/", history_views.draft_changes, name="draft-changes"),
+    path(
+        "drafts/<int:draft_id>/consultations/",
+        consultation_views.consultation_list,
+        name="consultation-list",
+    ),
+    path(
+        "drafts/<int:draft_id>/consultations/<int:number>/",
+        consultation_views.round_detail,
+        name="round-detail",
+    ),
+    path(
+        "drafts/<int:draft_id>/consultations/<int:number>/report/",
+        consultation_views.round_report,
+        name="round-report",
+    ),
+    path(
+        "drafts/<int:draft_id>/consultations/<int:number>/report.csv",
+        consultation_views.round_report_csv,
+        name="round-report-csv",
+    ),
+    path(
+        "drafts/<int:draft_id>/consultations/<int:number>/disclosures/",
+        consultation_views.round_disclosures,
+        name="round-disclosures",
+    ),
     path("notifications/", pages.notifications, name="notifications"),
     path("library/", library_views.clause_list, name="library"),
     path("library/clauses/<slug:slug>/", library_views.clause_detail, name="clause-detail"),

@@ -171,8 +171,20 @@ def _record_conflicts(
     recorded = []
     units = shadow.encode("utf-16-le", "surrogatepass")
 
+    def is_low_surrogate(offset: int) -> bool:
+        return (
+            0 < offset * 2 < len(units)
+            and 0xDC00 <= int.from_bytes(units[offset * 2 : offset * 2 + 2], "little") <= 0xDFFF
+        )
+
     def piece(start: int, end: int) -> str:
-        return units[max(start, 0) * 2 : max(end, 0) * 2].decode("utf-16-le", "replace")
+        # Never cut a character in two: move a cut inside a surrogate pair outwards.
+        start, end = max(start, 0), max(end, 0)
+        if is_low_surrogate(start):
+            start -= 1
+        if is_low_surrogate(end):
+            end += 1
+        return units[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
 
     for conflict in conflicts:
         row = SyncConflict.objects.create(
@@ -277,15 +289,29 @@ def _apply(
     # 2. Apply each new edit to the shadow, and merge it into the article text exactly.
     conflicts: list[dict[str, Any]] = []
     original_text = text
+
+    def reset_keeping_merged(reason: str) -> SyncResult:
+        # Edits of this request merged before the one that failed are acknowledged by the
+        # reset (its client_version), so they must reach the article first.
+        if text != original_text:
+            text_set(
+                article=article,
+                language=language,
+                text=text,
+                actor=session.user,
+                kind=Revision.Kind.SYNCED,
+            )
+        return _reset(session, text, seq, reason)
+
     for client_version, delta in edits:
         if client_version < session.client_version:
             continue
         if client_version > session.client_version:
-            return _reset(session, original_text, seq, f"Edit {client_version} is from the future.")
+            return reset_keeping_merged(f"Edit {client_version} is from the future.")
         try:
             new_shadow = textdiff.apply_delta(session.shadow, delta)
         except textdiff.DeltaError as exc:
-            return _reset(session, original_text, seq, f"The delta does not fit the shadow: {exc}")
+            return reset_keeping_merged(f"The delta does not fit the shadow: {exc}")
         if len(new_shadow) > MAX_TEXT_LENGTH:
             raise ApplicationError(
                 f"The text would exceed {MAX_TEXT_LENGTH:,} characters.", code="text_too_long"
@@ -331,6 +357,12 @@ def _apply(
         "editors": _editors(session),
     }
     return SyncResult(200, body)
+
+
+def edit_sessions_prune(*, idle: timedelta = timedelta(days=2)) -> int:
+    """Forget editing sessions nobody has used for a while (one is made per page load)."""
+    deleted, _ = EditSession.objects.filter(last_seen_at__lt=timezone.now() - idle).delete()
+    return deleted
 
 
 def conflicts_for(

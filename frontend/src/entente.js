@@ -2,7 +2,9 @@
 // nothing typed is lost (form text is kept in this browser until it is saved), and
 // htmx for partial page updates.
 import htmx from "htmx.org";
+import { coeditMount } from "./coedit/editor.js";
 import { keepFormDrafts } from "./form-drafts.js";
+import "./history.js";
 import { personaPicker } from "./personas.js";
 
 window.htmx = htmx;
@@ -10,4 +12,5 @@ window.htmx = htmx;
 document.addEventListener("DOMContentLoaded", () => {
   keepFormDrafts(document);
   personaPicker(document);
+  coeditMount(document);
 });

@@ -36,11 +36,20 @@ SIGNED_IN = {
     "api-clause",
 }
 PUBLIC = {"api-token"}
+# The consultation: outsiders get 404; US consultees see only rounds sent to their office
+# (tested in depth by test_access_matrix.py).
+ROUND_SCOPED = {
+    "api-draft-offices", "api-office", "api-draft-consultations", "api-consultation", "api-consultation-close",
+    "api-consultation-responses", "api-response-disposition", "api-consultation-report",
+    "api-consultation-messages", "api-consultation-disclosures", "api-article-us-status",
+}  # fmt: skip
+ROUND_PAGES = {"consultation-list", "round-detail", "round-report", "round-report-csv", "round-disclosures"}
 
 DRAFT_PAGES = {
     "draft-detail",
     "article-new",
     "article-detail",
+    "article-coedit",
     "article-move",
     "article-delete",
     "draft-members",
@@ -102,6 +111,9 @@ def ids(draft, personas) -> dict[str, Any]:
         "slug": "mutual-defence-nato-art5",
         "provision_id": article.pk and 1,
         "number": 1,
+        "office_id": 1,
+        "round_id": 1,
+        "response_id": 1,
         "session": "no-such-session",
         "conflict_id": 1,
         "thread_id": 1,
@@ -116,7 +128,9 @@ def _routes() -> list[tuple[str, URLPattern]]:
 
 def test_every_endpoint_is_classified():
     names = {p.name for _, p in _routes()}
-    classified = DRAFT_SCOPED | SIGNED_IN | PUBLIC | DRAFT_PAGES | SIGNED_IN_PAGES | PUBLIC_PAGES
+    classified = (
+        DRAFT_SCOPED | SIGNED_IN | PUBLIC | DRAFT_PAGES | SIGNED_IN_PAGES | PUBLIC_PAGES | ROUND_SCOPED | ROUND_PAGES
+    )
     assert names - classified == set(), "classify the new endpoint in test_access.py"
     assert classified - names == set()
 
@@ -130,7 +144,7 @@ def test_outsider_gets_404_from_every_draft_endpoint(draft, personas, ids, metho
     client.force_login(personas.outsider)
     before = list(Article.objects.filter(draft=draft).values_list("pk", "text_en", "position"))
     for route, pattern in _routes():
-        if pattern.name not in DRAFT_SCOPED | DRAFT_PAGES:
+        if pattern.name not in DRAFT_SCOPED | DRAFT_PAGES | ROUND_SCOPED | ROUND_PAGES:
             continue
         url = _fill(route, ids)
         response = (

@@ -59,6 +59,7 @@ PAGE_GROUPS: list[tuple[str, str]] = [
     (r"^/api/(schema|docs)/$", "public"),
     (r"^/$", "user"),
     (r"^/(drafts/new|notifications|library)/", "user"),
+    (r"^/drafts/\{draft_id\}/consultations/\{number\}/disclosures/$", "round_internal"),
     (r"^/drafts/\{draft_id\}/consultations/", "round_page"),
     (r"^/drafts/\{draft_id\}/", "live"),
 ]

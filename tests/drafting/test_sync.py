@@ -381,3 +381,38 @@ def test_soak(personas, draft):
         )
         run_simulation(1000 + seed, personas, article, rounds=40)
     assert textdiff.utf16_len("𠮟") == 2
+
+
+def test_edits_merged_before_a_reset_in_the_same_request_are_kept(personas, article):
+    uk = start(personas.uk_drafter, article)
+    good = textdiff.make_delta(uk.shadow, uk.shadow + " Kept.")
+    status, body = uk.transport(
+        f"{uk.base}{uk.session}/sync/",
+        {
+            "seq": 1,
+            "server_version": 0,
+            "edits": [{"client_version": 0, "delta": good}, {"client_version": 5, "delta": "=1"}],
+        },
+    )
+    assert status == 409 and body["client_version"] == 1  # the first edit is acknowledged...
+    assert body["text"] == "The Parties will consult together. Kept."
+    assert (
+        Article.objects.get(pk=article.pk).text_en == "The Parties will consult together. Kept."
+    )  # ...and saved
+
+
+def test_conflict_context_never_splits_a_character(personas, article):
+    from drafting.services.sync import edit_sessions_prune
+
+    article.text_en = "😀" * 30 + " consult " + "😀" * 30
+    article.save()
+    uk = start(personas.uk_drafter, article)
+    jp = start(personas.jp_drafter, article)
+    uk.text = uk.text.replace("consult", "confer")
+    jp.text = jp.text.replace("consult", "negotiate")
+    uk.sync()
+    jp.sync()
+    conflict = SyncConflict.objects.get()
+    assert "\ufffd" not in conflict.context_before + conflict.context_after
+    assert conflict.context_before.endswith("😀 ") and conflict.context_after.startswith(" 😀")
+    assert edit_sessions_prune() == 0

@@ -1,0 +1,51 @@
+"""The live co-editing page: one article in one language, edited by several people at once.
+
+The page is a shell: the browser's editor (frontend/src/coedit/) opens an editing session on
+the sync API (drafting/api/sync.py, SYNC.md) and keeps the text in step with everyone else's.
+Access is the article page's: the draft's drafters edit, its readers (reviewers, observers)
+watch a read-only copy that still receives every change, and anyone else, a US consultee
+included, gets 404. Without scripts the page points to the plain edit form.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from ..selectors import drafts as draft_selectors
+from ..services import drafts as draft_services
+from .pages import _draft_context
+
+# Each language by its own name (the switch) and by its English name (the page's own words).
+LANGUAGES = {"en": "English", "ja": "日本語"}
+LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}
+
+
+@login_required
+@require_safe
+def article_coedit(request: HttpRequest, draft_id: int, article_id: int) -> HttpResponse:
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    article = draft_services.article_get_in_draft(draft, article_id)
+    language = request.GET.get("language", "en")
+    if language not in LANGUAGES:
+        language = "en"
+    # The API's root, so the script builds no URL of its own guessing.
+    sessions_url = reverse("api-article-sessions", args=[article.pk])
+    api_root = sessions_url[: sessions_url.index("articles/")]
+    context = _draft_context(
+        request,
+        draft,
+        article=article,
+        marking_note=article.releasability,
+        language=language,
+        language_name=LANGUAGE_NAMES[language],
+        languages=LANGUAGES,
+        text=article.text(language),
+        api_root=api_root,
+        conflicts_url=reverse("api-article-conflicts", args=[article.pk]),
+        resolve_url=reverse("api-conflict-resolve", args=[0]),
+    )
+    return render(request, "drafting/article_coedit.html", context)

@@ -1,0 +1,601 @@
+"""Pages for the US consultation: the rounds of a draft (and, for the owner, opening one and
+managing the US offices), a round with its frozen articles, the answers, the dispositions and
+the consultation channel, the round report (page and CSV) and the disclosure log.
+
+They mirror drafting/api/consultation.py: the same selectors decide what each user sees (a
+consultee sees only the rounds sent to their office, only the frozen snapshots and only their
+own office's answers and channel; never the live draft) and the same services write. A
+service's ApplicationError is shown next to the form it came from, with what the user typed
+kept, and the page is answered with the error's status.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .. import permissions
+from ..api.consultation import report_csv
+from ..errors import ApplicationError, NotFoundError
+from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round, RoundArticle
+from ..selectors import consultation as selectors
+from ..selectors import drafts as draft_selectors
+from ..services import consultation as services
+from .pages import _draft_context
+
+REL_USA = Releasability.REL_USA.value
+DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _draft(request: HttpRequest, draft_id: int) -> Draft:
+    """The draft, for its readers and its consultees; anyone else gets 404."""
+    return selectors._draft_for_consultation(request.user, draft_id)
+
+
+def _is_consultee(request: HttpRequest, draft: Draft) -> bool:
+    return permissions.role_of(request.user, draft) == Role.CONSULTEE
+
+
+def _context(request: HttpRequest, draft: Draft, **extra: Any) -> dict[str, Any]:
+    """The draft's page context; a consultee gets a nav of their rounds only, never links to
+    the live draft."""
+    consultee = _is_consultee(request, draft)
+    context = _draft_context(
+        request,
+        draft,
+        is_consultee=consultee,
+        can_manage_consultation=permissions.can_manage_consultation(request.user, draft),
+        can_dispose=permissions.can_dispose(request.user, draft),
+        marking_note=REL_USA,
+        **extra,
+    )
+    if consultee:
+        context["nav_rounds"] = list(
+            selectors.rounds_for(request.user, draft).values_list("number", flat=True)
+        )
+    return context
+
+
+def _round(request: HttpRequest, draft_id: int, number: int) -> tuple[Draft, Round]:
+    draft = _draft(request, draft_id)
+    return draft, selectors.round_by_number(request.user, draft, number)
+
+
+def _status(error: ApplicationError | None) -> int:
+    return error.status if error else 200
+
+
+def _due(round_: Round, now: datetime) -> dict[str, Any]:
+    """How the deadline reads: overdue, due today, due in N days; or closed."""
+    if round_.status == Round.Status.CLOSED:
+        return {"state": "closed", "text": "closed"}
+    left = round_.deadline - now
+    if left < timedelta(0):
+        days = (-left).days
+        return {
+            "state": "overdue",
+            "text": "overdue" + (f" by {days} day{'s' if days != 1 else ''}" if days else ""),
+        }
+    days = left.days
+    if days == 0:
+        hours = max(int(left.total_seconds() // 3600), 0)
+        return {
+            "state": "soon",
+            "text": f"due in {hours} hour{'s' if hours != 1 else ''}" if hours else "due now",
+        }
+    return {
+        "state": "soon" if days < 2 else "due",
+        "text": f"due in {days} day{'s' if days != 1 else ''}",
+    }
+
+
+def _label_ja(snapshot: RoundArticle) -> str:
+    if snapshot.kind == "preamble":
+        return snapshot.heading_ja or "前文"
+    return f"第{snapshot.number}条" + (f"（{snapshot.heading_ja}）" if snapshot.heading_ja else "")
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+def _deadline_parse(value: str) -> datetime:
+    """A datetime-local value, read as UTC."""
+    try:
+        parsed = datetime.strptime(value.strip(), DEADLINE_FORMAT)
+    except ValueError:
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ApplicationError(
+                "Give the deadline as a date and a time (UTC), e.g. 2026-12-01 17:00.",
+                fields={"deadline": ["Not a date and time."]},
+            ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+# --- the rounds of a draft ----------------------------------------------------------------
+
+
+def _round_rows(request: HttpRequest, rounds: list[Round], now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for round_ in rounds:
+        visible = selectors.office_ids_visible(request.user, round_)
+        offices = [o for o in round_.offices.all() if visible is None or o.pk in visible]
+        articles = round_.articles.count()
+        rows.append(
+            {
+                "round": round_,
+                "offices": sorted(offices, key=lambda o: o.name),
+                "articles": articles,
+                "answered": selectors.responses_for(request.user, round_).count(),
+                "expected": articles * len(offices),
+                "due": _due(round_, now),
+            }
+        )
+    return rows
+
+
+def _open_form_default(now: datetime) -> dict[str, Any]:
+    deadline = (now + timedelta(days=14)).replace(hour=17, minute=0, second=0, microsecond=0)
+    return {
+        "articles": [],
+        "offices": [],
+        "deadline": deadline.strftime(DEADLINE_FORMAT),
+        "cover_note": "",
+        "close_at_deadline": False,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    user = request.user
+    rounds = list(selectors.rounds_for(user, draft))
+    reader = permissions.can_view_draft(user, draft)
+    if not reader and not rounds:
+        # A consultee sees only the rounds sent to their office: with none, nothing is here.
+        raise NotFoundError("No consultation round was sent to your office.")
+    now = timezone.now()
+    open_form = _open_form_default(now)
+    office_form: dict[str, Any] = {"name": "", "members": []}
+    members_form: dict[str, Any] = {"office": None, "members": []}
+    error: ApplicationError | None = None
+    error_for = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "open_round":
+                error_for = "open"
+                open_form = {
+                    "articles": request.POST.getlist("articles"),
+                    "offices": request.POST.getlist("offices"),
+                    "deadline": request.POST.get("deadline", ""),
+                    "cover_note": request.POST.get("cover_note", ""),
+                    "close_at_deadline": bool(request.POST.get("close_at_deadline")),
+                }
+                round_ = services.round_open(
+                    actor=user,
+                    draft=draft,
+                    article_ids=_ids(open_form["articles"]),
+                    office_ids=_ids(open_form["offices"]),
+                    deadline=_deadline_parse(open_form["deadline"]),
+                    cover_note=open_form["cover_note"].replace("\r\n", "\n"),
+                    close_at_deadline=open_form["close_at_deadline"],
+                )
+                messages.success(
+                    request,
+                    f"Round {round_.number} opened: {round_.articles.count()} article(s) frozen "
+                    f"and sent to {round_.offices.count()} office(s).",
+                )
+                return HttpResponseRedirect(reverse("round-detail", args=[draft.pk, round_.number]))
+            if action == "office_create":
+                error_for = "office"
+                office_form = {
+                    "name": request.POST.get("name", ""),
+                    "members": request.POST.getlist("members"),
+                }
+                office = services.office_create(
+                    actor=user,
+                    draft=draft,
+                    name=office_form["name"],
+                    members=office_form["members"],
+                )
+                messages.success(request, f"Office “{office.name}” created.")
+                return HttpResponseRedirect(
+                    reverse("consultation-list", args=[draft.pk]) + "#offices"
+                )
+            if action == "office_members":
+                members_form = {
+                    "office": request.POST.get("office", ""),
+                    "members": request.POST.getlist("members"),
+                }
+                error_for = f"office-{members_form['office']}"
+                found = (
+                    selectors.offices_for(user, draft).filter(pk=members_form["office"]).first()
+                    if str(members_form["office"]).isdigit()
+                    else None
+                )
+                if found is None:
+                    raise NotFoundError("No such office.")
+                office = services.office_set_members(
+                    actor=user, office=found, members=members_form["members"]
+                )
+                messages.success(request, f"Members of “{office.name}” saved.")
+                return HttpResponseRedirect(
+                    reverse("consultation-list", args=[draft.pk]) + f"#office-{office.pk}"
+                )
+            raise ApplicationError("Unknown action.")
+        except ApplicationError as exc:
+            error = exc
+    offices = list(selectors.offices_for(user, draft).order_by("name"))
+    manage = permissions.can_manage_consultation(user, draft)
+    articles: list[Any] = []
+    consultees: list[Any] = []
+    if manage:
+        articles = list(draft_selectors.articles_of(user, draft))
+        consultees = [
+            m.user for m in draft_selectors.members_of(user, draft).filter(role=Role.CONSULTEE)
+        ]
+    office_rows = []
+    for office in offices:
+        member_names = [m.get_username() for m in office.members.all()]
+        if error_for == f"office-{office.pk}":
+            member_names = list(members_form["members"])
+        office_rows.append(
+            {
+                "office": office,
+                "members": list(office.members.all()),
+                "chosen": member_names,
+                "error": error if error_for == f"office-{office.pk}" else None,
+            }
+        )
+    placed = (error_for in ("open", "office") and manage) or any(r["error"] for r in office_rows)
+    context = _context(
+        request,
+        draft,
+        rows=_round_rows(request, rounds, now),
+        top_error=error if error is not None and not placed else None,
+        offices=office_rows,
+        articles=articles,
+        consultees=consultees,
+        open_form=open_form,
+        chosen_articles={str(a) for a in open_form["articles"]},
+        chosen_offices={str(o) for o in open_form["offices"]},
+        office_form=office_form,
+        next_number=(rounds[0].number + 1) if rounds else 1,
+        error=error,
+        error_for=error_for,
+        rel_usa=REL_USA,
+    )
+    if reader:
+        # The owner's form lists the articles that are not released: not a REL USA page.
+        context["marking_note"] = ""
+    return render(request, "drafting/consultation/list.html", context, status=_status(error))
+
+
+# --- one round ----------------------------------------------------------------------------
+
+
+def _response_form(response: Response | None, typed: dict[str, str] | None) -> dict[str, str]:
+    if typed is not None:
+        return typed
+    if response is None:
+        return {"position": "", "wording": "", "rationale": ""}
+    return {
+        "position": response.position,
+        "wording": response.wording,
+        "rationale": response.rationale,
+    }
+
+
+def _round_items(
+    request: HttpRequest,
+    round_: Round,
+    offices: list[Office],
+    mine: list[Office],
+    error: ApplicationError | None,
+    error_for: str,
+    typed: dict[str, str] | None,
+) -> list[dict[str, Any]]:
+    """Each frozen article, with the answers the user may see, the forms they may use and
+    what changed since the previous round that included it."""
+    user = request.user
+    responses: dict[int, dict[int, Response]] = defaultdict(dict)
+    for response in selectors.responses_for(user, round_):
+        responses[response.round_article_id][response.office_id] = response
+    items = []
+    for snapshot in round_.articles.select_related("previous__round").order_by("position"):
+        by_office = responses.get(snapshot.pk, {})
+        answers = []
+        for office in offices:
+            answer = by_office.get(office.pk)
+            key = f"dispose-{answer.pk}" if answer else ""
+            disposition = getattr(answer, "disposition", None) if answer else None
+            answers.append(
+                {
+                    "office": office,
+                    "response": answer,
+                    "disposition": disposition,
+                    "key": key,
+                    "error": error if key and key == error_for else None,
+                    "form": typed
+                    if key and key == error_for and typed is not None
+                    else {
+                        "outcome": disposition.outcome if disposition else "",
+                        "rationale": disposition.rationale if disposition else "",
+                    },
+                }
+            )
+        own = []
+        for office in mine:
+            own_answer = by_office.get(office.pk)
+            key = f"respond-{snapshot.pk}-{office.pk}"
+            own.append(
+                {
+                    "office": office,
+                    "response": own_answer,
+                    "disposition": getattr(own_answer, "disposition", None) if own_answer else None,
+                    "key": key,
+                    "error": error if key == error_for else None,
+                    "form": _response_form(own_answer, typed if key == error_for else None),
+                }
+            )
+        since = selectors.changes_since_previous(user, snapshot)
+        items.append(
+            {
+                "snapshot": snapshot,
+                "label_ja": _label_ja(snapshot),
+                "answers": answers,
+                "own": own,
+                "since": since,
+                "diffs": [
+                    {"code": code, "name": name, "ops": since["diffs"].get(code)}
+                    for code, name in (("en", "English"), ("ja", "日本語"))
+                    if since["diffs"].get(code)
+                ],
+            }
+        )
+    return items
+
+
+def _round_post(request: HttpRequest, round_: Round) -> tuple[str, str]:
+    """Do what the form asked; return the success message and the anchor to go back to."""
+    user = request.user
+    action = request.POST.get("action", "")
+    if action == "respond":
+        snapshot = selectors.round_article_get(user, round_, request.POST.get("snapshot"))
+        office = request.POST.get("office", "")
+        position = request.POST.get("position", "")
+        if not position:
+            raise ApplicationError(
+                "Choose your office's position on this article.",
+                fields={"position": ["Required."]},
+            )
+        response = services.response_submit(
+            actor=user,
+            round_article=snapshot,
+            position=position,
+            # The wording goes with a proposed wording only; otherwise it is hidden in the form.
+            wording=request.POST.get("wording", "").replace("\r\n", "\n")
+            if position == Response.Position.PROPOSED_WORDING
+            else "",
+            rationale=request.POST.get("rationale", "").replace("\r\n", "\n"),
+            office_id=int(office) if office.isdigit() else None,
+        )
+        return (
+            f"{response.office.name}: {response.get_position_display().lower()} on "
+            f"{snapshot.label} recorded. You can change it until the round closes.",
+            f"article-{snapshot.pk}",
+        )
+    if action == "dispose":
+        response = selectors.response_get(user, request.POST.get("response"))
+        if response.round_article.round_id != round_.pk:
+            raise NotFoundError("No such response in this round.")
+        outcome = request.POST.get("outcome", "")
+        if not outcome:
+            raise ApplicationError("Choose the disposition.", fields={"outcome": ["Required."]})
+        disposition = services.disposition_record(
+            actor=user,
+            response=response,
+            outcome=outcome,
+            rationale=request.POST.get("rationale", "").replace("\r\n", "\n"),
+        )
+        return (
+            f"{response.office.name} on {response.round_article.label}: "
+            f"{disposition.get_outcome_display().lower()}.",
+            f"article-{response.round_article_id}",
+        )
+    if action == "post":
+        office_id = request.POST.get("office", "")
+        channel = round_.offices.filter(pk=office_id).first() if office_id.isdigit() else None
+        if channel is None:
+            raise NotFoundError("That office is not in this round.")
+        services.channel_post(
+            actor=user,
+            round_=round_,
+            office=channel,
+            body=request.POST.get("body", "").replace("\r\n", "\n"),
+        )
+        return f"Message sent to the channel with {channel.name}.", f"channel-{channel.pk}"
+    if action == "close":
+        services.round_close(actor=user, round_=round_)
+        return (
+            f"Round {round_.number} closed: answers are no longer taken.",
+            "round-status",
+        )
+    raise ApplicationError("Unknown action.")
+
+
+def _error_for(request: HttpRequest) -> tuple[str, dict[str, str] | None]:
+    """Which form an error belongs to, and what was typed in it."""
+    post = request.POST
+    action = post.get("action", "")
+    if action == "respond":
+        return (
+            f"respond-{post.get('snapshot', '')}-{post.get('office', '')}",
+            {k: post.get(k, "") for k in ("position", "wording", "rationale")},
+        )
+    if action == "dispose":
+        return f"dispose-{post.get('response', '')}", {
+            k: post.get(k, "") for k in ("outcome", "rationale")
+        }
+    if action == "post":
+        return f"post-{post.get('office', '')}", {"body": post.get("body", "")}
+    return "", None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def round_detail(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
+    draft, round_ = _round(request, draft_id, number)
+    user = request.user
+    error: ApplicationError | None = None
+    error_for, typed = "", None
+    if request.method == "POST":
+        try:
+            message, anchor = _round_post(request, round_)
+        except ApplicationError as exc:
+            error = exc
+            error_for, typed = _error_for(request)
+            round_.refresh_from_db()
+        else:
+            messages.success(request, message)
+            return HttpResponseRedirect(
+                reverse("round-detail", args=[draft.pk, round_.number]) + f"#{anchor}"
+            )
+    elif _is_consultee(request, draft):
+        services.round_opened(user=user, round_=round_)
+    visible = selectors.office_ids_visible(user, round_)
+    offices = [o for o in round_.offices.order_by("name") if visible is None or o.pk in visible]
+    mine_ids = permissions.consultee_office_ids(user, round_)
+    mine = [o for o in offices if o.pk in mine_ids]
+    channels = []
+    for office in offices:
+        key = f"post-{office.pk}"
+        channels.append(
+            {
+                "office": office,
+                "messages": list(selectors.messages_for(user, round_, office.pk)),
+                "can_post": permissions.can_use_channel(user, round_, office.pk),
+                "key": key,
+                "error": error if key == error_for else None,
+                "form": typed if key == error_for and typed is not None else {"body": ""},
+            }
+        )
+    items = _round_items(request, round_, offices, mine, error, error_for, typed)
+    placed = (
+        error is not None
+        and error_for != ""
+        and (
+            any(a["key"] == error_for for i in items for a in i["answers"] + i["own"])
+            or any(c["key"] == error_for for c in channels)
+        )
+    )
+    context = _context(
+        request,
+        draft,
+        round=round_,
+        due=_due(round_, timezone.now()),
+        offices=offices,
+        mine=mine,
+        items=items,
+        any_previous=any(i["since"]["previous_round"] for i in items),
+        channels=channels,
+        is_open=round_.status == Round.Status.OPEN,
+        positions=Response.Position.choices,
+        outcomes=Disposition.Outcome.choices,
+        error=error if not placed else None,
+        any_error=error,
+        error_anchor=error_for if placed else "",
+    )
+    return render(request, "drafting/consultation/round.html", context, status=_status(error))
+
+
+# --- report, CSV, disclosures -------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def round_report(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
+    draft, round_ = _round(request, draft_id, number)
+    report = selectors.report(request.user, round_)
+    answered = sum(
+        1 for row in report["rows"] for cell in row["cells"] if cell["response"] is not None
+    )
+    disposed = sum(
+        1 for row in report["rows"] for cell in row["cells"] if cell["disposition"] is not None
+    )
+    return render(
+        request,
+        "drafting/consultation/report.html",
+        _context(
+            request,
+            draft,
+            round=round_,
+            due=_due(round_, timezone.now()),
+            report=report,
+            answered=answered,
+            disposed=disposed,
+            awaiting=answered - disposed,
+            # Offices share the width equally; the table scrolls rather than squeeze them.
+            office_width=f"{78 / max(len(report['offices']), 1):.2f}%",
+            min_width=f"{12 + 15 * len(report['offices'])}rem",
+        ),
+    )
+
+
+@login_required
+@require_safe
+def round_report_csv(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
+    _, round_ = _round(request, draft_id, number)
+    return report_csv(selectors.report(request.user, round_))
+
+
+@login_required
+@require_safe
+def round_disclosures(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
+    draft, round_ = _round(request, draft_id, number)
+    events = list(selectors.disclosures_for(request.user, round_))  # consultees: 404
+    labels = {s.pk: s.label for s in round_.articles.all()}
+    rows = []
+    for event in events:
+        if event.kind == "sent":
+            articles = [a.get("label", "") for a in event.articles if isinstance(a, dict)]
+        else:
+            articles = [
+                labels.get(a, f"snapshot {a}") for a in event.articles if isinstance(a, int)
+            ]
+        rows.append({"event": event, "articles": articles})
+    first_opened: dict[tuple[int, int], datetime] = {}
+    for event in events:
+        if event.kind == "opened" and event.user_id is not None:
+            first_opened.setdefault((event.office_id, event.user_id), event.at)
+    offices = [
+        {
+            "office": office,
+            "members": [
+                {"user": m, "opened_at": first_opened.get((office.pk, m.pk))}
+                for m in office.members.order_by("username")
+            ],
+        }
+        for office in round_.offices.order_by("name")
+    ]
+    context = _context(request, draft, round=round_, rows=rows, offices=offices)
+    context["marking_note"] = ""
+    return render(request, "drafting/consultation/disclosures.html", context)

@@ -1,0 +1,429 @@
+// The live co-editing page: one article, one language, a CodeMirror 6 editor kept in sync with
+// everyone else's by the SYNC.md client (client.js).
+//
+// Others' changes arrive as CodeMirror changes made from a diff of the old and the new local
+// text, so the caret, the selection and the undo history map through them (the document is
+// never replaced wholesale, and undo only undoes one's own typing). Nothing arrives during an
+// IME composition: the answer waits until the composition ends. Every change is made
+// synchronously between two of the user's keystrokes, so none is lost.
+//
+// Around the editor: a status line ("Saved", "Syncing…", "Offline — will retry", "Read only")
+// that screen readers hear, who else is here, and the edits that did not go in (conflicts)
+// with Copy, Re-apply and Dismiss.
+
+import { Compartment, EditorState, Transaction } from "@codemirror/state";
+import { EditorView, keymap } from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+
+import { DIFF_DELETE, DIFF_EQUAL, diffChars } from "./diff.js";
+import { SyncClient, Syncer, httpTransport } from "./client.js";
+
+const STATUS_TEXT = {
+  starting: "Connecting…",
+  saved: "Saved",
+  syncing: "Syncing…",
+  offline: "Offline — will retry",
+  "read-only": "Read only",
+  error: "Not saved — will retry",
+  gone: "This article is no longer available to you",
+};
+
+/** CodeMirror changes turning `oldText` into `newText`, in `oldText`'s coordinates. Made by
+ * character (never cutting a surrogate pair) and cleaned up to whole words, so that the
+ * caret keeps its place in the text around a change. */
+export function changesBetween(oldText, newText) {
+  const diffs = diffChars(oldText, newText, {
+    cleanup: (dmp, d) => dmp.diff_cleanupSemantic(d),
+  });
+  const changes = [];
+  let pos = 0;
+  let current = null;
+  for (const [op, text] of diffs) {
+    if (op === DIFF_EQUAL) {
+      if (current) changes.push(current);
+      current = null;
+      pos += text.length;
+      continue;
+    }
+    if (!current) current = { from: pos, to: pos, insert: "" };
+    if (op === DIFF_DELETE) {
+      pos += text.length;
+      current.to = pos;
+    } else {
+      current.insert += text;
+    }
+  }
+  if (current) changes.push(current);
+  return changes;
+}
+
+// Letters and digits of spaced scripts (Latin, Greek, Cyrillic) and inner apostrophes. A
+// conflict's span is where the two edits differ, which may be part of a word ("full" of
+// "fully"); shown and re-applied, it is widened to whole words of these scripts. Japanese has no
+// spaces, and a conflict there is shown character by character, as its redlines are.
+const WORD_BEFORE = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}'’]*$/u;
+const WORD_AFTER = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}'’]*/u;
+
+/** A conflict as people read it: what was intended and what the text reads now, both widened
+ * to whole words with the unchanged text around the span. */
+export function wholeWords(intended, became, before = "", after = "") {
+  const lead = intended && became ? (before || "").match(WORD_BEFORE)[0] : "";
+  const trail = intended && became ? (after || "").match(WORD_AFTER)[0] : "";
+  return {
+    intended: intended ? lead + intended + trail : "",
+    became: became ? lead + became + trail : "",
+    before: (before || "").slice(0, (before || "").length - lead.length),
+    after: (after || "").slice(trail.length),
+  };
+}
+
+function element(tag, attrs = {}, text = "") {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") el.className = value;
+    else el.setAttribute(key, value);
+  }
+  if (text) el.textContent = text;
+  return el;
+}
+
+async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the old way
+  }
+  const area = element("textarea", { class: "visually-hidden", "aria-hidden": "true" });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand("copy");
+  } catch {
+    ok = false;
+  }
+  area.remove();
+  return ok;
+}
+
+class CoEditor {
+  constructor(root) {
+    this.root = root;
+    root.coeditor = this; // for scripts and tests: root.coeditor.view is the CodeMirror view
+    const data = root.dataset;
+    this.language = data.language || "en";
+    this.username = data.username || "";
+    this.label = data.label || "Article text";
+    this.conflictsUrl = data.conflictsUrl;
+    this.resolveUrl = data.resolveUrl; // ends in "/0/resolve/": 0 stands for the id
+    this.mount = root.querySelector("[data-coedit-editor]");
+    this.statusEl = root.querySelector("[data-coedit-status]");
+    this.presenceEl = root.querySelector("[data-coedit-presence]");
+    this.announceEl = root.querySelector("[data-coedit-announce]");
+    this.conflictsEl = root.querySelector("[data-coedit-conflicts]");
+    this.conflictList = root.querySelector("[data-coedit-conflict-list]");
+    this.conflicts = new Map(); // key -> conflict
+    this.localCount = 0;
+    this.view = null;
+    this.readOnly = new Compartment();
+    this.shownStatus = "";
+    this.transport = httpTransport({ csrfToken: data.csrf });
+    this.client = new SyncClient({
+      articleId: Number(data.article),
+      language: this.language,
+      apiRoot: data.apiRoot || "/api/v1/",
+    });
+    this.syncer = new Syncer(this.client, this.transport, {
+      init: (text, readOnly) => this.createView(text, readOnly),
+      getText: () => (this.view ? this.view.state.doc.toString() : this.client.text),
+      applyText: (oldText, newText) => this.applyRemote(oldText, newText),
+      isBusy: () => Boolean(this.view && (this.view.composing || this.view.compositionStarted)),
+      onUpdate: (event) => this.update(event),
+    });
+    root.classList.add("coedit--live");
+    this.renderStatus();
+    this.syncer.start();
+    window.addEventListener("online", () => this.syncer.syncSoon());
+    window.addEventListener("beforeunload", (event) => {
+      const unsaved = this.client.dirty || this.syncer.localChangesPending();
+      if (unsaved && !this.client.readOnly) {
+        this.syncer.syncSoon();
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
+
+  createView(text, readOnly) {
+    const editorAttributes = {
+      "aria-label": this.label,
+      lang: this.language,
+      spellcheck: "true",
+      "aria-describedby": this.statusEl ? this.statusEl.id : "",
+    };
+    this.view = new EditorView({
+      parent: this.mount,
+      state: EditorState.create({
+        doc: text,
+        extensions: [
+          history(),
+          keymap.of([...defaultKeymap, ...historyKeymap]),
+          EditorView.lineWrapping,
+          EditorView.contentAttributes.of(editorAttributes),
+          this.readOnly.of(this.readOnlyExtensions(readOnly)),
+          EditorView.updateListener.of((update) => {
+            if (!update.docChanged) return;
+            const local = update.transactions.some(
+              (tr) => tr.docChanged && !tr.annotation(Transaction.remote),
+            );
+            if (local) this.syncer.touch();
+          }),
+          EditorView.domEventHandlers({
+            compositionend: () => {
+              // CodeMirror finishes the composition after this event; apply what waited then.
+              setTimeout(() => this.syncer.resume(), 30);
+            },
+          }),
+        ],
+      }),
+    });
+    this.mount.querySelector("[data-coedit-fallback]")?.remove();
+    this.mount.setAttribute("aria-busy", "false");
+  }
+
+  readOnlyExtensions(readOnly) {
+    return readOnly
+      ? [
+          EditorState.readOnly.of(true),
+          EditorView.contentAttributes.of({ "aria-readonly": "true" }),
+        ]
+      : [];
+  }
+
+  applyRemote(oldText, newText) {
+    const view = this.view;
+    if (!view) return;
+    if (view.state.doc.toString() !== oldText) {
+      // Cannot happen (the syncer reads the text just before); never lose the user's text.
+      throw new Error("The editor changed while a change was being applied.");
+    }
+    const changes = changesBetween(oldText, newText);
+    if (!changes.length) return;
+    view.dispatch({
+      changes,
+      annotations: [Transaction.remote.of(true), Transaction.addToHistory.of(false)],
+    });
+  }
+
+  update(event) {
+    if (event.type === "started" && this.view) {
+      this.view.dispatch({
+        effects: this.readOnly.reconfigure(this.readOnlyExtensions(event.readOnly)),
+      });
+      this.root.classList.toggle("coedit--read-only", Boolean(event.readOnly));
+    }
+    if (this.syncer.state === "gone" && this.view && !this.gone) {
+      // Nothing typed now could be saved: stop taking changes, keep the text to copy.
+      this.gone = true;
+      this.view.dispatch({ effects: this.readOnly.reconfigure(this.readOnlyExtensions(true)) });
+    }
+    if (event.editors) this.renderPresence(event.editors);
+    for (const conflict of event.conflicts || []) this.addLocalConflict(conflict);
+    for (const conflict of event.serverConflicts || []) this.addServerConflict(conflict);
+    if (event.refreshConflicts) this.loadConflicts();
+    this.renderStatus();
+  }
+
+  renderStatus() {
+    const status = this.syncer.status;
+    if (!this.statusEl || status === this.shownStatus) return;
+    this.shownStatus = status;
+    this.statusEl.dataset.state = status;
+    this.statusEl.textContent = STATUS_TEXT[status] || status;
+    const detail = this.syncer.detail;
+    if (detail && (status === "error" || status === "gone")) this.statusEl.title = detail;
+    else this.statusEl.removeAttribute("title");
+  }
+
+  renderPresence(editors) {
+    if (!this.presenceEl) return;
+    this.presenceEl.replaceChildren();
+    if (!editors.length) {
+      this.presenceEl.textContent = "Nobody else is here.";
+      return;
+    }
+    this.presenceEl.append("Also here: ");
+    editors.forEach((person, index) => {
+      if (index) this.presenceEl.append(", ");
+      const delegation = (person.delegation || "").toLowerCase();
+      const name = element(
+        "span",
+        { class: `presence__name${delegation ? ` delegation--${delegation}` : ""}` },
+        person.name || person.username,
+      );
+      const elsewhere = person.language && person.language !== this.language;
+      const notes = [
+        person.delegation,
+        elsewhere ? `in the ${person.language === "ja" ? "Japanese" : "English"} text` : "",
+        person.read_only ? "reading" : "",
+      ].filter(Boolean);
+      this.presenceEl.append(name);
+      if (notes.length) this.presenceEl.append(` (${notes.join(", ")})`);
+    });
+  }
+
+  addLocalConflict(conflict) {
+    this.localCount += 1;
+    const key = `local-${this.localCount}`;
+    this.conflicts.set(key, {
+      key,
+      id: null,
+      mine: true,
+      ...wholeWords(
+        conflict.ours,
+        conflict.theirs,
+        conflict.context_before,
+        conflict.context_after,
+      ),
+    });
+    this.renderConflicts(true);
+  }
+
+  addServerConflict(conflict) {
+    if (conflict.resolved || (conflict.language && conflict.language !== this.language)) return;
+    const key = `server-${conflict.id}`;
+    const known = this.conflicts.has(key);
+    this.conflicts.set(key, {
+      key,
+      id: conflict.id,
+      mine: !conflict.author || conflict.author === this.username,
+      author: conflict.author,
+      ...wholeWords(
+        conflict.intended,
+        conflict.became,
+        conflict.context_before,
+        conflict.context_after,
+      ),
+    });
+    this.renderConflicts(!known);
+  }
+
+  async loadConflicts() {
+    if (!this.conflictsUrl) return;
+    try {
+      const { status, body } = await this.transport(this.conflictsUrl, null, "GET");
+      if (status !== 200 || !body) return;
+      for (const conflict of body.conflicts || []) this.addServerConflict(conflict);
+    } catch {
+      // Shown on the next successful sync instead.
+    }
+  }
+
+  renderConflicts(announce = false) {
+    if (!this.conflictsEl || !this.conflictList) return;
+    this.conflictList.replaceChildren();
+    const items = [...this.conflicts.values()];
+    this.conflictsEl.hidden = items.length === 0;
+    const count = this.conflictsEl.querySelector("[data-coedit-conflict-count]");
+    if (count) count.textContent = String(items.length);
+    for (const conflict of items) this.conflictList.append(this.conflictItem(conflict));
+    if (announce && items.length) {
+      this.announce(
+        items.length === 1
+          ? "One edit did not go in: it overlapped someone else's. See “Edits that did not go in”."
+          : `${items.length} edits did not go in. See “Edits that did not go in”.`,
+      );
+    }
+  }
+
+  conflictItem(conflict) {
+    const li = element("li", { class: "coedit-conflict", "data-testid": "coedit-conflict" });
+    const who = conflict.mine ? "Your edit" : `An edit by ${conflict.author}`;
+    li.append(
+      element(
+        "p",
+        { class: "coedit-conflict__who" },
+        `${who} overlapped someone else's and did not go in.`,
+      ),
+    );
+    const dl = element("dl", { class: "coedit-conflict__texts" });
+    dl.append(element("dt", {}, "Intended"));
+    const intended = element("dd", { class: "coedit-conflict__intended", lang: this.language });
+    intended.textContent = conflict.intended || "(delete the passage)";
+    dl.append(intended);
+    dl.append(element("dt", {}, "The text now reads"));
+    const became = element("dd", { class: "coedit-conflict__became", lang: this.language });
+    became.textContent = conflict.became || "(nothing: it was deleted)";
+    dl.append(became);
+    if (conflict.before || conflict.after) {
+      dl.append(element("dt", {}, "Where"));
+      const where = element("dd", { class: "coedit-conflict__where", lang: this.language });
+      const before = conflict.before.slice(-30);
+      const after = conflict.after.slice(0, 30);
+      where.append(`${before.length < conflict.before.length ? "…" : ""}${before}`);
+      where.append(element("mark", {}, conflict.became || "‸"));
+      where.append(`${after}${after.length < conflict.after.length ? "…" : ""}`);
+      dl.append(where);
+    }
+    li.append(dl);
+    const actions = element("div", { class: "coedit-conflict__actions" });
+    const copy = element("button", { type: "button", class: "small" }, "Copy");
+    copy.addEventListener("click", async () => {
+      const ok = await copyText(conflict.intended);
+      this.announce(ok ? "Intended text copied." : "Could not copy: select the text and copy it.");
+    });
+    actions.append(copy);
+    if (this.view && !this.client.readOnly && conflict.intended) {
+      const reapply = element("button", { type: "button", class: "small" }, "Re-apply");
+      reapply.title = "Insert the intended text at the cursor";
+      reapply.addEventListener("click", () => {
+        const view = this.view;
+        view.dispatch(view.state.replaceSelection(conflict.intended), { scrollIntoView: true });
+        view.focus();
+        this.announce("Intended text inserted at the cursor.");
+      });
+      actions.append(reapply);
+    }
+    const dismiss = element("button", { type: "button", class: "small link" }, "Dismiss");
+    dismiss.addEventListener("click", () => this.dismiss(conflict));
+    actions.append(dismiss);
+    li.append(actions);
+    return li;
+  }
+
+  async dismiss(conflict) {
+    if (conflict.id !== null && this.resolveUrl) {
+      const url = this.resolveUrl.replace(/\/0\/resolve\/$/, `/${conflict.id}/resolve/`);
+      try {
+        const { status, body } = await this.transport(url, {});
+        if (status !== 200) {
+          this.announce(`Could not dismiss: ${(body && body.detail) || `HTTP ${status}`}`);
+          return;
+        }
+      } catch {
+        this.announce("Could not dismiss: the server cannot be reached. Try again.");
+        return;
+      }
+    }
+    this.conflicts.delete(conflict.key);
+    this.renderConflicts();
+    this.announce("Dismissed.");
+  }
+
+  announce(text) {
+    if (!this.announceEl) return;
+    this.announceEl.textContent = "";
+    setTimeout(() => {
+      this.announceEl.textContent = text;
+    }, 30);
+  }
+}
+
+/** Starts a live editor on every [data-coedit] element of the page. */
+export function coeditMount(root = document) {
+  return [...root.querySelectorAll("[data-coedit]")].map((el) => new CoEditor(el));
+}
