@@ -6,6 +6,7 @@ import { coeditMount } from "./coedit/editor.js";
 import { keepFormDrafts } from "./form-drafts.js";
 import "./history.js";
 import { personaPicker } from "./personas.js";
+import { reviewMount } from "./review/panel.js";
 
 window.htmx = htmx;
 
@@ -13,4 +14,5 @@ document.addEventListener("DOMContentLoaded", () => {
   keepFormDrafts(document);
   personaPicker(document);
   coeditMount(document);
+  reviewMount(document);
 });

@@ -130,6 +130,11 @@ class CoEditor {
     this.localCount = 0;
     this.view = null;
     this.readOnly = new Compartment();
+    // Hooks for other modules (review): extensions added to the editor, and listeners called
+    // once the view exists. They change nothing about editing itself.
+    this.extraCompartment = new Compartment();
+    this.extraExtensions = [];
+    this.viewListeners = [];
     this.shownStatus = "";
     this.transport = httpTransport({ csrfToken: data.csrf });
     this.client = new SyncClient({
@@ -175,6 +180,7 @@ class CoEditor {
           EditorView.lineWrapping,
           EditorView.contentAttributes.of(editorAttributes),
           this.readOnly.of(this.readOnlyExtensions(readOnly)),
+          this.extraCompartment.of(this.extraExtensions),
           EditorView.updateListener.of((update) => {
             if (!update.docChanged) return;
             const local = update.transactions.some(
@@ -193,6 +199,33 @@ class CoEditor {
     });
     this.mount.querySelector("[data-coedit-fallback]")?.remove();
     this.mount.setAttribute("aria-busy", "false");
+    for (const listener of this.viewListeners) listener(this.view);
+  }
+
+  /** Adds CodeMirror extensions (decorations, listeners) to the editor, now or when it opens. */
+  addExtension(extension) {
+    this.extraExtensions = [...this.extraExtensions, extension];
+    if (this.view) {
+      this.view.dispatch({ effects: this.extraCompartment.reconfigure(this.extraExtensions) });
+    }
+  }
+
+  /** Calls `listener(view)` once the CodeMirror view exists (at once if it does). */
+  onView(listener) {
+    if (this.view) listener(this.view);
+    else this.viewListeners.push(listener);
+  }
+
+  /** The main selection as UTF-16 offsets into the text (CodeMirror's own unit). */
+  selectionOffsets() {
+    if (!this.view) return null;
+    const { from, to } = this.view.state.selection.main;
+    return { from, to, text: this.view.state.sliceDoc(from, to) };
+  }
+
+  /** True when the text shown is the server's (nothing typed here waits to be sent). */
+  inStep() {
+    return !this.client.dirty && !this.syncer.localChangesPending();
   }
 
   readOnlyExtensions(readOnly) {

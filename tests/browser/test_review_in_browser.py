@@ -1,0 +1,141 @@
+"""Review in a real browser: a reviewer comments on a span (with an @mention) and proposes
+wording; a drafter sees both on the text, the thread highlighted and the suggestion inline,
+and accepts the suggestion, which becomes a revision naming them both."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from drafting.models import Article, Revision, Suggestion, Thread
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def _article(demo: Any) -> Article:
+    return Article.objects.get(draft=demo, heading="Consultation")
+
+
+def _open(browser: Browser, login: Any, username: str, url: str) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = context.new_page()
+    login(page, username)
+    page.goto(url)
+    expect(page.locator("[data-coedit] .cm-content")).to_be_visible(timeout=15_000)
+    return context, page
+
+
+def _select(page: Page, words: str) -> None:
+    """Selects `words` in the live editor, as a drag over them would."""
+    page.evaluate(
+        """(words) => {
+          const view = document.querySelector('[data-coedit]').coeditor.view;
+          const from = view.state.doc.toString().indexOf(words);
+          if (from < 0) throw new Error('not in the text: ' + words);
+          view.focus();
+          view.dispatch({ selection: { anchor: from, head: from + words.length } });
+        }""",
+        words,
+    )
+
+
+def test_reviewer_comments_and_suggests_drafter_accepts(
+    browser: Browser, live_server: Any, demo: Any, login: Any
+) -> None:
+    article = _article(demo)
+    url = f"{live_server.url}/drafts/{demo.pk}/articles/{article.pk}/coedit/"
+
+    reviewer_ctx, reviewer = _open(browser, login, "uk.reviewer", url)
+    panel = reviewer.get_by_test_id("review-panel-en")
+    expect(panel).to_be_visible()
+
+    # A comment: select a span, Ctrl-Alt-M, an @mention picked from the listbox by keyboard.
+    _select(reviewer, "consult together")
+    reviewer.keyboard.press("Control+Alt+m")
+    form = panel.get_by_test_id("review-comment-form")
+    expect(form).to_be_visible()
+    body = form.get_by_label("Comment")
+    # First a mention the server refuses: the reason is read out and the text stays.
+    body.fill("Who is @outsider here?")
+    form.get_by_role("button", name="Submit").click()
+    expect(panel.get_by_test_id("review-live")).to_contain_text("Not saved", timeout=10_000)
+    expect(body).to_have_value("Who is @outsider here?")
+    body.fill("")
+    body.press_sequentially("Should this be binding? @jp.dr")
+    listbox = form.get_by_role("listbox")
+    expect(listbox).to_be_visible()
+    expect(listbox.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    body.press("Enter")
+    expect(body).to_have_value("Should this be binding? @jp.drafter ")
+    form.get_by_role("button", name="Submit").click()
+    thread_item = panel.get_by_test_id("review-thread")
+    expect(thread_item).to_have_count(1, timeout=10_000)
+    expect(thread_item).to_contain_text("consult together")
+    expect(thread_item).to_contain_text("@jp.drafter")
+    expect(reviewer.locator(".review-mark")).to_have_text("consult together")
+
+    # A suggestion on another span.
+    _select(reviewer, "fully and frankly")
+    panel.get_by_test_id("review-suggest-button").click()
+    sform = panel.get_by_test_id("review-suggestion-form")
+    sform.get_by_label("Replacement wording").fill("fully, frankly and promptly")
+    sform.get_by_role("button", name="Submit suggestion").click()
+    expect(panel.get_by_test_id("review-suggestion")).to_have_count(1, timeout=10_000)
+    # A reviewer cannot decide.
+    expect(panel.get_by_test_id("review-accept")).to_have_count(0)
+
+    thread = Thread.objects.get(article=article)
+    assert thread.created_by.username == "uk.reviewer"
+    assert [u.username for u in thread.comments.get().mentions.all()] == ["jp.drafter"]
+    suggestion = Suggestion.objects.get(article=article)
+    reviewer_ctx.close()
+
+    drafter_ctx, drafter = _open(browser, login, "jp.drafter", url)
+    panel = drafter.get_by_test_id("review-panel-en")
+    expect(drafter.locator(".review-mark")).to_have_text("consult together", timeout=10_000)
+    expect(drafter.locator(f".review-mark--thread-{thread.pk}")).to_be_visible()
+    expect(drafter.locator(".review-del")).to_have_text("fully and frankly")
+    expect(drafter.get_by_test_id("review-inline-insert")).to_contain_text(
+        "fully, frankly and promptly"
+    )
+    expect(drafter.get_by_test_id("review-inline-insert")).to_contain_text("uk.reviewer")
+    SHOTS.mkdir(exist_ok=True)
+    drafter.locator(".review-layout").screenshot(path=str(SHOTS / "review.png"))
+
+    panel.get_by_test_id("review-accept").click()
+    expect(panel.get_by_test_id("review-live")).to_contain_text("accepted", timeout=10_000)
+    deadline = time.monotonic() + 10
+    while "fully, frankly and promptly" not in Article.objects.get(pk=article.pk).text_en:
+        assert time.monotonic() < deadline, "the accepted wording never reached the text"
+        drafter.wait_for_timeout(200)
+    text = Article.objects.get(pk=article.pk).text_en
+    assert "communicate with one another fully, frankly and promptly, and" in text
+    suggestion.refresh_from_db()
+    assert suggestion.status == "accepted"
+    revision = Revision.objects.filter(article=article).order_by("-number").first()
+    assert revision is not None
+    assert revision.author.username == "jp.drafter"
+    assert revision.co_author is not None and revision.co_author.username == "uk.reviewer"
+    # The live editor receives the change; the inline suggestion is gone.
+    expect(drafter.locator("[data-coedit] .cm-content")).to_contain_text(
+        "fully, frankly and promptly", timeout=15_000
+    )
+    expect(drafter.locator(".review-del")).to_have_count(0)
+
+    # The article page shows the same thread over its read-only English text, and resolving
+    # it there unhighlights the span.
+    drafter.goto(f"{live_server.url}{article.get_absolute_url()}")
+    read_panel = drafter.get_by_test_id("review-panel-en")
+    expect(read_panel.get_by_test_id("review-thread")).to_have_count(1, timeout=10_000)
+    expect(drafter.locator(".review-static .review-mark")).to_have_text("consult together")
+    read_panel.get_by_test_id("review-resolve").click()
+    expect(drafter.locator(".review-static .review-mark")).to_have_count(0, timeout=10_000)
+    thread.refresh_from_db()
+    assert thread.status == "resolved"
+    drafter_ctx.close()
