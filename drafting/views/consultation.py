@@ -596,6 +596,8 @@ def round_disclosures(request: HttpRequest, draft_id: int, number: int) -> HttpR
         }
         for office in round_.offices.order_by("name")
     ]
-    context = _context(request, draft, round=round_, rows=rows, offices=offices)
+    context = _context(
+        request, draft, round=round_, due=_due(round_, timezone.now()), rows=rows, offices=offices
+    )
     context["marking_note"] = ""
     return render(request, "drafting/consultation/disclosures.html", context)

@@ -43,7 +43,13 @@ ROUND_SCOPED = {
     "api-consultation-responses", "api-response-disposition", "api-consultation-report",
     "api-consultation-messages", "api-consultation-disclosures", "api-article-us-status",
 }  # fmt: skip
-ROUND_PAGES = {"consultation-list", "round-detail", "round-report", "round-report-csv", "round-disclosures"}
+ROUND_PAGES = {
+    "consultation-list",
+    "round-detail",
+    "round-report",
+    "round-report-csv",
+    "round-disclosures",
+}
 
 DRAFT_PAGES = {
     "draft-detail",
@@ -129,7 +135,14 @@ def _routes() -> list[tuple[str, URLPattern]]:
 def test_every_endpoint_is_classified():
     names = {p.name for _, p in _routes()}
     classified = (
-        DRAFT_SCOPED | SIGNED_IN | PUBLIC | DRAFT_PAGES | SIGNED_IN_PAGES | PUBLIC_PAGES | ROUND_SCOPED | ROUND_PAGES
+        DRAFT_SCOPED
+        | SIGNED_IN
+        | PUBLIC
+        | DRAFT_PAGES
+        | SIGNED_IN_PAGES
+        | PUBLIC_PAGES
+        | ROUND_SCOPED
+        | ROUND_PAGES
     )
     assert names - classified == set(), "classify the new endpoint in test_access.py"
     assert classified - names == set()
