@@ -9,6 +9,7 @@ text, its revision and the audit event in the caller's transaction.
 from __future__ import annotations
 
 import hashlib
+import urllib.parse
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,10 +26,14 @@ from .review import anchors_follow
 
 # A full copy of the text is kept every SNAPSHOT_EVERY revisions, so that rebuilding any
 # revision applies at most SNAPSHOT_EVERY - 1 deltas.
-SNAPSHOT_EVERY = 32
+SNAPSHOT_EVERY = 128
 # Changes by one author with no longer pause than this, and nobody else in between, are
-# coalesced into one open revision.
+# coalesced into one open revision...
 COALESCE_WINDOW = timedelta(seconds=60)
+# ...as long as the revision stays small and recent: every coalesced change re-diffs the open
+# revision against its base, so a long typing session must not keep one revision open.
+COALESCE_MAX_SPAN = timedelta(minutes=5)
+COALESCE_MAX_CHANGE = 2_000
 COALESCIBLE = frozenset({Revision.Kind.EDITED, Revision.Kind.SYNCED})
 LANGUAGES = tuple(Language.values)
 
@@ -123,6 +128,8 @@ def _revision_record(
         and not message
         and not latest.message
         and now - latest.updated_at < COALESCE_WINDOW
+        and now - latest.created_at < COALESCE_MAX_SPAN
+        and latest.chars_added + latest.chars_removed < COALESCE_MAX_CHANGE
         and not ChangeDecision.objects.filter(revision=latest).exists()
     )
     if coalesce:
@@ -330,27 +337,116 @@ def change_accept(*, actor: Actor, revision: Revision, reason: str = "") -> Chan
     return decision
 
 
+class _Overlap(Exception):
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _delta_ops(delta: str) -> list[tuple[str, int, str]]:
+    """A stored delta as (op, UTF-16 length, inserted text) triples."""
+    ops = []
+    for token in delta.split("\t") if delta else []:
+        if token.startswith("+"):
+            text = urllib.parse.unquote(token[1:])
+            ops.append(("+", textdiff.utf16_len(text), text))
+        elif token.startswith(("-", "=")):
+            ops.append((token[0], int(token[1:]), ""))
+    return ops
+
+
+def _revert(before: str, delta: str, later: list[str], current: str) -> str:
+    """Undo one revision's edits in the current text.
+
+    ``delta`` turned ``before`` into the revision's text; ``later`` are the deltas after it.
+    Offsets are UTF-16 units throughout, as the deltas count them."""
+    units_before = before.encode("utf-16-le", "surrogatepass")
+    # The revision's edits, in its own text's coordinates: [start, end) replaced old units.
+    regions: list[list[Any]] = []
+    old_pos = new_pos = 0
+    for op, length, _text in _delta_ops(delta):
+        if op == "=":
+            old_pos += length
+            new_pos += length
+            continue
+        if not regions or regions[-1][1] != new_pos or regions[-1][3] != old_pos:
+            regions.append([new_pos, new_pos, b"", old_pos])
+        region = regions[-1]
+        if op == "-":
+            region[2] += units_before[old_pos * 2 : (old_pos + length) * 2]
+            old_pos += length
+        else:
+            new_pos += length
+        region[1] = new_pos
+        region[3] = old_pos
+    # Carry each region through every later change; a change touching it is an overlap.
+    for later_delta in later:
+        edits: list[tuple[int, int, int]] = []  # (old start, old end, new length)
+        pos = 0
+        for op, length, _text in _delta_ops(later_delta):
+            if op == "=":
+                pos += length
+            elif op == "-":
+                if edits and edits[-1][1] == pos:
+                    start, _, inserted = edits[-1]
+                    edits[-1] = (start, pos + length, inserted)
+                else:
+                    edits.append((pos, pos + length, 0))
+                pos += length
+            else:
+                if edits and edits[-1][1] == pos:
+                    start, end, inserted = edits[-1]
+                    edits[-1] = (start, end, inserted + length)
+                else:
+                    edits.append((pos, pos, length))
+        for region in regions:
+            start, end = region[0], region[1]
+            shift = 0
+            for e_start, e_end, inserted in edits:
+                touches = (
+                    (e_start < end and start < e_end)
+                    or (start < e_start < end)
+                    or (start == end and e_start < start < e_end)
+                )
+                if touches:
+                    raise _Overlap(current)
+                # Edits wholly before the region move it; edits after it do not. An insertion
+                # exactly where a pure deletion is undone stays before the restored text.
+                if e_end <= start and not (start == end == e_start == e_end):
+                    shift += inserted - (e_end - e_start)
+            region[0], region[1] = start + shift, end + shift
+    units = current.encode("utf-16-le", "surrogatepass")
+    for start, end, old_units, _ in sorted(regions, key=lambda r: r[0], reverse=True):
+        units = units[: start * 2] + old_units + units[end * 2 :]
+    return units.decode("utf-16-le", "surrogatepass")
+
+
 def change_reject(*, actor: Actor, revision: Revision, reason: str = "") -> ChangeDecision:
     """Revert that change alone, as a new revision; the changes after it stay.
 
-    The revert is an exact three-way merge: base = the text the change produced, ours = the
-    text before it, theirs = the text now. If a later change overlaps it, nothing is written
-    and the drafter is told to edit by hand."""
+    Exact: the spans the change wrote are read from its own stored delta and carried to the
+    current text through the later revisions' stored deltas, so repetitive legal text ("the
+    Parties ... the Parties") can never make it revert the wrong occurrence. If a later change
+    touched one of those spans, nothing is written and the drafter is told to edit by hand."""
     with transaction.atomic():
         article = _lock_article(revision.article)
         _decide_check(actor, revision)
         language = revision.language
         before = text_at(article, language, revision.number - 1)
-        after = text_at(article, language, revision.number)
+        later = list(
+            Revision.objects.filter(article=article, language=language, number__gt=revision.number)
+            .order_by("number")
+            .values_list("delta", flat=True)
+        )
         current = article.text(language)
-        reverted, conflicts = textdiff.merge(after, before, current)
-        if conflicts:
+        try:
+            reverted = _revert(before, revision.delta, later, current)
+        except _Overlap as overlap:
             raise ConflictError(
                 f"Revision {revision.number} cannot be rejected on its own: later changes overlap it "
-                f"(around “{conflicts[0].base_text[:60]}”). Edit the text by hand, or reject the later "
+                f"(around “{overlap.text[:60]}”). Edit the text by hand, or reject the later "
                 "changes first.",
                 code="reject_overlaps_later_changes",
-            )
+            ) from None
         result = text_set(
             article=article,
             language=language,

@@ -92,15 +92,16 @@ def test_every_revision_rebuilds_exactly(draft, personas, texts, language):
 def test_snapshots_keep_rebuilds_short(draft, personas):
     article = new_article(draft, personas, "v0")
     authors = [personas.uk_drafter, personas.jp_drafter]
-    for i in range(1, 70):
+    last = rev.SNAPSHOT_EVERY + 6
+    for i in range(1, last):
         article = edit(article, authors[i % 2], text_en=f"v{i} " + "𠮟" * (i % 5))
     snapshots = list(
         Revision.objects.filter(article=article, language="en", snapshot__isnull=False).values_list(
             "number", flat=True
         )
     )
-    assert snapshots == [1, 33, 65]
-    for n in (1, 2, 32, 33, 34, 64, 65, 70):
+    assert snapshots == [1, rev.SNAPSHOT_EVERY + 1]
+    for n in (1, 2, rev.SNAPSHOT_EVERY, rev.SNAPSHOT_EVERY + 1, rev.SNAPSHOT_EVERY + 2, last):
         assert rev.text_at(article, "en", n) == (
             f"v{n - 1} " + "𠮟" * ((n - 1) % 5) if n > 1 else "v0"
         )
@@ -467,3 +468,25 @@ def test_version_needs_a_name_and_drafting_rights(draft, personas):
     with pytest.raises(PermissionDeniedError):
         rev.version_create(actor=personas.reviewer, draft=draft, name="Mine")
     assert not Version.objects.exists()
+
+
+@pytest.mark.parametrize("rejected", [0, 1, 2])
+def test_reject_in_repetitive_text_reverts_the_right_occurrence(draft, personas, rejected):
+    """The same word again and again: only the change's own stored delta says which one."""
+    words = ["a", "a", "a", "b"]
+    changes = [(1, "[a]"), (2, "[a]"), (3, "[b]")]
+
+    def text_with(applied: set[int]) -> str:
+        out = list(words)
+        for k, (index, word) in enumerate(changes):
+            if k in applied:
+                out[index] = word
+        return " ".join(out)
+
+    article = new_article(draft, personas, text_with(set()))
+    authors = [personas.uk_drafter, personas.jp_drafter]
+    for k in range(len(changes)):
+        article = edit(article, authors[k % 2], text_en=text_with(set(range(k + 1))))
+    revision = Revision.objects.get(article=article, language="en", number=2 + rejected)
+    rev.change_reject(actor=personas.owner, revision=revision)
+    assert Article.objects.get(pk=article.pk).text_en == text_with({0, 1, 2} - {rejected})
