@@ -34,7 +34,11 @@ COALESCE_WINDOW = timedelta(seconds=60)
 # revision against its base, so a long typing session must not keep one revision open.
 COALESCE_MAX_SPAN = timedelta(minutes=5)
 COALESCE_MAX_CHANGE = 2_000
-COALESCIBLE = frozenset({Revision.Kind.EDITED, Revision.Kind.SYNCED})
+# Only edits from the form are coalesced. A co-editing sync (about one a second while someone
+# types) is its own revision: coalescing it would re-diff the open revision against its base
+# on every sync, too slow for live typing on a long article; the history then steps through
+# a typing session second by second, as Etherpad's timeslider does.
+COALESCIBLE = frozenset({Revision.Kind.EDITED})
 LANGUAGES = tuple(Language.values)
 
 
