@@ -72,11 +72,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     consultee_of = Membership.objects.filter(
         user__username=request.user.get_username(), role=Role.CONSULTEE
     ).count()
-    marking = (
-        Classification.OFFICIAL_SENSITIVE
-        if any(d.classification == Classification.OFFICIAL_SENSITIVE for d in drafts)
-        else Classification.OFFICIAL
-    )
+    # The page names every draft the user belongs to (consultees' drafts too): it carries the
+    # highest of their markings.
+    sensitive = Membership.objects.filter(
+        user__username=request.user.get_username(), draft__classification=Classification.OFFICIAL_SENSITIVE
+    ).exists()
+    marking = Classification.OFFICIAL_SENSITIVE if sensitive else Classification.OFFICIAL
     return render(
         request,
         "drafting/dashboard.html",

@@ -248,3 +248,8 @@ def test_members_page_add_and_refuse(client, personas, draft):
         {"action": "add", "username": "outsider", "role": "observer", "delegation": "UK"},
     )
     assert response.status_code == 302
+
+
+def test_consultee_dashboard_is_marked_as_the_drafts_it_names(client, personas, draft):
+    client.force_login(personas.consultee)
+    assert markings(client.get("/").content.decode()) == ["OFFICIAL-SENSITIVE"] * 2
