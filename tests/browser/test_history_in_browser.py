@@ -101,9 +101,11 @@ def test_drafter_steps_through_history_compares_versions_and_rejects_a_change(
     ).click()
     page.get_by_label("Name", exact=True).fill("Text for US consultation, round 1")
     page.get_by_role("button", name="Name this version").click()
-    expect(page.locator(".message")).to_contain_text("Version 1")
-    expect(page.get_by_role("link", name=re.compile("Text for US consultation"))).to_be_visible()
-    assert Version.objects.filter(draft=demo, number=1).exists()
+    expect(page.locator(".message")).to_contain_text("Version 2")
+    expect(
+        page.get_by_role("link", name=re.compile("^v2 Text for US consultation"))
+    ).to_be_visible()
+    assert Version.objects.filter(draft=demo, number=2).exists()
     page.screenshot(path=str(SHOTS / "history-versions.png"), full_page=True)
 
     # Track changes: reject the first edit alone; the second stays.
@@ -154,7 +156,7 @@ def test_reviewer_reads_history_and_compares_versions_without_controls(
     login(page, "uk.reviewer")
     page.goto(f"{live_server.url}/drafts/{demo.pk}/versions/")
     expect(page.get_by_role("button", name="Name this version")).to_have_count(0)
-    page.get_by_role("link", name="Compare with now").click()
+    page.get_by_role("link", name="Compare with now (v2)").click()
     expect(page.locator(".change-count--changed strong")).to_have_text("1")
     changed = page.locator(f"#compare-{article.pk}")
     expect(changed.locator(".tag")).to_have_text("changed")

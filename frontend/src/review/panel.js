@@ -86,7 +86,7 @@ class StaticHost {
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({
           "aria-readonly": "true",
-          "aria-label": `${LANGUAGE_NAMES[this.language] || this.language} text`,
+          "aria-label": `${LANGUAGE_NAMES[this.language] || this.language} wording as it stands, with comments`,
           lang: this.language,
         }),
         ...this.extensions,
