@@ -174,7 +174,10 @@ def _revision_record(
         # Revisions that may still be coalesced stay open; every other kind is final at once.
         closed_at=None if kind in COALESCIBLE else now,
         delta=delta,
-        snapshot=new if number % SNAPSHOT_EVERY == 1 else None,
+        # A snapshot every SNAPSHOT_EVERY revisions, and whenever the delta is bigger than the
+        # text itself (a wholesale replacement): reading the text is then cheaper than
+        # decoding the delta.
+        snapshot=new if number % SNAPSHOT_EVERY == 1 or len(delta) > max(len(new), 4096) else None,
         length=len(new),
         chars_added=added,
         chars_removed=removed,
