@@ -75,7 +75,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The page names every draft the user belongs to (consultees' drafts too): it carries the
     # highest of their markings.
     sensitive = Membership.objects.filter(
-        user__username=request.user.get_username(), draft__classification=Classification.OFFICIAL_SENSITIVE
+        user__username=request.user.get_username(),
+        draft__classification=Classification.OFFICIAL_SENSITIVE,
     ).exists()
     marking = Classification.OFFICIAL_SENSITIVE if sensitive else Classification.OFFICIAL
     return render(
