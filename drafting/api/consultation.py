@@ -20,7 +20,7 @@ from ..models import ChannelMessage, Disposition, Office, Response, Round, Round
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
-from .views import paginated
+from .views import _parse, paginated
 
 
 class OfficeOut(serializers.ModelSerializer):
@@ -186,12 +186,6 @@ class MessageOut(serializers.ModelSerializer):
 class MessageIn(serializers.Serializer):
     office = serializers.IntegerField()
     body = serializers.CharField(max_length=1_100_000, trim_whitespace=False)
-
-
-def _parse(cls: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    s = cls(data=data)
-    s.is_valid(raise_exception=True)
-    return dict(s.validated_data)
 
 
 def _draft(request: Request, draft_id: int) -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,7 +12,7 @@ from ..models import Comment, Language, Suggestion, Thread, Visibility
 from ..selectors import drafts as draft_selectors
 from ..selectors import review as review_selectors
 from ..services import review as review_services
-from .views import paginated
+from .views import _parse, paginated
 
 
 class CommentOut(serializers.ModelSerializer):
@@ -123,12 +121,6 @@ class SuggestionIn(serializers.Serializer):
 
 class RejectIn(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
-
-
-def _parse(cls: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    s = cls(data=data)
-    s.is_valid(raise_exception=True)
-    return dict(s.validated_data)
 
 
 class ArticleThreadsView(APIView):

@@ -27,6 +27,7 @@ from .pagination import Pagination
 
 
 def _parse(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    """Validate input with an input serializer; its errors become the API's 400."""
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
