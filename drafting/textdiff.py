@@ -37,6 +37,7 @@ __all__ = [
     "DiffOp",
     "OffsetMapper",
     "apply_delta",
+    "delta_ops",
     "delta_stats",
     "diff_stats",
     "make_delta",
@@ -732,13 +733,26 @@ def map_offset(
     return OffsetMapper(base, new).map(offset, sticky=sticky)
 
 
+def delta_ops(delta: str) -> list[tuple[str, int, str]]:
+    """A stored (already validated) delta as (op, UTF-16 length, inserted text) triples,
+    op being "=", "-" or "+"."""
+    ops = []
+    for token in delta.split("\t") if delta else []:
+        if token.startswith("+"):
+            text = urllib.parse.unquote(token[1:])
+            ops.append(("+", utf16_len(text), text))
+        elif token.startswith(("-", "=")) and _COUNT.fullmatch(token[1:]):
+            ops.append((token[0], int(token[1:]), ""))
+    return ops
+
+
 def delta_stats(delta: str) -> tuple[int, int]:
     """Characters a delta inserts and UTF-16 units it deletes, read from the delta itself:
     cheap enough for every sync (a word-level diff of a long text is not)."""
     added = removed = 0
-    for token in delta.split("\t") if delta else []:
-        if token.startswith("+"):
-            added += len(urllib.parse.unquote(token[1:]))
-        elif token.startswith("-") and _COUNT.fullmatch(token[1:]):
-            removed += int(token[1:])
+    for op, length, text in delta_ops(delta):
+        if op == "+":
+            added += len(text)
+        elif op == "-":
+            removed += length
     return added, removed

@@ -9,7 +9,6 @@ text, its revision and the audit event in the caller's transaction.
 from __future__ import annotations
 
 import hashlib
-import urllib.parse
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -349,18 +348,6 @@ class _Overlap(Exception):
         self.text = text
 
 
-def _delta_ops(delta: str) -> list[tuple[str, int, str]]:
-    """A stored delta as (op, UTF-16 length, inserted text) triples."""
-    ops = []
-    for token in delta.split("\t") if delta else []:
-        if token.startswith("+"):
-            text = urllib.parse.unquote(token[1:])
-            ops.append(("+", textdiff.utf16_len(text), text))
-        elif token.startswith(("-", "=")):
-            ops.append((token[0], int(token[1:]), ""))
-    return ops
-
-
 def _revert(before: str, delta: str, later: list[str], current: str) -> str:
     """Undo one revision's edits in the current text.
 
@@ -370,7 +357,7 @@ def _revert(before: str, delta: str, later: list[str], current: str) -> str:
     # The revision's edits, in its own text's coordinates: [start, end) replaced old units.
     regions: list[list[Any]] = []
     old_pos = new_pos = 0
-    for op, length, _text in _delta_ops(delta):
+    for op, length, _text in textdiff.delta_ops(delta):
         if op == "=":
             old_pos += length
             new_pos += length
@@ -389,7 +376,7 @@ def _revert(before: str, delta: str, later: list[str], current: str) -> str:
     for later_delta in later:
         edits: list[tuple[int, int, int]] = []  # (old start, old end, new length)
         pos = 0
-        for op, length, _text in _delta_ops(later_delta):
+        for op, length, _text in textdiff.delta_ops(later_delta):
             if op == "=":
                 pos += length
             elif op == "-":
