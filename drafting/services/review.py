@@ -14,6 +14,7 @@ import markdown
 import nh3
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from .. import permissions, textdiff
@@ -28,7 +29,7 @@ from ..models import (
     Visibility,
 )
 from ..permissions import Actor
-from ..textdiff import utf16_len
+from ..textdiff import utf16_len, utf16_slice, utf16_splice, utf16_splits_character
 from .audit import audit_record
 from .notifications import notification_create
 
@@ -57,24 +58,8 @@ ALLOWED_TAGS = {
 # --- text in UTF-16 units -----------------------------------------------------------------
 
 
-def _units(text: str) -> bytes:
-    return text.encode("utf-16-le", "surrogatepass")
-
-
-def _slice(text: str, start: int, end: int) -> str:
-    return _units(text)[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
-
-
-def _splice(text: str, start: int, end: int, replacement: str) -> str:
-    units = _units(text)
-    return (units[: start * 2] + _units(replacement) + units[end * 2 :]).decode(
-        "utf-16-le", "surrogatepass"
-    )
-
-
 def _anchor_validate(text: str, start: Any, end: Any) -> tuple[int, int]:
-    units = _units(text)
-    length = len(units) // 2
+    length = utf16_len(text)
     if (
         isinstance(start, bool)
         or isinstance(end, bool)
@@ -92,10 +77,7 @@ def _anchor_validate(text: str, start: Any, end: Any) -> tuple[int, int]:
             code="anchor_outside_text",
         )
     for offset in (start, end):
-        if (
-            0 < offset < length
-            and 0xDC00 <= int.from_bytes(units[offset * 2 : offset * 2 + 2], "little") <= 0xDFFF
-        ):
+        if utf16_splits_character(text, offset):
             raise ApplicationError(
                 "The anchor splits a character in two.",
                 fields={"anchor": ["Splits a character."]},
@@ -242,7 +224,11 @@ def thread_start(
     body = _body_validate(body)
     delegation = _delegation(actor, article)
     with transaction.atomic():
-        article = Article.objects.select_for_update().select_related("draft").get(pk=article.pk)
+        article = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("draft")
+            .get(pk=article.pk)
+        )
         text = article.text(language)
         start, end = _anchor_validate(text, start, end)
         mentions = _mentions(body, draft, visibility, delegation)
@@ -254,7 +240,7 @@ def thread_start(
             language=language,
             anchor_start=start,
             anchor_end=end,
-            quote=_slice(text, start, end),
+            quote=utf16_slice(text, start, end),
             anchor_revision=latest.number if latest else 0,
             visibility=visibility,
             delegation=delegation,
@@ -311,7 +297,9 @@ def comment_add(*, actor: Actor, thread: Thread, body: Any) -> Comment:
     body = _body_validate(body)
     with transaction.atomic():
         thread = (
-            Thread.objects.select_for_update().select_related("article__draft").get(pk=thread.pk)
+            Thread.objects.select_for_update(of=("self", "article"))
+            .select_related("article__draft")
+            .get(pk=thread.pk)
         )
         mentions = _mentions(body, draft, thread.visibility, thread.delegation)
         comment = Comment.objects.create(
@@ -431,15 +419,19 @@ def suggestion_create(
             f"Unknown visibility {visibility!r}.", fields={"visibility": ["Unknown."]}
         )
     with transaction.atomic():
-        article = Article.objects.select_for_update().select_related("draft").get(pk=article.pk)
+        article = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("draft")
+            .get(pk=article.pk)
+        )
         text = article.text(language)
-        units = len(_units(text)) // 2
+        units = utf16_len(text)
         # A pure insertion (start == end) is a suggestion too.
         if isinstance(start, int) and isinstance(end, int) and start == end and 0 <= start <= units:
             pass
         else:
             start, end = _anchor_validate(text, start, end)
-        original = _slice(text, start, end)
+        original = utf16_slice(text, start, end)
         if original == replacement:
             raise ApplicationError(
                 "The suggested wording is the same as the text.",
@@ -477,7 +469,9 @@ def _suggestion_lock(actor: Actor, suggestion: Suggestion) -> tuple[Article, Sug
     if not permissions.can_decide_suggestions(actor, draft):
         raise PermissionDeniedError("Only the draft's drafters can accept or reject suggestions.")
     article = (
-        Article.objects.select_for_update().select_related("draft").get(pk=suggestion.article_id)
+        Article.objects.select_for_update(of=("self",))
+        .select_related("draft")
+        .get(pk=suggestion.article_id)
     )
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != Suggestion.Status.PENDING:
@@ -513,7 +507,8 @@ def suggestion_accept(*, actor: Actor, suggestion: Suggestion) -> Suggestion:
         text = article.text(suggestion.language)
         if (
             suggestion.stale
-            or _slice(text, suggestion.anchor_start, suggestion.anchor_end) != suggestion.original
+            or utf16_slice(text, suggestion.anchor_start, suggestion.anchor_end)
+            != suggestion.original
         ):
             Suggestion.objects.filter(pk=suggestion.pk).update(stale=True)
             stale_error = ConflictError(
@@ -524,7 +519,7 @@ def suggestion_accept(*, actor: Actor, suggestion: Suggestion) -> Suggestion:
         else:
             stale_error = None
         if stale_error is None:
-            new_text = _splice(
+            new_text = utf16_splice(
                 text, suggestion.anchor_start, suggestion.anchor_end, suggestion.replacement
             )
             revision = text_set(
@@ -635,12 +630,20 @@ def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
     """Move every thread and pending suggestion on this text through the change old → new.
     A thread whose whole span was deleted is detached (it keeps its quote); a suggestion
     whose span no longer reads as it did is stale. Caller holds the article lock."""
-    threads = list(Thread.objects.filter(article=article, language=language, detached=False))
-    suggestions = list(
-        Suggestion.objects.filter(article=article, language=language, status="pending")
-    )
-    if not threads and not suggestions:
+    # revisions.article_lock reads whether anything is anchored with the lock (nothing to do
+    # here on a keystroke sync); otherwise one query answers the common case of nothing anchored.
+    anchored = getattr(article, "anchored", None)
+    if anchored is False:
         return
+    live_threads = Thread.objects.filter(article=article, language=language, detached=False)
+    pending = Suggestion.objects.filter(article=article, language=language, status="pending")
+    if anchored is None:
+        anchored = Article.objects.filter(Exists(live_threads) | Exists(pending), pk=article.pk)
+        anchored = anchored.exists()
+    if not anchored:
+        return
+    threads = list(live_threads)
+    suggestions = list(pending)
     mapper = WordMapper(old, new)
     for thread in threads:
         start = mapper.map(thread.anchor_start, sticky="after")
@@ -660,7 +663,7 @@ def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
         if end < start:
             end = start
         suggestion.anchor_start, suggestion.anchor_end = start, end
-        if _slice(new, start, end) != suggestion.original:
+        if utf16_slice(new, start, end) != suggestion.original:
             suggestion.stale = True
     Suggestion.objects.bulk_update(suggestions, ["anchor_start", "anchor_end", "stale"])
 

@@ -22,11 +22,15 @@ from drafting.textdiff import (
     DiffOp,
     OffsetMapper,
     apply_delta,
+    diff_main,
     diff_stats,
     make_delta,
     map_offset,
     merge,
     utf16_len,
+    utf16_slice,
+    utf16_splice,
+    utf16_splits_character,
     word_diff,
 )
 
@@ -123,6 +127,39 @@ def test_delta_encodes_inserted_text_like_encode_uri() -> None:
 
 
 @settings(deadline=None)
+def _python_diff(base: str, text: str, checklines: bool = True) -> list[tuple[int, str]]:
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    return [(op, part) for op, part in dmp.diff_main(base, text, checklines)]
+
+
+@settings(max_examples=300)
+@given(texts, st.data(), st.booleans())
+def test_the_fast_diff_is_the_python_librarys_diff(
+    base: str, data: st.DataObject, checklines: bool
+) -> None:
+    # The merge's regions come from these diffs, and the browser's copy of the merge diffs
+    # with the JavaScript library: the C++ diff must give exactly the library's diff.
+    new = data.draw(st.one_of(texts, edited(base)))
+    assert diff_main(base, new, 0, checklines) == _python_diff(base, new, checklines)
+
+
+def test_the_fast_diff_is_the_python_librarys_diff_on_long_texts() -> None:
+    rng = random.Random(7)
+    for _ in range(40):
+        base = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(200, 3000)))
+        text = list(base)
+        for _ in range(rng.randint(1, 40)):
+            at = rng.randint(0, len(text))
+            if rng.random() < 0.5:
+                text[at:at] = rng.choices(ALPHABET, k=rng.randint(1, 8))
+            else:
+                del text[at : at + rng.randint(1, 8)]
+        new = "".join(text)
+        for checklines in (True, False):
+            assert diff_main(base, new, 0, checklines) == _python_diff(base, new, checklines)
+
+
 @given(texts, texts)
 def test_delta_round_trip(base: str, new: str) -> None:
     delta = make_delta(base, new)
@@ -605,3 +642,30 @@ def test_offset_mapper_is_monotonic_and_in_range(base: str, data: st.DataObject)
         assert all(0 <= m <= utf16_len(new) for m in mapped)
     if new == base:
         assert [mapper.map(i) for i in valid] == valid
+
+
+def test_utf16_slice_splice_and_split_characters() -> None:
+    text = "a😀国b"  # units: a=0, 😀=1-2, 国=3, b=4
+    assert utf16_slice(text, 1, 3) == "😀"
+    assert utf16_slice(text, 3, 5) == "国b"
+    assert utf16_slice("plain", 1, 3) == "la"
+    # A cut inside the pair moves outwards only when asked to.
+    assert utf16_slice(text, 2, 4, whole_characters=True) == "😀国"
+    assert utf16_splits_character(text, 2)
+    assert not utf16_splits_character(text, 1)
+    assert not utf16_splits_character(text, 3)
+    assert utf16_splice(text, 1, 3, "𠮟") == "a𠮟国b"
+    assert utf16_splice("abc", 1, 2, "X") == "aXc"
+
+
+@given(texts, st.data())
+def test_utf16_slice_agrees_with_javascript_offsets(text: str, data: st.DataObject) -> None:
+    length = utf16_len(text)
+    start = data.draw(st.integers(0, length))
+    end = data.draw(st.integers(start, length))
+    if utf16_splits_character(text, start) or utf16_splits_character(text, end):
+        return
+    assert utf16_slice(text, start, end) == u16_slice(text, start, end)
+    assert utf16_splice(text, start, end, "") == u16_slice(text, 0, start) + u16_slice(
+        text, end, length
+    )

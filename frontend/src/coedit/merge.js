@@ -105,6 +105,9 @@ function applyRegions(base, start, end, regions) {
 /** The exact three-way merge. Returns {text, conflicts}; conflict offsets are UTF-16 units
  * of `base`. `timeout`: diff-match-patch's Diff_Timeout for each diff, in seconds. */
 export function merge(base, ours, theirs, { timeout = 1, forceUnits = false } = {}) {
+  // The postconditions, without diffing: one side unchanged.
+  if (theirs === base) return { text: ours, conflicts: [] };
+  if (ours === base) return { text: theirs, conflicts: [] };
   const map = forceUnits
     ? Object.assign(new CharMap([]), { ok: false })
     : new CharMap([base, ours, theirs]);
