@@ -31,7 +31,8 @@ class EditSession(models.Model):
     server_version = models.PositiveIntegerField(
         default=0, help_text="m: the version of the shadow."
     )
-    backup_shadow = models.TextField(blank=True)
+    # None: the backup is the shadow itself (most syncs), so the text is not stored twice.
+    backup_shadow = models.TextField(null=True, blank=True)  # noqa: DJ001 (None is not "")
     backup_client_version = models.PositiveIntegerField(default=0)
     backup_server_version = models.PositiveIntegerField(default=0)
     seq = models.PositiveBigIntegerField(default=0, help_text="The last request number served.")

@@ -13,12 +13,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, FilteredRelation, Max, OuterRef, Q
 from django.utils import timezone
 
 from .. import permissions, textdiff
 from ..errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
-from ..models import Article, ChangeDecision, Draft, Language, Revision, Version
+from ..models import (
+    Article,
+    ChangeDecision,
+    Draft,
+    Language,
+    Revision,
+    Suggestion,
+    Thread,
+    Version,
+)
 from ..permissions import Actor
 from .audit import audit_record
 from .review import anchors_follow
@@ -57,8 +66,16 @@ def _field(language: str) -> str:
 # --- reading the chain --------------------------------------------------------------------
 
 
-def revision_latest(article: Article, language: str) -> Revision | None:
-    return Revision.objects.filter(article=article, language=language).order_by("-number").first()
+def revision_latest(article: Article | int, language: str) -> Revision | None:
+    """The newest revision, without its delta and snapshot (a snapshot is a whole text, and
+    every write reads this row)."""
+    article_id = article if isinstance(article, int) else article.pk
+    return (
+        Revision.objects.filter(article_id=article_id, language=language)
+        .defer("delta", "snapshot")
+        .order_by("-number")
+        .first()
+    )
 
 
 def text_at(article: Article | int, language: str, number: int) -> str:
@@ -110,12 +127,12 @@ def _revision_record(
     reverts: Revision | None = None,
     restores: Revision | None = None,
     at: datetime | None = None,
+    latest: Revision | None,
 ) -> Revision:
-    """Record old → new as a revision (a new one, or coalesced into the open one).
-    Caller holds the article's row lock inside a transaction."""
+    """Record old → new as a revision (a new one, or coalesced into ``latest``, the newest
+    revision, when it is open). Caller holds the article's row lock inside a transaction."""
     # Imports and replays give their own time (``at``), so that their pauses close revisions.
     now = at if at is not None else timezone.now()
-    latest = revision_latest(article, language)
     author = actor if getattr(actor, "is_authenticated", False) else None
     delta = textdiff.make_delta(old, new)
     added, removed = textdiff.delta_stats(delta)
@@ -208,10 +225,12 @@ def text_set(
     time of the change (default: now); imports and replays give their own time."""
     field = _field(language)
     old = getattr(article, field)
-    first = not Revision.objects.filter(article=article, language=language).exists()
+    latest = revision_latest(article, language)
+    first = latest is None
     if old == text and not first:
         return None
     revision = _revision_record(
+        latest=latest,
         article=article,
         language=language,
         old="" if first else old,
@@ -255,8 +274,41 @@ def revisions_close(draft: Draft) -> int:
     )
 
 
+def article_lock(article_id: int, *, actor: Actor = None) -> Article | None:
+    """The article with its row locked for a change of its text, or None.
+
+    Only the article's row is locked: locking its draft too would queue every write to every
+    article of the draft. The same query reads what a text change needs besides, so that a
+    keystroke sync spends no query on them: whether anything is anchored to the text
+    (``anchors_follow`` reads ``anchored``) and the actor's membership of the draft (primed
+    into the cache ``permissions`` reads). Anchors cannot appear meanwhile: creating a thread
+    or a suggestion takes this same lock."""
+    anchored = Exists(Thread.objects.filter(article_id=OuterRef("pk"), detached=False)) | Exists(
+        Suggestion.objects.filter(article_id=OuterRef("pk"), status="pending")
+    )
+    query = (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("draft")
+        .annotate(anchored=anchored)
+    )
+    user_id = getattr(actor, "pk", None)
+    if user_id is not None:
+        query = query.annotate(
+            mine=FilteredRelation(
+                "draft__memberships", condition=Q(draft__memberships__user_id=user_id)
+            )
+        ).select_related("mine")  # type: ignore[misc]  # the stubs know no FilteredRelation
+    article = query.filter(pk=article_id).first()
+    if article is not None and user_id is not None:
+        permissions.membership_prime(actor, article.draft, getattr(article, "mine", None))
+    return article
+
+
 def _lock_article(article: Article) -> Article:
-    return Article.objects.select_for_update().select_related("draft").get(pk=article.pk)
+    locked = article_lock(article.pk)
+    if locked is None:
+        raise NotFoundError("No such article.")
+    return locked
 
 
 def _require_edit(actor: Actor, draft: Draft, what: str) -> None:

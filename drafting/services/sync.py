@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from .. import permissions, textdiff
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
-from ..models import Article, EditSession, Revision, SyncConflict
+from ..models import Article, EditSession, Membership, Revision, SyncConflict
 from ..permissions import Actor
-from .revisions import LANGUAGES, revision_latest, text_set
+from .revisions import LANGUAGES, article_lock, text_set
 
 PROTOCOL = 1
 PRESENCE_WINDOW = timedelta(seconds=30)
@@ -37,8 +37,13 @@ class SyncResult:
 
 
 def _revision_number(article: Article, language: str) -> int:
-    latest = revision_latest(article, language)
-    return latest.number if latest else 0
+    number = (
+        Revision.objects.filter(article_id=article.pk, language=language)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return number or 0
 
 
 def session_start(*, actor: Actor, article: Article, language: str) -> dict[str, Any]:
@@ -61,7 +66,6 @@ def session_start(*, actor: Actor, article: Article, language: str) -> dict[str,
             user=actor,
             read_only=read_only,
             shadow=text,
-            backup_shadow=text,
             last_seen_at=timezone.now(),
         )
     return {
@@ -75,28 +79,40 @@ def session_start(*, actor: Actor, article: Article, language: str) -> dict[str,
     }
 
 
-def _editors(session: EditSession) -> list[dict[str, Any]]:
-    """Who else is in the article now (any language), one entry per person."""
+def _editors(session: EditSession, draft_id: int) -> list[dict[str, Any]]:
+    """Who else is in the article now (any language), one entry per person. Every sync of
+    every editor asks, so it is one plain query, and a second one for delegations only when
+    someone else is there."""
     since = timezone.now() - PRESENCE_WINDOW
     others = (
         EditSession.objects.filter(article_id=session.article_id, last_seen_at__gte=since)
         .exclude(user_id=session.user_id)
-        .select_related("user")
         .order_by("-last_seen_at")
+        .values_list(
+            "user_id",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "language",
+            "read_only",
+            "last_seen_at",
+        )
     )
     seen: dict[int, dict[str, Any]] = {}
-    for other in others:
-        if other.user_id in seen:
-            continue
-        membership = permissions.membership_of(other.user, session.article.draft)
-        seen[other.user_id] = {
-            "username": other.user.get_username(),
-            "name": other.user.get_full_name() or other.user.get_username(),
-            "delegation": membership.delegation if membership else "",
-            "language": other.language,
-            "read_only": other.read_only,
-            "last_seen": other.last_seen_at.isoformat(),
-        }
+    for user_id, username, first_name, last_name, language, read_only, last_seen in others:
+        if user_id not in seen:
+            seen[user_id] = {
+                "username": username,
+                "name": f"{first_name} {last_name}".strip() or username,
+                "delegation": "",
+                "language": language,
+                "read_only": read_only,
+                "last_seen": last_seen.isoformat(),
+            }
+    if seen:
+        delegations = Membership.objects.filter(draft_id=draft_id, user_id__in=seen)
+        for user_id, delegation in delegations.values_list("user_id", "delegation"):
+            seen[user_id]["delegation"] = delegation
     return list(seen.values())
 
 
@@ -151,7 +167,7 @@ def _reset(session: EditSession, article_text: str, seq: int, reason: str) -> Sy
     which never sees this answer is reset again on its next request."""
     session.shadow = article_text
     session.server_version += 1
-    session.backup_shadow = article_text
+    session.backup_shadow = None  # the same as the shadow
     session.backup_client_version = session.client_version
     session.backup_server_version = session.server_version
     body = {
@@ -166,31 +182,22 @@ def _reset(session: EditSession, article_text: str, seq: int, reason: str) -> Sy
 
 
 def _record_conflicts(
-    session: EditSession, article: Article, shadow: str, conflicts: list[textdiff.Conflict]
+    session: EditSession,
+    article: Article,
+    author: Actor,
+    shadow: str,
+    conflicts: list[textdiff.Conflict],
 ) -> list[dict[str, Any]]:
     recorded = []
-    units = shadow.encode("utf-16-le", "surrogatepass")
-
-    def is_low_surrogate(offset: int) -> bool:
-        return (
-            0 < offset * 2 < len(units)
-            and 0xDC00 <= int.from_bytes(units[offset * 2 : offset * 2 + 2], "little") <= 0xDFFF
-        )
 
     def piece(start: int, end: int) -> str:
-        # Never cut a character in two: move a cut inside a surrogate pair outwards.
-        start, end = max(start, 0), max(end, 0)
-        if is_low_surrogate(start):
-            start -= 1
-        if is_low_surrogate(end):
-            end += 1
-        return units[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
+        return textdiff.utf16_slice(shadow, start, end, whole_characters=True)
 
     for conflict in conflicts:
         row = SyncConflict.objects.create(
             article=article,
             language=session.language,
-            author=session.user,
+            author=author,
             session=session,
             base_start=conflict.start,
             base_end=conflict.end,
@@ -224,14 +231,11 @@ def conflict_json(row: SyncConflict) -> dict[str, Any]:
 
 def sync(*, actor: Actor, article_id: int, session_key: str, payload: Any) -> SyncResult:
     with transaction.atomic():
-        article = (
-            Article.objects.select_for_update()
-            .select_related("draft")
-            .filter(pk=article_id)
-            .first()
-        )
+        article = article_lock(article_id, actor=actor)
+        # The backup shadow is read only when a response was lost (step 1).
         session = (
             EditSession.objects.select_for_update()
+            .defer("backup_shadow")
             .filter(key=session_key, article_id=article_id)
             .first()
             if article is not None
@@ -258,16 +262,32 @@ def sync(*, actor: Actor, article_id: int, session_key: str, payload: Any) -> Sy
 
         language = session.language
         text = article.text(language)
-        result = _apply(session, article, text, seq, server_version, edits)
+        result = _apply(actor, session, article, text, seq, server_version, edits)
         session.seq = seq
         session.last_response = result.body
         session.last_status = result.status
         session.last_seen_at = timezone.now()
-        session.save()
+        session.save(update_fields=SESSION_STATE)
     return result
 
 
+# What a sync changes in its session row (the rest is fixed when the session starts).
+SESSION_STATE = [
+    "shadow",
+    "client_version",
+    "server_version",
+    "backup_shadow",
+    "backup_client_version",
+    "backup_server_version",
+    "seq",
+    "last_response",
+    "last_status",
+    "last_seen_at",
+]
+
+
 def _apply(
+    actor: Actor,
     session: EditSession,
     article: Article,
     text: str,
@@ -279,7 +299,8 @@ def _apply(
     # 1. The client's shadow version.
     if server_version != session.server_version:
         if server_version == session.backup_server_version:
-            session.shadow = session.backup_shadow
+            if session.backup_shadow is not None:
+                session.shadow = session.backup_shadow
             session.client_version = session.backup_client_version
             session.server_version = session.backup_server_version
         else:
@@ -298,7 +319,7 @@ def _apply(
                 article=article,
                 language=language,
                 text=text,
-                actor=session.user,
+                actor=actor,
                 kind=Revision.Kind.SYNCED,
             )
         return _reset(session, text, seq, reason)
@@ -318,24 +339,16 @@ def _apply(
             )
         text, merge_conflicts = textdiff.merge(session.shadow, new_shadow, text)
         # 3. Every conflict is recorded, with its author, intended change and context.
-        conflicts += _record_conflicts(session, article, session.shadow, merge_conflicts)
+        conflicts += _record_conflicts(session, article, actor, session.shadow, merge_conflicts)
         session.shadow = new_shadow
         session.client_version += 1
-    # 4. The change reaches the article's history, attributed to this session's user.
-    if text != original_text:
-        if len(text) > MAX_TEXT_LENGTH:
-            raise ApplicationError(
-                f"The text would exceed {MAX_TEXT_LENGTH:,} characters.", code="text_too_long"
-            )
-        text_set(
-            article=article,
-            language=language,
-            text=text,
-            actor=session.user,
-            kind=Revision.Kind.SYNCED,
+    if text != original_text and len(text) > MAX_TEXT_LENGTH:
+        raise ApplicationError(
+            f"The text would exceed {MAX_TEXT_LENGTH:,} characters.", code="text_too_long"
         )
-    # 5. Back up the shadow, then send what the client lacks.
-    session.backup_shadow = session.shadow
+    # 4. Back up the shadow (None: the backup is the shadow itself, not stored twice), then
+    # send what the client lacks.
+    session.backup_shadow = None
     session.backup_client_version = session.client_version
     session.backup_server_version = session.server_version
     out_edits = []
@@ -346,15 +359,25 @@ def _apply(
                 "delta": textdiff.make_delta(session.shadow, text),
             }
         )
+        session.backup_shadow = session.shadow
         session.shadow = text
         session.server_version += 1
+    editors = _editors(session, article.draft_id)
+    # 5. The change reaches the article's history, attributed to this session's user. Last,
+    # because it appends to the audit chain, whose lock every write in the system queues
+    # for: it is then held only until the commit.
+    revision = None
+    if text != original_text:
+        revision = text_set(
+            article=article, language=language, text=text, actor=actor, kind=Revision.Kind.SYNCED
+        )
     body = {
         "seq": seq,
         "client_version": session.client_version,
         "edits": out_edits,
-        "revision": _revision_number(article, language),
+        "revision": revision.number if revision else _revision_number(article, language),
         "conflicts": conflicts,
-        "editors": _editors(session),
+        "editors": editors,
     }
     return SyncResult(200, body)
 

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from drafting import textdiff
@@ -416,3 +417,26 @@ def test_conflict_context_never_splits_a_character(personas, article):
     assert "\ufffd" not in conflict.context_before + conflict.context_after
     assert conflict.context_before.endswith("😀 ") and conflict.context_after.startswith(" 😀")
     assert edit_sessions_prune() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="lz4 is a PostgreSQL setting")
+@pytest.mark.django_db
+def test_postgresql_compresses_the_texts_a_sync_rewrites_with_lz4():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL server was built without lz4")
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attname FROM pg_attribute "
+            "WHERE attcompression = 'l' AND attrelid::regclass::text LIKE 'drafting_%'"
+        )
+        compressed = set(cursor.fetchall())
+    assert {
+        ("drafting_article", "text_en"),
+        ("drafting_article", "text_ja"),
+        ("drafting_editsession", "shadow"),
+        ("drafting_editsession", "backup_shadow"),
+        ("drafting_revision", "snapshot"),
+    } <= compressed
