@@ -106,6 +106,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: server-side binding lets psycopg prepare the statements a worker repeats (every
+# co-editing sync runs the same dozen), which spares the server planning them again: a quarter
+# of a sync's time. Set DATABASE_PREPARE_THRESHOLD=0 to turn it off, e.g. behind a connection
+# pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+POSTGRESQL_OPTIONS: dict[str, object] = {}
+if int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")) > 0:
+    POSTGRESQL_OPTIONS = {
+        "server_side_binding": True,
+        "prepare_threshold": int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")),
+    }
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"]["OPTIONS"] = dict(POSTGRESQL_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the Celery worker read while the other writes;
     # IMMEDIATE transactions take the write lock up front instead of failing mid-way.
