@@ -428,12 +428,12 @@ class FloorResult:
         return percentile(self.latencies, 99)
 
 
-def floor_drive(port: int, path: str, seconds: float) -> FloorResult:
-    """FLOOR_CLIENTS threads, each with its own keep-alive connection (http.client reconnects
+def floor_drive(port: int, path: str, seconds: float, clients: int = FLOOR_CLIENTS) -> FloorResult:
+    """``clients`` threads, each with its own keep-alive connection (http.client reconnects
     by itself when the server closes one), for ``seconds`` or the request cap."""
-    start = threading.Barrier(FLOOR_CLIENTS + 1)
-    latencies: list[list[float]] = [[] for _ in range(FLOOR_CLIENTS)]
-    errors = [0] * FLOOR_CLIENTS
+    start = threading.Barrier(clients + 1)
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
     failures: list[BaseException] = []
     deadline = [0.0]
 
@@ -455,9 +455,7 @@ def floor_drive(port: int, path: str, seconds: float) -> FloorResult:
         finally:
             conn.close()
 
-    threads = [
-        threading.Thread(target=client, args=(i,), daemon=True) for i in range(FLOOR_CLIENTS)
-    ]
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
     for thread in threads:
         thread.start()
     began = time.perf_counter()

@@ -11,7 +11,7 @@ import os
 import dj_database_url
 
 from tests.settings import *  # noqa: F403
-from tests.settings import VAR_DIR
+from tests.settings import POSTGRESQL_OPTIONS, VAR_DIR
 
 BENCH_DIR = VAR_DIR / "bench"
 BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -31,6 +31,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"]["OPTIONS"] = dict(POSTGRESQL_OPTIONS)  # as in production
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The same options as drafting/settings.py gives SQLite (WAL, IMMEDIATE transactions).
     DATABASES["default"]["OPTIONS"] = {

@@ -1,11 +1,16 @@
 """Benchmarks B1, B2 and B3 (co-editing through the real sync endpoint), against the floor.
 
     .venv/bin/python -m tests.benchmarks.sync_bench [--only B1,B2,B3] [--b3-seconds 60]
+        [--b1-edits N]
 
 Runs gunicorn (2 workers) on the benchmark settings (tests/benchmarks/settings.py; set
 DATABASE_URL for PostgreSQL), measures the floor view in the same run, then drives the sync
 endpoint over HTTP with the project's reference client (drafting/syncclient.py). Prints a
 table and writes var/bench/sync-results.json. Exits 0 even when a target is missed.
+
+Each throughput is compared with the floor at the same concurrency: B1 is one client
+replaying a trace (each sync waits for the one before), so its floor is one client's; B2's is
+32 clients', as the benchmark README says. The floor at 8 clients is printed for reference.
 """
 
 from __future__ import annotations
@@ -111,7 +116,7 @@ def replay(client: Any, edits: list[tuple[int, int, str]], every: int) -> None:
             break
 
 
-def b1(port: int, people: Any, token: str, every: int) -> dict[str, Any]:
+def b1(port: int, people: Any, token: str, every: int, limit: int | None) -> dict[str, Any]:
     from drafting.models import Article, SyncConflict
     from drafting.syncclient import SyncClient
 
@@ -122,16 +127,22 @@ def b1(port: int, people: Any, token: str, every: int) -> dict[str, Any]:
     client = SyncClient(transport, article.pk)
     client.start()
     began = time.perf_counter()
-    replay(client, patches(data), every)
+    edits = patches(data, limit)
+    replay(client, edits, every)
     elapsed = time.perf_counter() - began
     final = Article.objects.get(pk=article.pk).text_en
+    expected = data["endContent"]
+    if limit:
+        expected = data["startContent"]
+        for position, deleted, inserted in edits:
+            expected = expected[:position] + inserted + expected[position + deleted :]
     return {
         "syncs": len(transport.latencies),
         "seconds": elapsed,
         "rps": len(transport.latencies) / elapsed,
         "median": bench.median(transport.latencies),
         "p99": bench.percentile(transport.latencies, 99),
-        "converged": final == data["endContent"] == client.text,
+        "converged": final == expected == client.text,
         "conflicts": SyncConflict.objects.filter(article=article).count()
         + len(client.local_conflicts),
         "statuses": transport.statuses,
@@ -276,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", default="B1,B2,B3")
     parser.add_argument("--b3-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--b1-edits", type=int, default=None, help="replay only the first N edits (quick runs)"
+    )
     args = parser.parse_args(argv)
     only = {item.strip().upper() for item in args.only.split(",") if item.strip()}
     os.environ["DJANGO_SETTINGS_MODULE"] = bench.SETTINGS
@@ -294,20 +308,28 @@ def main(argv: list[str] | None = None) -> int:
         floor_pk = bench.floor_article(people)
         gunicorn.start(f"/bench/floor/{floor_pk}/")
         token = token_for(people.owner)
-        floor = bench.floor_drive(gunicorn.port, f"/bench/floor/{floor_pk}/", bench.FLOOR_SECONDS)
-        bench.log(
-            f"floor: {floor.rps:.0f} req/s at {bench.FLOOR_CLIENTS} clients, median {bench.ms(floor.median)}"
-        )
-        rows.append(
-            {
-                "id": "FLOOR",
-                "result": f"{floor.rps:.0f} req/s, median {bench.ms(floor.median)}, p99 {bench.ms(floor.p99)}",
-            }
-        )
+        floor_path = f"/bench/floor/{floor_pk}/"
+        bench.floor_drive(gunicorn.port, floor_path, bench.FLOOR_WARMUP_SECONDS)
+        floors = {}
+        for clients in (1, bench.FLOOR_CLIENTS, B2_CLIENTS):
+            floor = bench.floor_drive(gunicorn.port, floor_path, bench.FLOOR_SECONDS, clients)
+            floors[clients] = floor
+            bench.log(
+                f"floor: {floor.rps:.0f} req/s at {clients} clients, median {bench.ms(floor.median)}"
+            )
+            rows.append(
+                {
+                    "id": f"FLOOR/{clients}",
+                    "result": f"{floor.rps:.0f} req/s at {clients} clients, median {bench.ms(floor.median)}, p99 {bench.ms(floor.p99)}",
+                }
+            )
         if "B1" in only:
             for every in (50, 500):
+                if args.b1_edits and every > 50:
+                    continue
                 bench.log(f"B1: automerge-paper, a sync every {every} edits")
-                r = b1(gunicorn.port, people, token, every)
+                r = b1(gunicorn.port, people, token, every, args.b1_edits)
+                floor = floors[1]
                 ok = (
                     r["converged"]
                     and r["conflicts"] == 0
@@ -319,10 +341,11 @@ def main(argv: list[str] | None = None) -> int:
                         "id": f"B1/{every}",
                         "result": (
                             f"{r['syncs']} syncs in {r['seconds']:.1f} s = {r['rps']:.0f} syncs/s "
-                            f"({r['rps'] / floor.rps:.2f}x floor); median {bench.ms(r['median'])}, p99 {bench.ms(r['p99'])}; "
+                            f"({r['rps'] / floor.rps:.2f}x the floor at 1 client, "
+                            f"{r['rps'] / floors[bench.FLOOR_CLIENTS].rps:.2f}x at {bench.FLOOR_CLIENTS}); median {bench.ms(r['median'])}, p99 {bench.ms(r['p99'])}; "
                             f"final text == endContent: {r['converged']}; conflicts {r['conflicts']}"
                         ),
-                        "target": ">= 0.5x floor, p99 < 50 ms, converged, 0 conflicts",
+                        "target": ">= 0.5x the floor at 1 client, p99 < 50 ms, converged, 0 conflicts",
                         "pass": ok,
                         "data": r,
                     }
@@ -330,15 +353,16 @@ def main(argv: list[str] | None = None) -> int:
         if "B2" in only:
             bench.log(f"B2: {B2_CLIENTS} clients, one article each")
             r = b2(gunicorn.port, people, token)
+            floor = floors[B2_CLIENTS]
             ok = r["converged"] and r["rps"] >= 0.4 * floor.rps and r["p95"] < 0.100
             rows.append(
                 {
                     "id": "B2",
                     "result": (
-                        f"{r['syncs']} syncs in {r['seconds']:.1f} s = {r['rps']:.0f} syncs/s ({r['rps'] / floor.rps:.2f}x floor); "
+                        f"{r['syncs']} syncs in {r['seconds']:.1f} s = {r['rps']:.0f} syncs/s ({r['rps'] / floor.rps:.2f}x the floor at {B2_CLIENTS} clients); "
                         f"median {bench.ms(r['median'])}, p95 {bench.ms(r['p95'])}; all converged: {r['converged']}"
                     ),
-                    "target": ">= 0.4x floor, p95 < 100 ms, all converge",
+                    "target": f">= 0.4x the floor at {B2_CLIENTS} clients, p95 < 100 ms, all converge",
                     "pass": ok,
                     "data": r,
                 }
