@@ -139,3 +139,43 @@ def test_reviewer_comments_and_suggests_drafter_accepts(
     thread.refresh_from_db()
     assert thread.status == "resolved"
     drafter_ctx.close()
+
+
+def test_mentions_load_again_after_the_member_list_failed(
+    browser: Browser, live_server: Any, demo: Any, login: Any
+) -> None:
+    """The page asks for the members once, in the background. If that request fails (a busy
+    server, a dropped connection), the first "@" asks again rather than finding no one."""
+    article = _article(demo)
+    url = f"{live_server.url}/drafts/{demo.pk}/articles/{article.pk}/coedit/"
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = context.new_page()
+    login(page, "uk.reviewer")
+    refused: list[str] = []
+
+    def refuse_once(route: Any) -> None:
+        if not refused:
+            refused.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/members/**", refuse_once)
+    page.goto(url)
+    expect(page.locator("[data-coedit] .cm-content")).to_be_visible(timeout=15_000)
+    panel = page.get_by_test_id("review-panel-en")
+    expect(panel).to_be_visible()
+    deadline = time.monotonic() + 10
+    while not refused:
+        assert time.monotonic() < deadline, "the page never asked for the members"
+        page.wait_for_timeout(100)
+
+    _select(page, "consult together")
+    page.keyboard.press("Control+Alt+m")
+    form = panel.get_by_test_id("review-comment-form")
+    body = form.get_by_label("Comment")
+    body.press_sequentially("Over to @jp.dr")
+    listbox = form.get_by_role("listbox")
+    expect(listbox).to_be_visible()
+    expect(listbox.get_by_role("option").first).to_contain_text("@jp.drafter")
+    context.close()

@@ -110,8 +110,10 @@ class StaticHost {
 }
 
 /** An accessible @mention autocomplete on a textarea: a listbox under it, arrow keys to move,
- * Enter or Tab to take a name, Escape to close. */
-function attachMentions(textarea, members) {
+ * Enter or Tab to take a name, Escape to close. `ready()` resolves true once the members are
+ * known: an "@" typed before then (or after a failed load) waits for them instead of finding
+ * no one. */
+function attachMentions(textarea, members, ready) {
   const listId = nextId("mentions");
   const list = el("ul", {
     class: "mention-list",
@@ -128,6 +130,7 @@ function attachMentions(textarea, members) {
   let options = [];
   let index = -1;
   let mention = null;
+  let loaded = false;
 
   const close = () => {
     list.hidden = true;
@@ -158,6 +161,12 @@ function attachMentions(textarea, members) {
   const update = () => {
     mention = mentionAt(textarea.value, textarea.selectionStart);
     if (!mention || textarea.selectionStart !== textarea.selectionEnd) return close();
+    if (!loaded) {
+      ready().then((ok) => {
+        loaded = ok;
+        if (ok && document.activeElement === textarea) update();
+      });
+    }
     options = mentionMatches(members(), mention.query);
     if (!options.length) return close();
     list.replaceChildren(
@@ -239,6 +248,7 @@ export class ReviewPanel {
     this.threads = [];
     this.suggestions = [];
     this.members = [];
+    this.membersLoad = null;
     this.me = null;
     this.filters = { status: "open", mine: false, delegation: "" };
     this.pendingAnchor = null; // the span a form is about, mapped through edits
@@ -278,7 +288,7 @@ export class ReviewPanel {
       this.view = view;
       this.refresh();
     });
-    this.loadMembers();
+    this.membersReady();
     this.poll = setInterval(() => {
       if (document.visibilityState === "visible") this.refresh();
     }, POLL_MS);
@@ -323,14 +333,22 @@ export class ReviewPanel {
     return items;
   }
 
+  /** The members, loaded once; a failed load is forgotten so that the next "@" asks again. */
+  membersReady() {
+    if (!this.membersLoad) this.membersLoad = this.loadMembers();
+    return this.membersLoad;
+  }
+
   async loadMembers() {
     try {
       const members = await this.all(`drafts/${this.draftId}/members/?page_size=200`);
       this.me = members.find((m) => m.username === this.username) || null;
       // Only those who can read threads can be mentioned: never the US consultees.
       this.members = members.filter((m) => m.role !== "consultee" && m.username !== this.username);
+      return true;
     } catch {
-      this.members = [];
+      this.membersLoad = null;
+      return false;
     }
   }
 
@@ -511,7 +529,7 @@ export class ReviewPanel {
       this.quote(quote),
       el("label", { for: id, text: "Comment" }),
       textarea,
-      attachMentions(textarea, () => this.mentionable(form)),
+      attachMentions(textarea, () => this.mentionable(form), () => this.membersReady()),
       el("p", { class: "hint", id: `${id}-hint`, text: "Markdown. Type @ to mention a member." }),
       visibilityField(nextId("visibility")),
       el(
@@ -752,7 +770,7 @@ export class ReviewPanel {
     form.append(
       el("label", { for: id, text: "Edit your comment" }),
       textarea,
-      attachMentions(textarea, () => this.members),
+      attachMentions(textarea, () => this.members, () => this.membersReady()),
       el(
         "div",
         { class: "review-form__actions" },
@@ -832,7 +850,11 @@ export class ReviewPanel {
     form.append(
       el("label", { for: id, text: "Reply" }),
       textarea,
-      attachMentions(textarea, () => (t.visibility === "delegation" ? this.members.filter((m) => m.delegation === t.delegation) : this.members)),
+      attachMentions(
+        textarea,
+        () => (t.visibility === "delegation" ? this.members.filter((m) => m.delegation === t.delegation) : this.members),
+        () => this.membersReady(),
+      ),
       el(
         "div",
         { class: "review-form__actions" },
