@@ -182,9 +182,11 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{n} {bench.ms(r['medians'][-1])}" for n, r in results.items())
         )
     floor = bench.median(floors)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
-            "id": "FLOOR",
+            "id": "FLOOR (B5)",
+            "what": "the bare view through Django's test client (for B5)",
+            "ratio": "1.0x",
             "result": f"{bench.ms(floor)} server time (in process, median of {args.runs} runs)",
         }
     ]
@@ -194,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             {
                 "id": f"B5 {name}",
+                "what": f"{pages[name]} on the B5 draft (server time, in process)",
+                "ratio": f"{server / floor:.0f}x",
                 "result": (
                     f"{bench.ms(server)} ({server / floor:.0f}x floor), {r['queries']} queries, "
                     f"{r['bytes'] / 1000:.0f} kB"

@@ -1,11 +1,14 @@
-"""Entente's benchmarks (B4, B6 of /work/shared/benchmarks/README.md) against a measured floor.
+"""Entente's benchmarks (B1 to B6 of the shared benchmarks README) against a measured floor.
 
-    .venv/bin/python -m tests.benchmarks.run [--only B4,B6] [--runs 3] [--fresh]
+    .venv/bin/python -m tests.benchmarks.run [--only B1,B2,B3,B4,B5,B6] [--runs 3] [--fresh]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/entente_bench .venv/bin/python -m tests.benchmarks.run
 
-Every run measures the floor first (gunicorn, 2 workers, the bare view of tests/benchmarks/urls.py,
-8 keep-alive clients) and reports each timing as a ratio to the floor's median latency in the
-same run; the table shows medians over the runs. Results go to stdout and var/bench/results.json.
+One command runs them all and prints one table. B4 and B6 run here: every run measures the
+floor first (gunicorn, 2 workers, the bare view of tests/benchmarks/urls.py, 8 keep-alive
+clients) and reports each timing as a ratio to the floor's median latency in the same run; the
+table shows medians over the runs. B5 (tests/benchmarks/page_bench.py) and B1-B3
+(tests/benchmarks/sync_bench.py) run as child processes, each against its own floor, and their
+rows join the table. Results go to stdout and var/bench/results.json.
 A missed target is reported, not an error: the exit status is non-zero only if something broke.
 See docs/benchmarks.md.
 """
@@ -84,6 +87,10 @@ class Row:
     ratio: str
     status: str  # PASS, FAIL or info
     data: dict[str, Any] = field(default_factory=dict)
+
+
+def clients_text(clients: int) -> str:
+    return "1 client" if clients == 1 else f"{clients} clients"
 
 
 def median(values: list[float]) -> float:
@@ -673,7 +680,7 @@ def b6_replay(people: People, trace: dict[str, Any], mode: str) -> B6Mode:
     from drafting.services.revisions import text_set
 
     if mode == "a":
-        state = B6Mode("B6a", "one author, the trace's own times (coalescing applies)")
+        state = B6Mode("B6a", "one author, the trace's own times (each sync is its own revision)")
     else:
         state = B6Mode("B6b", "worst case: two authors alternate, every sync a revision")
     draft = draft_new(people, f"Benchmark B6 ({mode})", with_drafter=mode == "b")
@@ -965,39 +972,40 @@ def report(
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.run",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--only", default="B4,B6", help="comma-separated: B4, B6 (default both)")
-    parser.add_argument("--runs", type=int, default=3, help="measured runs (default 3)")
-    parser.add_argument(
-        "--fresh",
-        action="store_true",
-        help="drop and recreate the DATABASE_URL database first (its name must contain 'bench')",
-    )
-    args = parser.parse_args(argv)
-    only = {item.strip().upper() for item in args.only.split(",") if item.strip()}
-    unknown = only - {"B4", "B6"}
-    if unknown or args.runs < 1:
-        parser.error(f"unknown benchmarks {sorted(unknown)}" if unknown else "--runs must be >= 1")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6")
+# Benchmarks with their own module (and their own gunicorn or client), run as child processes
+# of this one so that one command runs them all; each writes its rows as JSON for the table.
+CHILDREN = (
+    ("page_bench", "page-results.json", {"B5"}),
+    ("sync_bench", "sync-results.json", {"B1", "B2", "B3"}),
+)
 
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    # A plain `kill` must still stop gunicorn: turn SIGTERM into SystemExit so finally runs.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    import django
 
-    django.setup()
+def child_rows(path: Path) -> list[Row]:
+    rows = []
+    for row in json.loads(path.read_text(encoding="utf-8"))["rows"]:
+        status = "info" if "pass" not in row else ("PASS" if row["pass"] else "FAIL")
+        rows.append(
+            Row(
+                row["id"],
+                row.get("what", ""),
+                row["result"],
+                row.get("target", "(reference)"),
+                row.get("ratio", "n/a"),
+                status,
+                row.get("data") or {},
+            )
+        )
+    return rows
+
+
+def own_benchmarks(only: set[str], runs: int) -> list[Row]:
+    """B4 and B6, timed in this process against the floor served by a gunicorn of its own."""
     from django.conf import settings
-    from django.db import connection
 
     bench_dir = Path(settings.BENCH_DIR)
     gunicorn = Gunicorn(free_port(), bench_dir / "gunicorn.log")
-    started = datetime.now(UTC)
     try:
-        database_prepare(args.fresh)
         people = people_ensure()
         floor_pk = floor_article(people)
         b4_state = None
@@ -1026,7 +1034,7 @@ def main(argv: list[str] | None = None) -> int:
         floors: list[FloorResult] = []
         b4_runs: list[dict[str, Any]] = []
         b6_runs: dict[str, list[dict[str, Any]]] = {}
-        for run in range(1, args.runs + 1):
+        for run in range(1, runs + 1):
             floor = floor_drive(gunicorn.port, f"/bench/floor/{floor_pk}/", FLOOR_SECONDS)
             floors.append(floor)
             log(
@@ -1048,12 +1056,76 @@ def main(argv: list[str] | None = None) -> int:
                     f"run {run}: {state.name} rebuild median {ms(result['median'])}, "
                     f"max {ms(result['max'])}"
                 )
+    finally:
+        gunicorn.stop()
+    return report(floors, b4_state, b4_runs, b6_modes, b6_runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--only", default=",".join(ALL), help="comma-separated, of B1 to B6 (default all)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="measured runs of B4-B6 (default 3)")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="drop and recreate the DATABASE_URL database first (its name must contain 'bench')",
+    )
+    args = parser.parse_args(argv)
+    only = {item.strip().upper() for item in args.only.split(",") if item.strip()}
+    unknown = only - set(ALL)
+    if unknown or not only or args.runs < 1:
+        parser.error(
+            f"unknown benchmarks {sorted(unknown)}: choose among {', '.join(ALL)}"
+            if unknown or not only
+            else "--runs must be >= 1"
+        )
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    # A plain `kill` must still stop gunicorn: turn SIGTERM into SystemExit so finally runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    bench_dir = Path(settings.BENCH_DIR)
+    started = datetime.now(UTC)
+    rows: list[Row] = []
+    try:
+        database_prepare(args.fresh)
+        if only & {"B4", "B6"}:
+            rows += own_benchmarks(only, args.runs)
+        for module, results_file, ids in CHILDREN:
+            chosen = sorted(only & ids)
+            if not chosen:
+                continue
+            extra = ["--runs", str(args.runs)] if module == "page_bench" else []
+            extra += ["--only", ",".join(chosen)] if module == "sync_bench" else []
+            log(f"{', '.join(chosen)}: python -m tests.benchmarks.{module} {' '.join(extra)}")
+            (bench_dir / results_file).unlink(missing_ok=True)
+            subprocess.run(
+                [sys.executable, "-m", f"tests.benchmarks.{module}", *extra],
+                check=True,
+                env={**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS},
+            )
+            rows += child_rows(bench_dir / results_file)
     except BaseException:
         traceback.print_exc()
         return 1
-    finally:
-        gunicorn.stop()
-    rows = report(floors, b4_state, b4_runs, b6_modes, b6_runs)
+    # Floors first, then B1 to B6 (numbers in ids compared as numbers: FLOOR/8 before FLOOR/32).
+    rows.sort(
+        key=lambda row: (
+            not row.id.startswith("FLOOR"),
+            [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", row.id)],
+        )
+    )
     print()
     print(table(rows))
     results = {

@@ -315,12 +315,14 @@ def main(argv: list[str] | None = None) -> int:
             floor = bench.floor_drive(gunicorn.port, floor_path, bench.FLOOR_SECONDS, clients)
             floors[clients] = floor
             bench.log(
-                f"floor: {floor.rps:.0f} req/s at {clients} clients, median {bench.ms(floor.median)}"
+                f"floor: {floor.rps:.0f} req/s at {bench.clients_text(clients)}, median {bench.ms(floor.median)}"
             )
             rows.append(
                 {
                     "id": f"FLOOR/{clients}",
-                    "result": f"{floor.rps:.0f} req/s at {clients} clients, median {bench.ms(floor.median)}, p99 {bench.ms(floor.p99)}",
+                    "what": f"the bare view, {bench.clients_text(clients)} (for B1-B3)",
+                    "ratio": "1.0x",
+                    "result": f"{floor.rps:.0f} req/s at {bench.clients_text(clients)}, median {bench.ms(floor.median)}, p99 {bench.ms(floor.p99)}",
                 }
             )
         if "B1" in only:
@@ -339,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(
                     {
                         "id": f"B1/{every}",
+                        "what": f"automerge-paper by one client, a sync every {every} edits",
+                        "ratio": f"{r['rps'] / floor.rps:.2f}x (syncs/s vs the floor at 1 client)",
                         "result": (
                             f"{r['syncs']} syncs in {r['seconds']:.1f} s = {r['rps']:.0f} syncs/s "
                             f"({r['rps'] / floor.rps:.2f}x the floor at 1 client, "
@@ -358,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(
                 {
                     "id": "B2",
+                    "what": f"{B2_CLIENTS} clients, each replaying a trace on its own article",
+                    "ratio": f"{r['rps'] / floor.rps:.2f}x (syncs/s vs the floor at {B2_CLIENTS} clients)",
                     "result": (
                         f"{r['syncs']} syncs in {r['seconds']:.1f} s = {r['rps']:.0f} syncs/s ({r['rps'] / floor.rps:.2f}x the floor at {B2_CLIENTS} clients); "
                         f"median {bench.ms(r['median'])}, p95 {bench.ms(r['p95'])}; all converged: {r['converged']}"
@@ -374,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(
                 {
                     "id": "B3",
+                    "what": f"{B3_CLIENTS} clients typing into one article, a sync each per second",
+                    "ratio": "n/a",
                     "result": (
                         f"{r['edits']} edits, {r['syncs']} syncs; median {bench.ms(r['median'])}, p95 {bench.ms(r['p95'])}; "
                         f"converged: {r['converged']}; lost edits: {r['lost']}; recorded conflicts: {r['conflicts']}"
