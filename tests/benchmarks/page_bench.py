@@ -61,16 +61,19 @@ def b5_build(people: Any) -> Any:
     bench.log(f"B5: {B5_REVISIONS - existing:,} more revisions (alternating authors)")
     for index in range(B5_REVISIONS - existing):
         article = articles[index % len(articles)]
-        author = people.owner if index % 2 else people.drafter
+        # Each article's successive edits alternate authors, so none coalesce into one revision.
+        author = people.owner if (index // len(articles)) % 2 else people.drafter
         with transaction.atomic():
             locked = Article.objects.select_for_update().get(pk=article.pk)
-            words = locked.text_en.split(" ")
+            # A word changes case, and a numbered mark at the end replaces the previous one,
+            # so that every edit changes the text (an unchanged text makes no revision).
+            words = locked.text_en.rsplit(" §", 1)[0].split(" ")
             at = (index * 7) % max(len(words), 1)
             words[at] = words[at].upper() if index % 3 else words[at].lower()
             text_set(
                 article=locked,
                 language="en",
-                text=" ".join(words) + ("" if index % 5 else " ."),
+                text=" ".join(words) + f" §{index}",
                 actor=author,
                 kind=Revision.Kind.EDITED,
             )
@@ -96,6 +99,8 @@ def b5_build(people: Any) -> Any:
         "revisions": Revision.objects.filter(article__draft=draft).count(),
     }
     bench.log(f"B5: built draft {draft.pk}: {counts}")
+    if counts["revisions"] < B5_REVISIONS or counts["comments"] < 2 * B5_THREADS:
+        raise RuntimeError(f"the B5 draft came out smaller than B5 asks: {counts}")
     return Draft.objects.get(pk=draft.pk)
 
 
