@@ -47,7 +47,8 @@ B3_CLIENTS = 40
 
 
 class HttpTransport:
-    """One keep-alive connection per client, token-authenticated; records each sync's latency."""
+    """One connection per client (http.client reopens it after gunicorn's sync workers close
+    it, as they do after every response), token-authenticated; records each sync's latency."""
 
     def __init__(self, port: int, token: str) -> None:
         self.port, self.token = port, token
