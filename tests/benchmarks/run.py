@@ -5,8 +5,9 @@
 
 One command runs them all and prints one table. B4 and B6 run here: every run measures the
 floor first (gunicorn, 2 workers, the bare view of tests/benchmarks/urls.py, 8 clients,
-each reconnecting per request as gunicorn's sync workers close every connection) and reports each timing as a ratio to the floor's median latency in the same run; the
-table shows medians over the runs. B5 (tests/benchmarks/page_bench.py) and B1-B3
+each reconnecting per request as gunicorn's sync workers close every connection) and reports
+each timing as a ratio to the floor's median latency in the same run; the table shows medians
+over the runs. B5 (tests/benchmarks/page_bench.py) and B1-B3
 (tests/benchmarks/sync_bench.py) run as child processes, each against its own floor, and their
 rows join the table. Results go to stdout and var/bench/results.json.
 A missed target is reported, not an error: the exit status is non-zero only if something broke.
