@@ -5,10 +5,13 @@ is ever downloaded. Without Chromium they are skipped, unless ENTENTE_REQUIRE_BR
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = Path(os.environ.get("ENTENTE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -23,6 +26,46 @@ CHROMIUM_ARGS = [
 # Playwright's sync API runs an event loop in this thread; the test's own database calls
 # (setting up data, checking results) are still plain synchronous ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class InFlight:
+    """Counts the requests the live server (threads of this process) is still answering."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def started(self, **_: Any) -> None:
+        with self.idle:
+            self.count += 1
+
+    def finished(self, **_: Any) -> None:
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count <= 0, timeout)
+
+
+IN_FLIGHT = InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-tests-in-flight")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-tests-in-flight")
+
+
+@pytest.fixture(autouse=True)
+def server_quiet_at_teardown(request: Any, transactional_db: Any) -> Iterator[None]:
+    """Before the database is emptied after a test, the pages are closed and the live server
+    has answered every request they sent. Otherwise a sync still running in a server thread
+    holds row locks while PostgreSQL's TRUNCATE wants the tables: a deadlock, and the flush
+    fails (seen in CI after the co-editing test whose pages sync every second)."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    if not IN_FLIGHT.wait(timeout=30):
+        pytest.fail(f"the live server was still answering {IN_FLIGHT.count} request(s) after 30 s")
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
