@@ -178,4 +178,12 @@ def test_mentions_load_again_after_the_member_list_failed(
     listbox = form.get_by_role("listbox")
     expect(listbox).to_be_visible()
     expect(listbox.get_by_role("option").first).to_contain_text("@jp.drafter")
+
+    # Leaving the field and coming straight back (a click on Submit, a quick return to the
+    # text) keeps the list for the typing that follows.
+    body.fill("")
+    page.evaluate("() => { const t = document.activeElement; t.blur(); t.focus(); }")
+    body.press_sequentially("@jp.dr")
+    page.wait_for_timeout(400)
+    expect(listbox).to_be_visible()
     context.close()

@@ -194,7 +194,13 @@ function attachMentions(textarea, members, ready) {
     highlight(0);
   };
   textarea.addEventListener("input", update);
-  textarea.addEventListener("blur", () => setTimeout(close, 150));
+  // Closed a moment after the focus leaves (so that a click on an option lands first), unless
+  // the focus came back meanwhile: someone who left and returned at once is typing again.
+  textarea.addEventListener("blur", () =>
+    setTimeout(() => {
+      if (document.activeElement !== textarea) close();
+    }, 150),
+  );
   textarea.addEventListener("keydown", (event) => {
     if (list.hidden || !options.length) return;
     if (event.key === "ArrowDown") {
