@@ -14,13 +14,10 @@ table and writes var/bench/page-results.json. Exits 0 even when a target is miss
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
 import time
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from tests.benchmarks import run as bench
@@ -153,7 +150,6 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.test import Client
 
     bench.database_prepare(False)
@@ -212,17 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                 "data": r,
             }
         )
-    print()
-    for row in rows:
-        verdict = "" if "pass" not in row else ("PASS" if row["pass"] else "FAIL")
-        print(f"{row['id']:40} {verdict:5} {row['result']}")
-    out = {
-        "finished": datetime.now(UTC).isoformat(),
-        "database": bench.describe_database(),
-        "draft": draft.pk,
-        "rows": rows,
-    }
-    (Path(settings.BENCH_DIR) / "page-results.json").write_text(json.dumps(out, indent=2))
+    bench.child_results_write("page-results.json", rows, 40, draft=draft.pk)
     return 0
 
 

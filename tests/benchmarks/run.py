@@ -982,10 +982,33 @@ CHILDREN = (
 )
 
 
+def row_status(row: dict[str, Any]) -> str:
+    """PASS or FAIL for a row measured against a target; "info" for a reference row."""
+    return "info" if "pass" not in row else ("PASS" if row["pass"] else "FAIL")
+
+
+def child_results_write(name: str, rows: list[dict[str, Any]], id_width: int, **extra: Any) -> None:
+    """A child benchmark's rows: printed, and written to var/bench/``name`` for the table of
+    ``main`` (``child_rows``)."""
+    from django.conf import settings
+
+    print()
+    for row in rows:
+        status = row_status(row)
+        print(f"{row['id']:{id_width}} {'' if status == 'info' else status:5} {row['result']}")
+    out = {
+        "finished": datetime.now(UTC).isoformat(),
+        "database": describe_database(),
+        **extra,
+        "rows": rows,
+    }
+    (Path(settings.BENCH_DIR) / name).write_text(json.dumps(out, indent=2, default=str))
+
+
 def child_rows(path: Path) -> list[Row]:
     rows = []
     for row in json.loads(path.read_text(encoding="utf-8"))["rows"]:
-        status = "info" if "pass" not in row else ("PASS" if row["pass"] else "FAIL")
+        status = row_status(row)
         rows.append(
             Row(
                 row["id"],

@@ -25,7 +25,6 @@ import signal
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -394,16 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     finally:
         gunicorn.stop()
-    print()
-    for row in rows:
-        verdict = "" if "pass" not in row else ("PASS" if row["pass"] else "FAIL")
-        print(f"{row['id']:8} {verdict:5} {row['result']}")
-    out = {
-        "finished": datetime.now(UTC).isoformat(),
-        "database": bench.describe_database(),
-        "rows": rows,
-    }
-    (bench_dir / "sync-results.json").write_text(json.dumps(out, indent=2, default=str))
+    bench.child_results_write("sync-results.json", rows, 8)
     return 0
 
 
