@@ -14,7 +14,6 @@ import markdown
 import nh3
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists
 from django.utils import timezone
 
 from .. import permissions, textdiff
@@ -630,20 +629,16 @@ def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
     """Move every thread and pending suggestion on this text through the change old → new.
     A thread whose whole span was deleted is detached (it keeps its quote); a suggestion
     whose span no longer reads as it did is stale. Caller holds the article lock."""
-    # revisions.article_lock reads whether anything is anchored with the lock (nothing to do
-    # here on a keystroke sync); otherwise one query answers the common case of nothing anchored.
-    anchored = getattr(article, "anchored", None)
-    if anchored is False:
+    # revisions.article_lock reads with the lock whether anything is anchored: nothing to do
+    # here, not even a query, on a keystroke sync.
+    if getattr(article, "anchored", None) is False:
         return
-    live_threads = Thread.objects.filter(article=article, language=language, detached=False)
-    pending = Suggestion.objects.filter(article=article, language=language, status="pending")
-    if anchored is None:
-        anchored = Article.objects.filter(Exists(live_threads) | Exists(pending), pk=article.pk)
-        anchored = anchored.exists()
-    if not anchored:
+    threads = list(Thread.objects.filter(article=article, language=language, detached=False))
+    suggestions = list(
+        Suggestion.objects.filter(article=article, language=language, status="pending")
+    )
+    if not threads and not suggestions:
         return
-    threads = list(live_threads)
-    suggestions = list(pending)
     mapper = WordMapper(old, new)
     for thread in threads:
         start = mapper.map(thread.anchor_start, sticky="after")

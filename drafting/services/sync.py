@@ -20,7 +20,7 @@ from .. import permissions, textdiff
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..models import Article, EditSession, Membership, Revision, SyncConflict
 from ..permissions import Actor
-from .revisions import LANGUAGES, article_lock, text_set
+from .revisions import LANGUAGES, article_lock, revision_latest, text_set
 
 PROTOCOL = 1
 PRESENCE_WINDOW = timedelta(seconds=30)
@@ -37,13 +37,8 @@ class SyncResult:
 
 
 def _revision_number(article: Article, language: str) -> int:
-    number = (
-        Revision.objects.filter(article_id=article.pk, language=language)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    return number or 0
+    latest = revision_latest(article, language)
+    return latest.number if latest else 0
 
 
 def session_start(*, actor: Actor, article: Article, language: str) -> dict[str, Any]:
