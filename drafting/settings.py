@@ -111,10 +111,11 @@ DATABASES = {
 # of a sync's time. Set DATABASE_PREPARE_THRESHOLD=0 to turn it off, e.g. behind a connection
 # pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
 POSTGRESQL_OPTIONS: dict[str, object] = {}
-if int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")) > 0:
+DATABASE_PREPARE_THRESHOLD = int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "2"))
+if DATABASE_PREPARE_THRESHOLD > 0:
     POSTGRESQL_OPTIONS = {
         "server_side_binding": True,
-        "prepare_threshold": int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")),
+        "prepare_threshold": DATABASE_PREPARE_THRESHOLD,
     }
 if "postgresql" in DATABASES["default"]["ENGINE"]:
     DATABASES["default"]["OPTIONS"] = dict(POSTGRESQL_OPTIONS)
