@@ -126,7 +126,6 @@ def test_delta_encodes_inserted_text_like_encode_uri() -> None:
     assert make_delta("", "") == ""
 
 
-@settings(deadline=None)
 def _python_diff(base: str, text: str, checklines: bool = True) -> list[tuple[int, str]]:
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0
@@ -160,6 +159,7 @@ def test_the_fast_diff_is_the_python_librarys_diff_on_long_texts() -> None:
             assert diff_main(base, new, 0, checklines) == _python_diff(base, new, checklines)
 
 
+@settings(deadline=None)
 @given(texts, texts)
 def test_delta_round_trip(base: str, new: str) -> None:
     delta = make_delta(base, new)
