@@ -4,10 +4,13 @@ from typing import Any
 
 from celery import shared_task
 
-from .services import notifications
+from .jobs import NOTIFICATION_EMAIL_SEND
+from .services import consultation, notifications, sync
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+@shared_task(
+    name=NOTIFICATION_EMAIL_SEND, bind=True, max_retries=5, default_retry_delay=30, acks_late=True
+)
 def notification_email_send(self: Any, notification_id: int) -> bool:
     try:
         return notifications.notification_email_send(notification_id=notification_id)
@@ -19,13 +22,9 @@ def notification_email_send(self: Any, notification_id: int) -> bool:
 def consultation_deadlines_run() -> dict[str, int]:
     """Run by Celery beat: reminders before deadlines, escalations when overdue, each sent
     once however often this runs."""
-    from .services.consultation import deadlines_run
-
-    return deadlines_run()
+    return consultation.deadlines_run()
 
 
 @shared_task(acks_late=True)
 def edit_sessions_prune() -> int:
-    from .services.sync import edit_sessions_prune as prune
-
-    return prune()
+    return sync.edit_sessions_prune()

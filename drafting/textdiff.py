@@ -41,9 +41,7 @@ __all__ = [
     "delta_ops",
     "delta_stats",
     "diff_main",
-    "diff_stats",
     "make_delta",
-    "map_offset",
     "merge",
     "utf16_len",
     "utf16_slice",
@@ -729,17 +727,6 @@ def word_diff(a: str, b: str, timeout: float = 1.0) -> list[DiffOp]:
     return ops
 
 
-def diff_stats(a: str, b: str, timeout: float = 1.0) -> tuple[int, int]:
-    """(characters inserted, characters deleted), in code points, as the redline shows them."""
-    inserted = deleted = 0
-    for op in word_diff(a, b, timeout):
-        if op.op == "insert":
-            inserted += len(op.text)
-        elif op.op == "delete":
-            deleted += len(op.text)
-    return inserted, deleted
-
-
 # --- offset mapping ---------------------------------------------------------------------------
 
 
@@ -756,10 +743,17 @@ class OffsetMapper:
       ``sticky="before"`` and to ns + n with ``sticky="after"``.
     """
 
-    def __init__(self, base: str, new: str, timeout: float = 1.0) -> None:
-        dmp = _dmp(timeout)
-        diffs = diff_main(base, new, timeout)
-        dmp.diff_cleanupSemantic(diffs)
+    def __init__(self, base: str, new: str, timeout: float = 1.0, *, words: bool = False) -> None:
+        diffs: _Diffs
+        if words:
+            # The redline's word-level diff: a replaced word moves as a whole, so a letter the
+            # old and new words happen to share does not keep an anchor alive.
+            codes = {"equal": _EQUAL, "delete": _DELETE, "insert": _INSERT}
+            diffs = [(codes[op.op], op.text) for op in word_diff(base, new, timeout)]
+        else:
+            dmp = _dmp(timeout)
+            diffs = diff_main(base, new, timeout)
+            dmp.diff_cleanupSemantic(diffs)
         self._base_len = utf16_len(base)
         # UTF-16 offsets of the second half of each surrogate pair in base: never a valid cut.
         self._inside_pairs = (
@@ -815,16 +809,6 @@ class OffsetMapper:
         return new_start if sticky == "before" else new_start + new_length
 
 
-def map_offset(
-    base: str, new: str, offset: int, *, sticky: Literal["before", "after"] = "after"
-) -> int:
-    """Where UTF-16 ``offset`` in ``base`` lands in ``new`` (see OffsetMapper for the rules).
-
-    For several offsets against the same pair of texts, build one OffsetMapper instead.
-    """
-    return OffsetMapper(base, new).map(offset, sticky=sticky)
-
-
 def delta_ops(delta: str) -> list[tuple[str, int, str]]:
     """A stored (already validated) delta as (op, UTF-16 length, inserted text) triples,
     op being "=", "-" or "+"."""
@@ -848,3 +832,109 @@ def delta_stats(delta: str) -> tuple[int, int]:
         elif op == "-":
             removed += length
     return added, removed
+
+
+# --- reverting one revision ----------------------------------------------------------------
+
+
+class RevertOverlap(Exception):
+    """A later change touched a span the reverted revision wrote; ``text`` is the current text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def revert_edits(before: str, delta: str, later: list[str], current: str) -> str:
+    """Undo one revision's edits in the current text.
+
+    ``delta`` turned ``before`` into the revision's text; ``later`` are the deltas after it.
+    Offsets are UTF-16 units throughout, as the deltas count them."""
+    units_before = before.encode("utf-16-le", "surrogatepass")
+    # The revision's edits, in its own text's coordinates: [start, end) replaced old units.
+    regions: list[list[Any]] = []
+    old_pos = new_pos = 0
+    for op, length, _text in delta_ops(delta):
+        if op == "=":
+            old_pos += length
+            new_pos += length
+            continue
+        if not regions or regions[-1][1] != new_pos or regions[-1][3] != old_pos:
+            regions.append([new_pos, new_pos, b"", old_pos])
+        region = regions[-1]
+        if op == "-":
+            region[2] += units_before[old_pos * 2 : (old_pos + length) * 2]
+            old_pos += length
+        else:
+            new_pos += length
+        region[1] = new_pos
+        region[3] = old_pos
+    # Carry each region through every later change; a change touching it is an overlap.
+    for later_delta in later:
+        edits: list[tuple[int, int, int]] = []  # (old start, old end, new length)
+        pos = 0
+        for op, length, _text in delta_ops(later_delta):
+            if op == "=":
+                pos += length
+            elif op == "-":
+                if edits and edits[-1][1] == pos:
+                    start, _, inserted = edits[-1]
+                    edits[-1] = (start, pos + length, inserted)
+                else:
+                    edits.append((pos, pos + length, 0))
+                pos += length
+            else:
+                if edits and edits[-1][1] == pos:
+                    start, end, inserted = edits[-1]
+                    edits[-1] = (start, end, inserted + length)
+                else:
+                    edits.append((pos, pos, length))
+        for region in regions:
+            start, end = region[0], region[1]
+            shift = 0
+            for e_start, e_end, inserted in edits:
+                touches = (
+                    (e_start < end and start < e_end)
+                    or (start < e_start < end)
+                    or (start == end and e_start < start < e_end)
+                )
+                if touches:
+                    raise RevertOverlap(current)
+                # Edits wholly before the region move it; edits after it do not. An insertion
+                # exactly where a pure deletion is undone stays before the restored text.
+                if e_end <= start and not (start == end == e_start == e_end):
+                    shift += inserted - (e_end - e_start)
+            region[0], region[1] = start + shift, end + shift
+    units = current.encode("utf-16-le", "surrogatepass")
+    for start, end, old_units, _ in sorted(regions, key=lambda r: r[0], reverse=True):
+        units = units[: start * 2] + old_units + units[end * 2 :]
+    return units.decode("utf-16-le", "surrogatepass")
+
+
+# --- order ----------------------------------------------------------------------------------
+
+
+def longest_kept_order(before: list[int], after: list[int]) -> set[int]:
+    """The largest set of articles whose relative order did not change (a longest increasing
+    subsequence of their old positions, in their new order). Only the others moved: one
+    article moved over twenty is one move, not twenty."""
+    rank = {article_id: index for index, article_id in enumerate(before)}
+    sequence = [rank[article_id] for article_id in after]
+    tails: list[int] = []
+    tail_index: list[int] = []
+    parent = [-1] * len(sequence)
+    for i, value in enumerate(sequence):
+        k = bisect_left(tails, value)
+        if k == len(tails):
+            tails.append(value)
+            tail_index.append(i)
+        else:
+            tails[k] = value
+            tail_index[k] = i
+        parent[i] = tail_index[k - 1] if k else -1
+    kept: set[int] = set()
+    i = tail_index[-1] if tail_index else -1
+    while i >= 0:
+        kept.add(after[i])
+        i = parent[i]
+    return kept

@@ -3,11 +3,8 @@ the channel and the disclosure log."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from django.http import HttpResponse
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -15,12 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
 
+from ..downloads import csv_response
 from ..errors import ApplicationError, NotFoundError
 from ..models import ChannelMessage, Disposition, Office, Response, Round, RoundArticle
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
-from .views import _parse, paginated
+from ..services import exports
+from .parsing import input_parse, paginated
 
 
 class OfficeOut(serializers.ModelSerializer):
@@ -202,7 +201,7 @@ class DraftOfficesView(APIView):
     @extend_schema(request=OfficeIn, responses={201: OfficeOut})
     def post(self, request: Request, draft_id: int) -> APIResponse:
         draft = _draft(request, draft_id)
-        data = _parse(OfficeIn, request.data)
+        data = input_parse(OfficeIn, request.data)
         office = services.office_create(
             actor=request.user, draft=draft, name=data["name"], members=data["members"]
         )
@@ -221,7 +220,7 @@ class OfficeDetailView(APIView):
         office = services.office_set_members(
             actor=request.user,
             office=office,
-            members=_parse(OfficeMembersIn, request.data)["members"],
+            members=input_parse(OfficeMembersIn, request.data)["members"],
         )
         return APIResponse(OfficeOut(office).data)
 
@@ -235,7 +234,7 @@ class DraftConsultationsView(APIView):
     @extend_schema(request=RoundIn, responses={201: RoundOut})
     def post(self, request: Request, draft_id: int) -> APIResponse:
         draft = _draft(request, draft_id)
-        data = _parse(RoundIn, request.data)
+        data = input_parse(RoundIn, request.data)
         deadline = parse_datetime(data["deadline"])
         if deadline is None or deadline.tzinfo is None:
             raise ApplicationError(
@@ -287,7 +286,7 @@ class ConsultationResponsesView(APIView):
     @extend_schema(request=ResponseIn, responses={201: ResponseOut})
     def post(self, request: Request, round_id: int) -> APIResponse:
         round_ = selectors.round_get(request.user, round_id)
-        data = _parse(ResponseIn, request.data)
+        data = input_parse(ResponseIn, request.data)
         snapshot = selectors.round_article_get(request.user, round_, data["snapshot"])
         response = services.response_submit(
             actor=request.user,
@@ -304,7 +303,7 @@ class ResponseDispositionView(APIView):
     @extend_schema(request=DispositionIn, responses={200: ResponseOut})
     def post(self, request: Request, response_id: int) -> APIResponse:
         response = selectors.response_get(request.user, response_id)
-        data = _parse(DispositionIn, request.data)
+        data = input_parse(DispositionIn, request.data)
         services.disposition_record(
             actor=request.user,
             response=response,
@@ -334,48 +333,6 @@ REPORT_OUT = inline_serializer(
 )
 
 
-def report_csv(report: dict[str, Any]) -> HttpResponse:
-    """The round report as CSV, marked at top and bottom like every export."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    marking = report["classification"]
-    writer.writerow([marking])
-    writer.writerow(
-        [
-            f"Consultation round {report['round']} ({report['status']}), deadline {report['deadline']}"
-        ]
-    )
-    writer.writerow(
-        [
-            "Article",
-            "Office",
-            "Position",
-            "Wording",
-            "Rationale",
-            "Disposition",
-            "Disposition rationale",
-        ]
-    )
-    for row in report["rows"]:
-        for cell in row["cells"]:
-            writer.writerow(
-                [
-                    row["label"],
-                    cell["office"],
-                    cell["position_label"],
-                    cell["wording"],
-                    cell["rationale"],
-                    cell["disposition_label"],
-                    cell["disposition_rationale"],
-                ]
-            )
-    writer.writerow([f"Outstanding answers: {report['outstanding']}"])
-    writer.writerow([marking])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="round-{report["round"]}-report.csv"'
-    return response
-
-
 class ConsultationReportView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("download", str, enum=["csv"])], responses={200: REPORT_OUT}
@@ -384,7 +341,7 @@ class ConsultationReportView(APIView):
         round_ = selectors.round_get(request.user, round_id)
         data = selectors.report(request.user, round_)
         if request.query_params.get("download") == "csv":
-            return report_csv(data)
+            return csv_response(*exports.round_report_csv(data))
         return APIResponse(data)
 
 
@@ -403,7 +360,7 @@ class ConsultationMessagesView(APIView):
     @extend_schema(request=MessageIn, responses={201: MessageOut})
     def post(self, request: Request, round_id: int) -> APIResponse:
         round_ = selectors.round_get(request.user, round_id)
-        data = _parse(MessageIn, request.data)
+        data = input_parse(MessageIn, request.data)
         office = round_.offices.filter(pk=data["office"]).first()
         if office is None:
             raise ApplicationError(

@@ -13,8 +13,11 @@ from rest_framework.views import APIView
 from ..models import ChangeDecision, Language, Revision, Version
 from ..selectors import drafts as draft_selectors
 from ..selectors import history
-from ..services import revisions as revision_services
-from .views import paginated
+from ..services import changes as change_services
+from ..services import restore as restore_services
+from ..services import versions as version_services
+from ..services.coalescing import revision_is_final
+from .parsing import paginated
 
 LANGUAGE = OpenApiParameter(
     "language", str, enum=["en", "ja"], description="Which text (default en)."
@@ -59,7 +62,7 @@ class RevisionOut(serializers.ModelSerializer):
         return r.co_author.get_username() if r.co_author else None
 
     def get_closed(self, r: Revision) -> bool:
-        return r.closed_at is not None or r.kind not in revision_services.COALESCIBLE
+        return revision_is_final(r)
 
     def get_decision(self, r: Revision) -> str | None:
         decision: ChangeDecision | None = getattr(r, "decision", None)
@@ -154,7 +157,7 @@ class ArticleRevisionDetailView(APIView):
     def get(self, request: Request, article_id: int, number: int) -> Response:
         article = _article(request, article_id)
         language = history.language_parse(request.query_params.get("language"))
-        revision = revision_services.revision_get(article, language, number)
+        revision = history.revision_get(article, language, number)
         revision.text = history.text_of(request.user, article, language, revision.number)  # type: ignore[attr-defined]
         return Response(RevisionDetailOut(revision).data)
 
@@ -164,7 +167,7 @@ class ArticleRevisionRestoreView(APIView):
     def post(self, request: Request, article_id: int, number: int) -> Response:
         article = _article(request, article_id)
         language = history.language_parse(request.query_params.get("language"))
-        revision = revision_services.revision_restore(
+        revision = restore_services.revision_restore(
             actor=request.user, article=article, language=language, number=number
         )
         if revision is None:
@@ -183,13 +186,13 @@ class ArticleRevisionDecisionView(APIView):
         language = history.language_parse(request.query_params.get("language"))
         data = DecisionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        revision = revision_services.revision_get(article, language, number)
+        revision = history.revision_get(article, language, number)
         if self.decision == "accept":
-            revision_services.change_accept(
+            change_services.change_accept(
                 actor=request.user, revision=revision, reason=data.validated_data["reason"]
             )
         else:
-            revision_services.change_reject(
+            change_services.change_reject(
                 actor=request.user, revision=revision, reason=data.validated_data["reason"]
             )
         revision = Revision.objects.select_related("author", "decision").get(pk=revision.pk)
@@ -252,7 +255,7 @@ class ArticleChangesDecideAllView(APIView):
         article = _article(request, article_id)
         data = DecideAllIn(data=request.data)
         data.is_valid(raise_exception=True)
-        decided = revision_services.changes_decide_all(
+        decided = change_services.changes_decide_all(
             actor=request.user,
             article=article,
             language=data.validated_data["language"],
@@ -273,7 +276,7 @@ class DraftVersionsView(APIView):
         draft = draft_selectors.draft_get(request.user, draft_id)
         data = VersionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        version = revision_services.version_create(
+        version = version_services.version_create(
             actor=request.user, draft=draft, **data.validated_data
         )
         return Response(VersionOut(version).data, status=status.HTTP_201_CREATED)
@@ -291,7 +294,7 @@ class DraftVersionRestoreView(APIView):
     def post(self, request: Request, draft_id: int, number: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
         version = history.version_get(request.user, draft, number)
-        revision_services.version_restore(actor=request.user, version=version)
+        restore_services.version_restore(actor=request.user, version=version)
         return Response(VersionOut(version).data)
 
 

@@ -12,7 +12,7 @@ from ..models import Comment, Language, Suggestion, Thread, Visibility
 from ..selectors import drafts as draft_selectors
 from ..selectors import review as review_selectors
 from ..services import review as review_services
-from .views import _parse, paginated
+from .parsing import input_parse, paginated
 
 
 class CommentOut(serializers.ModelSerializer):
@@ -149,7 +149,7 @@ class ArticleThreadsView(APIView):
     @extend_schema(request=ThreadIn, responses={201: ThreadOut})
     def post(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        data = _parse(ThreadIn, request.data)
+        data = input_parse(ThreadIn, request.data)
         thread = review_services.thread_start(
             actor=request.user,
             article=article,
@@ -186,7 +186,7 @@ class ThreadCommentsView(APIView):
     def post(self, request: Request, thread_id: int) -> Response:
         thread = review_selectors.thread_get(request.user, thread_id)
         comment = review_services.comment_add(
-            actor=request.user, thread=thread, body=_parse(CommentIn, request.data)["body"]
+            actor=request.user, thread=thread, body=input_parse(CommentIn, request.data)["body"]
         )
         return Response(CommentOut(comment).data, status=status.HTTP_201_CREATED)
 
@@ -196,7 +196,7 @@ class CommentDetailView(APIView):
     def patch(self, request: Request, comment_id: int) -> Response:
         comment = review_selectors.comment_get(request.user, comment_id)
         comment = review_services.comment_edit(
-            actor=request.user, comment=comment, body=_parse(CommentIn, request.data)["body"]
+            actor=request.user, comment=comment, body=input_parse(CommentIn, request.data)["body"]
         )
         return Response(CommentOut(comment).data)
 
@@ -232,7 +232,7 @@ class ArticleSuggestionsView(APIView):
     @extend_schema(request=SuggestionIn, responses={201: SuggestionOut})
     def post(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        data = _parse(SuggestionIn, request.data)
+        data = input_parse(SuggestionIn, request.data)
         suggestion = review_services.suggestion_create(
             actor=request.user,
             article=article,

@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from ..models import Article, Delegation, Draft, Membership, Notification, Role
+from ..permissions import role_of
 
 
 class DraftOut(serializers.ModelSerializer):
@@ -30,8 +31,6 @@ class DraftOut(serializers.ModelSerializer):
         ]
 
     def get_my_role(self, draft: Draft) -> str | None:
-        from ..permissions import role_of
-
         request = self.context.get("request")
         return role_of(request.user, draft) if request else None
 

@@ -23,21 +23,7 @@ from ..services import drafts as draft_services
 from ..services import members as member_services
 from ..services import notifications as notification_services
 from . import serializers as s
-from .pagination import Pagination
-
-
-def _parse(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    """Validate input with an input serializer; its errors become the API's 400."""
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def paginated(request: Request, view: APIView, queryset: Any, serializer_class: Any) -> Response:
-    paginator = Pagination()
-    page: Any = paginator.paginate_queryset(queryset, request, view=view)
-    data = serializer_class(page, many=True, context={"request": request}).data
-    return paginator.get_paginated_response(data)
+from .parsing import input_parse, paginated
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -53,7 +39,7 @@ class TokenView(APIView):
 
     @extend_schema(request=s.TokenIn, responses={200: s.TokenOut}, auth=[])
     def post(self, request: Request) -> Response:
-        data = _parse(s.TokenIn, request.data)
+        data = input_parse(s.TokenIn, request.data)
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise ApplicationError("Username or password is wrong.", code="invalid_credentials")
@@ -73,7 +59,7 @@ class DraftListView(APIView):
 
     @extend_schema(request=s.DraftCreateIn, responses={201: s.DraftOut})
     def post(self, request: Request) -> Response:
-        data = _parse(s.DraftCreateIn, request.data)
+        data = input_parse(s.DraftCreateIn, request.data)
         delegation = data.pop("delegation", None) or _default_delegation(request.user)
         draft = draft_services.draft_create(actor=request.user, delegation=delegation, **data)
         return Response(
@@ -104,7 +90,7 @@ class DraftDetailView(APIView):
     @extend_schema(request=s.DraftUpdateIn, responses={200: s.DraftOut})
     def patch(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        data = _parse(s.DraftUpdateIn, request.data)
+        data = input_parse(s.DraftUpdateIn, request.data)
         draft = draft_services.draft_update(actor=request.user, draft=draft, **data)
         return Response(s.DraftOut(draft, context={"request": request}).data)
 
@@ -120,7 +106,7 @@ class DraftArticlesView(APIView):
     @extend_schema(request=s.ArticleCreateIn, responses={201: s.ArticleOut})
     def post(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        data = _parse(s.ArticleCreateIn, request.data)
+        data = input_parse(s.ArticleCreateIn, request.data)
         slug = data.pop("library_clause", None)
         if slug:
             clause = (
@@ -151,7 +137,7 @@ class ArticleDetailView(APIView):
     @extend_schema(request=s.ArticleUpdateIn, responses={200: s.ArticleOut})
     def patch(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        data = _parse(s.ArticleUpdateIn, request.data)
+        data = input_parse(s.ArticleUpdateIn, request.data)
         article = draft_services.article_update(actor=request.user, article=article, **data)
         return Response(s.ArticleOut(article).data)
 
@@ -166,7 +152,7 @@ class ArticleMoveView(APIView):
     @extend_schema(request=s.ArticleMoveIn, responses={200: s.ArticleOut})
     def post(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        data = _parse(s.ArticleMoveIn, request.data)
+        data = input_parse(s.ArticleMoveIn, request.data)
         article = draft_services.article_move(
             actor=request.user, article=article, position=data["position"]
         )
@@ -184,7 +170,7 @@ class DraftMembersView(APIView):
     @extend_schema(request=s.MemberCreateIn, responses={201: s.MemberOut})
     def post(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        data = _parse(s.MemberCreateIn, request.data)
+        data = input_parse(s.MemberCreateIn, request.data)
         membership = member_services.member_add(actor=request.user, draft=draft, **data)
         return Response(s.MemberOut(membership).data, status=status.HTTP_201_CREATED)
 
@@ -194,7 +180,7 @@ class DraftMemberDetailView(APIView):
     def patch(self, request: Request, draft_id: int, member_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
         membership = draft_selectors.membership_get(request.user, draft, member_id)
-        data = _parse(s.MemberUpdateIn, request.data)
+        data = input_parse(s.MemberUpdateIn, request.data)
         membership = member_services.member_change(
             actor=request.user, membership=membership, **data
         )
@@ -231,7 +217,7 @@ class NotificationReadView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _parse(s.NotificationsReadIn, request.data)
+        data = input_parse(s.NotificationsReadIn, request.data)
         marked = notification_services.notifications_mark_read(
             user=request.user, ids=data.get("ids")
         )

@@ -6,16 +6,24 @@ consultees see history only through what a consultation round sends them).
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 
 from .. import permissions, textdiff
+from ..core.revisions import (
+    LANGUAGES,
+    draft_content,
+    pending_changes,
+    text_at,
+)
+
+# Reads that pages and the API take from here with the rest of history.
+from ..core.revisions import revision_get as revision_get
+from ..core.revisions import revision_latest as revision_latest
 from ..errors import ApplicationError, NotFoundError
 from ..models import Article, ChangeDecision, Draft, Revision, Version
-from ..services.revisions import LANGUAGES, draft_content, pending_changes, text_at
 
 # diff-match-patch's own budget; rebuilding the texts and splitting them into words come on
 # top, so the whole compare of two unrelated long texts stays near a second.
@@ -210,32 +218,6 @@ class ArticleChange:
         }
 
 
-def _longest_kept_order(before: list[int], after: list[int]) -> set[int]:
-    """The largest set of articles whose relative order did not change (a longest increasing
-    subsequence of their old positions, in their new order). Only the others moved: one
-    article moved over twenty is one move, not twenty."""
-    rank = {article_id: index for index, article_id in enumerate(before)}
-    sequence = [rank[article_id] for article_id in after]
-    tails: list[int] = []
-    tail_index: list[int] = []
-    parent = [-1] * len(sequence)
-    for i, value in enumerate(sequence):
-        k = bisect_left(tails, value)
-        if k == len(tails):
-            tails.append(value)
-            tail_index.append(i)
-        else:
-            tails[k] = value
-            tail_index[k] = i
-        parent[i] = tail_index[k - 1] if k else -1
-    kept: set[int] = set()
-    i = tail_index[-1] if tail_index else -1
-    while i >= 0:
-        kept.add(after[i])
-        i = parent[i]
-    return kept
-
-
 def draft_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> dict[str, Any]:
     """Compare two versions of a draft (or a version and now): articles added, removed,
     moved and changed, with a word-level redline of every changed text."""
@@ -248,7 +230,7 @@ def draft_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> dict[s
     order = [item["id"] for item in after] + [i for i in before_by_id if i not in after_by_id]
     relative_before = [i for i in (item["id"] for item in before) if i in after_by_id]
     relative_after = [i for i in (item["id"] for item in after) if i in before_by_id]
-    stayed = _longest_kept_order(relative_before, relative_after)
+    stayed = textdiff.longest_kept_order(relative_before, relative_after)
     changes: list[ArticleChange] = []
     for article_id in order:
         old, new = before_by_id.get(article_id), after_by_id.get(article_id)

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .. import permissions
+from ..core.markdown import comment_body_validate, render_markdown
 from ..errors import ApplicationError, ConflictError, PermissionDeniedError
 from ..models import (
     Article,
@@ -32,7 +33,6 @@ from ..models import (
 from ..permissions import Actor
 from .audit import audit_record
 from .notifications import notification_create
-from .review import _body_validate, render_markdown
 
 REMINDER_BEFORE = timedelta(hours=24)
 MAX_TEXT = 20_000
@@ -405,7 +405,7 @@ def channel_post(*, actor: Actor, round_: Round, office: Office, body: Any) -> C
         raise PermissionDeniedError(
             "Only that office's consultees and the drafters write in this channel."
         )
-    body = _body_validate(body)
+    body = comment_body_validate(body)
     with transaction.atomic():
         message = ChannelMessage.objects.create(
             round=round_, office=office, author=actor, body=body, body_html=render_markdown(body)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from treaties.models import LibraryClause
 from treaties.services import library_admins_group_ensure
 
 from ..demo import PERSONAS
-from ..models import Draft
+from ..models import Article, Draft
+from . import consultation, versions
 from . import drafts as draft_services
 from . import members as member_services
 
@@ -90,20 +93,13 @@ def demo_seed(*, password: str) -> Draft:
                 )
         # Two US offices, a named version and a first consultation round, so that the US
         # personas have something to answer.
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        from ..models import Article
-        from . import consultation, revisions
-
         eap = consultation.office_create(
             actor=owner, draft=draft, name="State EAP", members=["us.state"]
         )
         osd = consultation.office_create(
             actor=owner, draft=draft, name="OSD Policy", members=["us.dod"]
         )
-        revisions.version_create(actor=owner, draft=draft, name="Text for US consultation, round 1")
+        versions.version_create(actor=owner, draft=draft, name="Text for US consultation, round 1")
         released = list(
             Article.objects.filter(draft=draft, releasability="REL USA")
             .order_by("position")

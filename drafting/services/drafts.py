@@ -15,10 +15,12 @@ from django.utils import timezone
 from treaties.models import LibraryClause, Party
 
 from .. import permissions
+from ..core.numbering import articles_renumber
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..models import Article, Classification, Draft, Releasability, Revision
 from ..permissions import Actor
 from .audit import audit_record
+from .members import membership_create_owner
 from .revisions import text_set
 
 MAX_TEXT_LENGTH = 200_000
@@ -95,8 +97,6 @@ def draft_create(
     parties: Sequence[str] = ("United Kingdom", "Japan"),
     title_ja: str = "",
 ) -> Draft:
-    from .members import membership_create_owner
-
     _require(permissions.can_create_draft(actor), "Sign in to create a draft.")
     title = _text_field_validate("title", (title or "").strip(), MAX_HEADING_LENGTH)
     if not title:
@@ -173,40 +173,6 @@ def draft_update(
 # --- articles: numbering ------------------------------------------------------------------
 
 
-def _renumber(draft: Draft) -> None:
-    """Give the draft's articles positions 1..N in their current order and number the
-    articles 1, 2, 3... skipping numbers a drafter fixed (e.g. "5 bis" or a kept "7").
-
-    Caller holds the draft's row lock. Written in two passes through temporary values so
-    that the unique constraints hold after every statement, on SQLite and PostgreSQL alike.
-    """
-    articles = list(Article.objects.filter(draft=draft).order_by("position", "pk"))
-    fixed = {a.number for a in articles if a.number_fixed and a.number}
-    counter = 1
-    wanted: dict[int, tuple[int, str]] = {}
-    for index, article in enumerate(articles, start=1):
-        if article.kind == Article.Kind.PREAMBLE:
-            number = ""
-        elif article.number_fixed and article.number:
-            number = article.number
-        else:
-            while str(counter) in fixed:
-                counter += 1
-            number = str(counter)
-            counter += 1
-        wanted[article.pk] = (index, number)
-    moved = [a for a in articles if (a.position, a.number) != wanted[a.pk]]
-    if not moved:
-        return
-    for article in moved:
-        article.position = -article.pk
-        article.number = f"~{article.pk}" if wanted[article.pk][1] else ""
-    Article.objects.bulk_update(moved, ["position", "number"])
-    for article in moved:
-        article.position, article.number = wanted[article.pk]
-    Article.objects.bulk_update(moved, ["position", "number"])
-
-
 def _number_validate(draft: Draft, number: str, exclude_pk: int | None = None) -> str:
     number = _text_field_validate("number", number.strip(), MAX_NUMBER_LENGTH)
     if not number:
@@ -267,7 +233,7 @@ def _insert_at(draft: Draft, article: Article, position: int | None) -> None:
     if not article.number_fixed:
         article.number = "~0" if article.kind == Article.Kind.ARTICLE else ""
     article.save()
-    _renumber(draft)
+    articles_renumber(draft)
 
 
 # --- articles: writes ---------------------------------------------------------------------
@@ -431,7 +397,7 @@ def article_edit(
                 message=message,
             )
         if renumber:
-            _renumber(draft)
+            articles_renumber(draft)
         Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
     article.refresh_from_db()
     return article
@@ -468,7 +434,7 @@ def article_move(*, actor: Actor, article: Article, position: int) -> Article:
         for index, pk in enumerate(ordered, start=1):
             by_pk[pk].position = index
         Article.objects.bulk_update(rows, ["position"])
-        _renumber(draft)
+        articles_renumber(draft)
         audit_record(
             actor=actor,
             action="article.move",
@@ -499,7 +465,7 @@ def article_delete(*, actor: Actor, article: Article) -> None:
             draft_id=draft.pk,
             data={"number": article.number, "heading": article.heading},
         )
-        _renumber(draft)
+        articles_renumber(draft)
         Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
 
 

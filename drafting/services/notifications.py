@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from ..jobs import NOTIFICATION_EMAIL_SEND, task_enqueue_on_commit
 from ..models import Draft, Notification
 from ..permissions import Actor
 from .audit import audit_record
@@ -18,13 +19,11 @@ def notification_create(
     *, recipient: Any, draft: Draft, kind: str, subject: str, body: str, url: str = ""
 ) -> Notification:
     """Record the notification and queue its email once the transaction commits."""
-    from ..tasks import notification_email_send
-
     notification = Notification.objects.create(
         recipient=recipient, draft=draft, kind=kind, subject=subject, body=body, url=url
     )
     if getattr(recipient, "email", ""):
-        notification_email_send.delay_on_commit(notification.pk)  # type: ignore[attr-defined]
+        task_enqueue_on_commit(NOTIFICATION_EMAIL_SEND, notification.pk)
     return notification
 
 

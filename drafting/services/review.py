@@ -1,22 +1,21 @@
 """Review: threads anchored to text, comments, suggestions, and their notifications.
 
-Anchors are UTF-16 offsets into the article's current text (the unit of SYNC.md, so the
-browser can use them as they are). Every change of the text moves them (``anchors_follow``,
-called by revisions.text_set in the same transaction).
+Anchors are UTF-16 offsets into the article's current text (the unit of the sync protocol, so
+the browser can use them as they are). Every change of the text moves them
+(``core.anchors.anchors_follow``, called by revisions.text_set in the same transaction).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import markdown
-import nh3
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .. import permissions, textdiff
+from .. import permissions
+from ..core.anchors import anchor_validate
+from ..core.markdown import MENTION, comment_body_validate, render_markdown
 from ..errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from ..models import (
     Article,
@@ -28,97 +27,12 @@ from ..models import (
     Visibility,
 )
 from ..permissions import Actor
-from ..textdiff import utf16_len, utf16_slice, utf16_splice, utf16_splits_character
+from ..textdiff import utf16_len, utf16_slice, utf16_splice
 from .audit import audit_record
 from .notifications import notification_create
+from .revisions import text_set
 
-MAX_COMMENT_LENGTH = 20_000
 MAX_SUGGESTION_LENGTH = 50_000
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.+-]+[A-Za-z0-9_])")
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "code",
-    "pre",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "h3",
-    "h4",
-    "hr",
-    "del",
-}
-
-
-# --- text in UTF-16 units -----------------------------------------------------------------
-
-
-def _anchor_validate(text: str, start: Any, end: Any) -> tuple[int, int]:
-    length = utf16_len(text)
-    if (
-        isinstance(start, bool)
-        or isinstance(end, bool)
-        or not isinstance(start, int)
-        or not isinstance(end, int)
-    ):
-        raise ApplicationError(
-            "The anchor needs whole-number start and end offsets.",
-            fields={"anchor": ["Not numbers."]},
-        )
-    if not 0 <= start < end <= length:
-        raise ApplicationError(
-            f"The anchor {start} to {end} is outside the text (0 to {length}) or empty: select the words to comment on.",
-            fields={"anchor": ["Outside the text."]},
-            code="anchor_outside_text",
-        )
-    for offset in (start, end):
-        if utf16_splits_character(text, offset):
-            raise ApplicationError(
-                "The anchor splits a character in two.",
-                fields={"anchor": ["Splits a character."]},
-                code="anchor_splits_character",
-            )
-    return start, end
-
-
-# --- markdown -----------------------------------------------------------------------------
-
-
-def render_markdown(body: str) -> str:
-    """Markdown to HTML, sanitised: no script, no event handler, no style survives."""
-    html = markdown.markdown(body, extensions=["sane_lists"], output_format="html")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-
-
-def _body_validate(body: Any) -> str:
-    if not isinstance(body, str) or not body.strip():
-        raise ApplicationError(
-            "A comment cannot be empty.",
-            fields={"body": ["Write something."]},
-            code="empty_comment",
-        )
-    if len(body) > MAX_COMMENT_LENGTH:
-        raise ApplicationError(
-            f"A comment has at most {MAX_COMMENT_LENGTH:,} characters (this one has {len(body):,}). "
-            "Split it, or attach the text as a suggestion.",
-            fields={"body": ["Too long."]},
-            code="comment_too_long",
-        )
-    if "\x00" in body:
-        raise ApplicationError(
-            "The comment contains a NUL character.", fields={"body": ["Remove it."]}
-        )
-    return body
 
 
 def _mentions(body: str, thread_draft: Any, visibility: str, delegation: str) -> list[Any]:
@@ -220,7 +134,7 @@ def thread_start(
             f"Unknown visibility {visibility!r}: use {' or '.join(Visibility.values)}.",
             fields={"visibility": ["Unknown."]},
         )
-    body = _body_validate(body)
+    body = comment_body_validate(body)
     delegation = _delegation(actor, article)
     with transaction.atomic():
         article = (
@@ -229,7 +143,7 @@ def thread_start(
             .get(pk=article.pk)
         )
         text = article.text(language)
-        start, end = _anchor_validate(text, start, end)
+        start, end = anchor_validate(text, start, end)
         mentions = _mentions(body, draft, visibility, delegation)
         latest = (
             Revision.objects.filter(article=article, language=language).order_by("-number").first()
@@ -293,7 +207,7 @@ def comment_add(*, actor: Actor, thread: Thread, body: Any) -> Comment:
         actor, draft, thread.visibility, thread.delegation
     ):
         raise PermissionDeniedError("You cannot reply in this thread.")
-    body = _body_validate(body)
+    body = comment_body_validate(body)
     with transaction.atomic():
         thread = (
             Thread.objects.select_for_update(of=("self", "article"))
@@ -345,7 +259,7 @@ def comment_edit(*, actor: Actor, comment: Comment, body: Any) -> Comment:
     if comment.author_id != getattr(actor, "pk", None):
         raise PermissionDeniedError("You can edit only your own comments.")
     thread = comment.thread
-    body = _body_validate(body)
+    body = comment_body_validate(body)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         mentions = _mentions(body, thread.article.draft, thread.visibility, thread.delegation)
@@ -429,7 +343,7 @@ def suggestion_create(
         if isinstance(start, int) and isinstance(end, int) and start == end and 0 <= start <= units:
             pass
         else:
-            start, end = _anchor_validate(text, start, end)
+            start, end = anchor_validate(text, start, end)
         original = utf16_slice(text, start, end)
         if original == replacement:
             raise ApplicationError(
@@ -499,8 +413,6 @@ def _notify_decision(actor: Actor, article: Article, suggestion: Suggestion, ver
 def suggestion_accept(*, actor: Actor, suggestion: Suggestion) -> Suggestion:
     """Apply the wording exactly where the span is now. If the span's text changed since the
     suggestion was made, it is marked stale and nothing is applied."""
-    from .revisions import text_set
-
     with transaction.atomic():
         article, suggestion = _suggestion_lock(actor, suggestion)
         text = article.text(suggestion.language)
@@ -575,92 +487,6 @@ def suggestion_reject(*, actor: Actor, suggestion: Suggestion, reason: Any) -> S
         )
         _notify_decision(actor, article, suggestion, "rejected")
     return suggestion
-
-
-# --- anchors follow the text --------------------------------------------------------------
-
-
-class WordMapper:
-    """Maps UTF-16 offsets of ``old`` into ``new`` through a word-level diff (the redline's),
-    so that a replaced word moves as a whole: a letter the old and new words happen to share
-    does not keep an anchor alive. Rules as textdiff.OffsetMapper: offsets in equal text move
-    with it; the start or end of a changed region maps to the start or end of its
-    replacement; an offset strictly inside a changed region goes to its start ("before") or
-    end ("after")."""
-
-    def __init__(self, old: str, new: str) -> None:
-        self.regions: list[tuple[int, int, int, int]] = []
-        pos = new_pos = 0
-        start = new_start = -1
-        for op in textdiff.word_diff(old, new):
-            length = utf16_len(op.text)
-            if op.op == "equal":
-                if start >= 0:
-                    self.regions.append((start, pos, new_start, new_pos - new_start))
-                    start = -1
-                pos += length
-                new_pos += length
-                continue
-            if start < 0:
-                start, new_start = pos, new_pos
-            if op.op == "delete":
-                pos += length
-            else:
-                new_pos += length
-        if start >= 0:
-            self.regions.append((start, pos, new_start, new_pos - new_start))
-
-    def map(self, offset: int, *, sticky: str = "after") -> int:
-        shift = 0
-        for start, end, new_start, new_length in self.regions:
-            if offset < start or (offset == start and start == end and sticky == "before"):
-                return offset + shift
-            if start < end and offset == start:
-                return new_start
-            if offset < end or (start == end and offset == start):
-                return new_start if sticky == "before" else new_start + new_length
-            if offset == end:
-                return new_start + new_length
-            shift = new_start + new_length - end
-        return offset + shift
-
-
-def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
-    """Move every thread and pending suggestion on this text through the change old → new.
-    A thread whose whole span was deleted is detached (it keeps its quote); a suggestion
-    whose span no longer reads as it did is stale. Caller holds the article lock."""
-    # revisions.article_lock reads with the lock whether anything is anchored: nothing to do
-    # here, not even a query, on a keystroke sync.
-    if getattr(article, "anchored", None) is False:
-        return
-    threads = list(Thread.objects.filter(article=article, language=language, detached=False))
-    suggestions = list(
-        Suggestion.objects.filter(article=article, language=language, status="pending")
-    )
-    if not threads and not suggestions:
-        return
-    mapper = WordMapper(old, new)
-    for thread in threads:
-        start = mapper.map(thread.anchor_start, sticky="after")
-        end = mapper.map(thread.anchor_end, sticky="before")
-        if end <= start:
-            thread.detached = True
-        else:
-            thread.anchor_start, thread.anchor_end = start, end
-    Thread.objects.bulk_update(threads, ["anchor_start", "anchor_end", "detached"])
-    for suggestion in suggestions:
-        start = mapper.map(suggestion.anchor_start, sticky="after")
-        end = (
-            mapper.map(suggestion.anchor_end, sticky="before")
-            if suggestion.anchor_end > suggestion.anchor_start
-            else start
-        )
-        if end < start:
-            end = start
-        suggestion.anchor_start, suggestion.anchor_end = start, end
-        if utf16_slice(new, start, end) != suggestion.original:
-            suggestion.stale = True
-    Suggestion.objects.bulk_update(suggestions, ["anchor_start", "anchor_end", "stale"])
 
 
 def draft_mute(*, actor: Actor, draft: Any, muted: bool) -> bool:

@@ -1,112 +1,36 @@
-"""Tracked revisions: recording every change of article text, rebuilding any past text,
-restoring it, deciding on tracked changes, and naming versions of a whole draft.
+"""Recording every change of article text as a revision.
 
 Every path that changes article text (edit form, co-editing sync, suggestion accepted,
 restore, clause inserted, import, change rejected) goes through ``text_set``, which writes the
-text, its revision and the audit event in the caller's transaction.
+text, its revision and the audit event in the caller's transaction. Reading the chain is
+``core.revisions``; deciding on tracked changes, versions and restoring build on this module.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Exists, FilteredRelation, Max, OuterRef, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
 from .. import permissions, textdiff
-from ..errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
-from ..models import (
-    Article,
-    ChangeDecision,
-    Draft,
-    Language,
-    Revision,
-    Suggestion,
-    Thread,
-    Version,
-)
+from ..core.anchors import anchors_follow
+from ..core.revisions import language_field, revision_latest, text_at
+from ..errors import NotFoundError, PermissionDeniedError
+from ..models import Article, Draft, Revision, Suggestion, Thread
 from ..permissions import Actor
 from .audit import audit_record
-from .review import anchors_follow
+from .coalescing import COALESCIBLE, coalesces
 
 # A full copy of the text is kept every SNAPSHOT_EVERY revisions, so that rebuilding any
 # revision applies at most SNAPSHOT_EVERY - 1 deltas.
 SNAPSHOT_EVERY = 128
-# Changes by one author with no longer pause than this, and nobody else in between, are
-# coalesced into one open revision...
-COALESCE_WINDOW = timedelta(seconds=60)
-# ...as long as the revision stays small and recent: every coalesced change re-diffs the open
-# revision against its base, so a long typing session must not keep one revision open.
-COALESCE_MAX_SPAN = timedelta(minutes=5)
-COALESCE_MAX_CHANGE = 2_000
-# Only edits from the form are coalesced. A co-editing sync (about one a second while someone
-# types) is its own revision: coalescing it would re-diff the open revision against its base
-# on every sync, too slow for live typing on a long article; the history then steps through
-# a typing session second by second, as Etherpad's timeslider does.
-COALESCIBLE = frozenset({Revision.Kind.EDITED})
-LANGUAGES = tuple(Language.values)
 
 
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _field(language: str) -> str:
-    if language not in LANGUAGES:
-        raise ApplicationError(
-            f"Unknown language {language!r}: use 'en' or 'ja'.",
-            fields={"language": ["Use en or ja."]},
-        )
-    return f"text_{language}"
-
-
-# --- reading the chain --------------------------------------------------------------------
-
-
-def revision_latest(article: Article | int, language: str) -> Revision | None:
-    """The newest revision, without its delta and snapshot (a snapshot is a whole text, and
-    every write reads this row)."""
-    article_id = article if isinstance(article, int) else article.pk
-    return (
-        Revision.objects.filter(article_id=article_id, language=language)
-        .defer("delta", "snapshot")
-        .order_by("-number")
-        .first()
-    )
-
-
-def text_at(article: Article | int, language: str, number: int) -> str:
-    """The text of the article in that language just after revision ``number`` (0: empty)."""
-    if number <= 0:
-        return ""
-    article_id = article if isinstance(article, int) else article.pk
-    base = (
-        Revision.objects.filter(
-            article_id=article_id, language=language, number__lte=number, snapshot__isnull=False
-        )
-        .order_by("-number")
-        .values_list("number", "snapshot")
-        .first()
-    )
-    if base is None:
-        raise NotFoundError(f"Revision {number} of this article's {language} text does not exist.")
-    text = base[1] or ""
-    deltas = Revision.objects.filter(
-        article_id=article_id, language=language, number__gt=base[0], number__lte=number
-    ).order_by("number")
-    applied = base[0]
-    for revision_number, delta in deltas.values_list("number", "delta"):
-        text = textdiff.apply_delta(text, delta)
-        applied = revision_number
-    if applied != number:
-        raise NotFoundError(f"Revision {number} of this article's {language} text does not exist.")
-    return text
-
-
-# --- writing ------------------------------------------------------------------------------
 
 
 def _delegation_of(actor: Actor, article: Article) -> str:
@@ -136,24 +60,9 @@ def _revision_record(
     author = actor if getattr(actor, "is_authenticated", False) else None
     delta = textdiff.make_delta(old, new)
     added, removed = textdiff.delta_stats(delta)
-    coalesce = (
-        latest is not None
-        and latest.closed_at is None
-        and kind in COALESCIBLE
-        and latest.kind == kind
-        and author is not None
-        and latest.author_id == author.pk
-        and latest.co_author_id is None
-        and co_author is None
-        and not message
-        and not latest.message
-        and now - latest.updated_at < COALESCE_WINDOW
-        and now - latest.created_at < COALESCE_MAX_SPAN
-        and latest.chars_added + latest.chars_removed < COALESCE_MAX_CHANGE
-        and not ChangeDecision.objects.filter(revision=latest).exists()
-    )
-    if coalesce:
-        assert latest is not None
+    if latest is not None and coalesces(
+        latest, kind=kind, author=author, co_author=co_author, message=message, now=now
+    ):
         before = text_at(article, language, latest.number - 1)
         latest.delta = textdiff.make_delta(before, new)
         if latest.snapshot is not None:
@@ -223,7 +132,7 @@ def text_set(
     Caller holds the article's row lock (select_for_update) inside a transaction. Returns the
     revision, or None when the text did not change (nothing is written then). ``at`` is the
     time of the change (default: now); imports and replays give their own time."""
-    field = _field(language)
+    field = language_field(language)
     old = getattr(article, field)
     latest = revision_latest(article, language)
     first = latest is None
@@ -304,393 +213,13 @@ def article_lock(article_id: int, *, actor: Actor = None) -> Article | None:
     return article
 
 
-def _lock_article(article: Article) -> Article:
+def article_lock_existing(article: Article) -> Article:
     locked = article_lock(article.pk)
     if locked is None:
         raise NotFoundError("No such article.")
     return locked
 
 
-def _require_edit(actor: Actor, draft: Draft, what: str) -> None:
+def text_edit_require(actor: Actor, draft: Draft, what: str) -> None:
     if not permissions.can_edit_text(actor, draft):
         raise PermissionDeniedError(f"Only the draft's drafters can {what}.")
-
-
-def revision_get(article: Article, language: str, number: Any) -> Revision:
-    _field(language)
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        raise ApplicationError(f"Revision number {number!r} is not a whole number.") from None
-    revision = Revision.objects.filter(article=article, language=language, number=number).first()
-    if revision is None:
-        raise NotFoundError(f"This article's {language} text has no revision {number}.")
-    return revision
-
-
-# --- restore ------------------------------------------------------------------------------
-
-
-def revision_restore(
-    *, actor: Actor, article: Article, language: str, number: int
-) -> Revision | None:
-    """Bring back the text as it was after revision ``number``, as a new revision."""
-    _require_edit(actor, article.draft, "restore old text")
-    with transaction.atomic():
-        article = _lock_article(article)
-        target = revision_get(article, language, number)
-        text = text_at(article, language, target.number)
-        return text_set(
-            article=article,
-            language=language,
-            text=text,
-            actor=actor,
-            kind=Revision.Kind.RESTORED,
-            message=f"Restored revision {target.number}",
-            restores=target,
-        )
-
-
-# --- tracked changes ----------------------------------------------------------------------
-
-
-def _decide_check(actor: Actor, revision: Revision) -> None:
-    _require_edit(actor, revision.article.draft, "accept or reject changes")
-    decision = ChangeDecision.objects.filter(revision=revision).first()
-    if decision is not None:
-        raise ConflictError(
-            f"Revision {revision.number} was already {decision.decision} by "
-            f"{decision.decided_by.get_username()}; decisions are final.",
-            code=f"already_{decision.decision}",
-        )
-    if revision.kind == Revision.Kind.CHANGE_REJECTED:
-        raise ApplicationError(
-            "This revision records a rejection; it is not a change to decide on."
-        )
-
-
-def change_accept(*, actor: Actor, revision: Revision, reason: str = "") -> ChangeDecision:
-    """Keep the change: it leaves the list of tracked changes."""
-    with transaction.atomic():
-        _lock_article(revision.article)
-        _decide_check(actor, revision)
-        decision = ChangeDecision.objects.create(
-            revision=revision,
-            decision=ChangeDecision.Decision.ACCEPTED,
-            decided_by=actor,
-            reason=reason[:500],
-        )
-        audit_record(
-            actor=actor,
-            action="change.accept",
-            object_type="revision",
-            object_id=revision.pk,
-            draft_id=revision.article.draft_id,
-            data={
-                "article": revision.article_id,
-                "language": revision.language,
-                "number": revision.number,
-            },
-        )
-    return decision
-
-
-class _Overlap(Exception):
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-def _revert(before: str, delta: str, later: list[str], current: str) -> str:
-    """Undo one revision's edits in the current text.
-
-    ``delta`` turned ``before`` into the revision's text; ``later`` are the deltas after it.
-    Offsets are UTF-16 units throughout, as the deltas count them."""
-    units_before = before.encode("utf-16-le", "surrogatepass")
-    # The revision's edits, in its own text's coordinates: [start, end) replaced old units.
-    regions: list[list[Any]] = []
-    old_pos = new_pos = 0
-    for op, length, _text in textdiff.delta_ops(delta):
-        if op == "=":
-            old_pos += length
-            new_pos += length
-            continue
-        if not regions or regions[-1][1] != new_pos or regions[-1][3] != old_pos:
-            regions.append([new_pos, new_pos, b"", old_pos])
-        region = regions[-1]
-        if op == "-":
-            region[2] += units_before[old_pos * 2 : (old_pos + length) * 2]
-            old_pos += length
-        else:
-            new_pos += length
-        region[1] = new_pos
-        region[3] = old_pos
-    # Carry each region through every later change; a change touching it is an overlap.
-    for later_delta in later:
-        edits: list[tuple[int, int, int]] = []  # (old start, old end, new length)
-        pos = 0
-        for op, length, _text in textdiff.delta_ops(later_delta):
-            if op == "=":
-                pos += length
-            elif op == "-":
-                if edits and edits[-1][1] == pos:
-                    start, _, inserted = edits[-1]
-                    edits[-1] = (start, pos + length, inserted)
-                else:
-                    edits.append((pos, pos + length, 0))
-                pos += length
-            else:
-                if edits and edits[-1][1] == pos:
-                    start, end, inserted = edits[-1]
-                    edits[-1] = (start, end, inserted + length)
-                else:
-                    edits.append((pos, pos, length))
-        for region in regions:
-            start, end = region[0], region[1]
-            shift = 0
-            for e_start, e_end, inserted in edits:
-                touches = (
-                    (e_start < end and start < e_end)
-                    or (start < e_start < end)
-                    or (start == end and e_start < start < e_end)
-                )
-                if touches:
-                    raise _Overlap(current)
-                # Edits wholly before the region move it; edits after it do not. An insertion
-                # exactly where a pure deletion is undone stays before the restored text.
-                if e_end <= start and not (start == end == e_start == e_end):
-                    shift += inserted - (e_end - e_start)
-            region[0], region[1] = start + shift, end + shift
-    units = current.encode("utf-16-le", "surrogatepass")
-    for start, end, old_units, _ in sorted(regions, key=lambda r: r[0], reverse=True):
-        units = units[: start * 2] + old_units + units[end * 2 :]
-    return units.decode("utf-16-le", "surrogatepass")
-
-
-def change_reject(*, actor: Actor, revision: Revision, reason: str = "") -> ChangeDecision:
-    """Revert that change alone, as a new revision; the changes after it stay.
-
-    Exact: the spans the change wrote are read from its own stored delta and carried to the
-    current text through the later revisions' stored deltas, so repetitive legal text ("the
-    Parties ... the Parties") can never make it revert the wrong occurrence. If a later change
-    touched one of those spans, nothing is written and the drafter is told to edit by hand."""
-    with transaction.atomic():
-        article = _lock_article(revision.article)
-        _decide_check(actor, revision)
-        language = revision.language
-        before = text_at(article, language, revision.number - 1)
-        later = list(
-            Revision.objects.filter(article=article, language=language, number__gt=revision.number)
-            .order_by("number")
-            .values_list("delta", flat=True)
-        )
-        current = article.text(language)
-        try:
-            reverted = _revert(before, revision.delta, later, current)
-        except _Overlap as overlap:
-            raise ConflictError(
-                f"Revision {revision.number} cannot be rejected on its own: later changes overlap it "
-                f"(around “{overlap.text[:60]}”). Edit the text by hand, or reject the later "
-                "changes first.",
-                code="reject_overlaps_later_changes",
-            ) from None
-        result = text_set(
-            article=article,
-            language=language,
-            text=reverted,
-            actor=actor,
-            kind=Revision.Kind.CHANGE_REJECTED,
-            message=f"Rejected revision {revision.number}" + (f": {reason}" if reason else ""),
-            reverts=revision,
-        )
-        decision = ChangeDecision.objects.create(
-            revision=revision,
-            decision=ChangeDecision.Decision.REJECTED,
-            decided_by=actor,
-            reason=reason[:500],
-            result=result,
-        )
-        audit_record(
-            actor=actor,
-            action="change.reject",
-            object_type="revision",
-            object_id=revision.pk,
-            draft_id=article.draft_id,
-            data={"article": article.pk, "language": language, "number": revision.number},
-        )
-    return decision
-
-
-def pending_changes(article: Article, language: str, since: int) -> list[Revision]:
-    """Revisions after ``since`` that no drafter has decided on yet, oldest first."""
-    return list(
-        Revision.objects.filter(
-            article=article, language=language, number__gt=since, decision__isnull=True
-        )
-        .exclude(kind=Revision.Kind.CHANGE_REJECTED)
-        .select_related("author", "co_author")
-        .order_by("number")
-    )
-
-
-def changes_decide_all(
-    *, actor: Actor, article: Article, language: str, since: int, decision: str
-) -> int:
-    """Accept, or reject, every pending change since the baseline. Rejecting all brings the
-    text back to the baseline as one new revision. Returns how many changes were decided."""
-    _require_edit(actor, article.draft, "accept or reject changes")
-    if decision not in ChangeDecision.Decision.values:
-        raise ApplicationError(f"Unknown decision {decision!r}: use accepted or rejected.")
-    with transaction.atomic():
-        article = _lock_article(article)
-        changes = pending_changes(article, language, since)
-        if not changes:
-            return 0
-        result = None
-        if decision == ChangeDecision.Decision.REJECTED:
-            result = text_set(
-                article=article,
-                language=language,
-                text=text_at(article, language, since),
-                actor=actor,
-                kind=Revision.Kind.CHANGE_REJECTED,
-                message=f"Rejected all changes since revision {since}",
-            )
-        ChangeDecision.objects.bulk_create(
-            ChangeDecision(revision=r, decision=decision, decided_by=actor, result=result)
-            for r in changes
-        )
-        audit_record(
-            actor=actor,
-            action=f"change.{'accept' if decision == 'accepted' else 'reject'}_all",
-            object_type="article",
-            object_id=article.pk,
-            draft_id=article.draft_id,
-            data={"language": language, "since": since, "revisions": [r.number for r in changes]},
-        )
-    return len(changes)
-
-
-# --- versions -----------------------------------------------------------------------------
-
-
-def draft_content(draft: Draft) -> list[dict[str, Any]]:
-    """The draft as it is now, in the form a version freezes."""
-    articles = list(Article.objects.filter(draft=draft).order_by("position"))
-    latest = {
-        (row["article_id"], row["language"]): row["number"]
-        for row in Revision.objects.filter(article__in=articles)
-        .values("article_id", "language")
-        .annotate(number=Max("number"))
-    }
-    return [
-        {
-            "id": a.pk,
-            "kind": a.kind,
-            "position": a.position,
-            "number": a.number,
-            "number_fixed": a.number_fixed,
-            "heading": a.heading,
-            "heading_ja": a.heading_ja,
-            "releasability": a.releasability,
-            "text_en": a.text_en,
-            "text_ja": a.text_ja,
-            "rev_en": latest.get((a.pk, "en"), 0),
-            "rev_ja": latest.get((a.pk, "ja"), 0),
-        }
-        for a in articles
-    ]
-
-
-def version_create(*, actor: Actor, draft: Draft, name: str, note: str = "") -> Version:
-    _require_edit(actor, draft, "name versions")
-    name = (name or "").strip()
-    if not name:
-        raise ApplicationError(
-            "A version needs a name, e.g. “Text for US consultation, round 1”.",
-            fields={"name": ["This field is required."]},
-        )
-    if len(name) > 200:
-        raise ApplicationError(
-            "A version name has at most 200 characters.", fields={"name": ["Too long."]}
-        )
-    with transaction.atomic():
-        draft = Draft.objects.select_for_update().get(pk=draft.pk)
-        revisions_close(draft)
-        number = (Version.objects.filter(draft=draft).aggregate(n=Max("number"))["n"] or 0) + 1
-        version = Version.objects.create(
-            draft=draft,
-            number=number,
-            name=name,
-            note=note.strip()[:5000],
-            created_by=actor,
-            content=draft_content(draft),
-        )
-        audit_record(
-            actor=actor,
-            action="version.create",
-            object_type="version",
-            object_id=version.pk,
-            draft_id=draft.pk,
-            data={"number": number, "name": name},
-        )
-    return version
-
-
-def version_restore(*, actor: Actor, version: Version) -> Version:
-    """Make the draft read as it did at the version: texts, headings, order and numbers.
-    Articles deleted since come back; articles added since are deleted (their history stays).
-    Every text change is a new revision; history is never rewritten."""
-    from .drafts import _renumber
-
-    draft = version.draft
-    _require_edit(actor, draft, "restore a version")
-    with transaction.atomic():
-        draft = Draft.objects.select_for_update().get(pk=draft.pk)
-        now = timezone.now()
-        wanted = {item["id"]: item for item in version.content}
-        live = list(Article.objects.filter(draft=draft))
-        for article in live:
-            if article.pk not in wanted:
-                article.deleted_at, article.deleted_by = now, actor
-                article.save(update_fields=["deleted_at", "deleted_by"])
-        # Park every article the version holds, then lay them out in the version's order.
-        articles = {a.pk: a for a in Article.all_objects.select_for_update().filter(pk__in=wanted)}
-        for index, item in enumerate(version.content, start=1):
-            article = articles[item["id"]]
-            article.position = -index
-            article.number = f"~{article.pk}" if item["number"] else ""
-            article.deleted_at = None
-            article.deleted_by = None
-        Article.all_objects.bulk_update(
-            articles.values(), ["position", "number", "deleted_at", "deleted_by"]
-        )
-        for index, item in enumerate(version.content, start=1):
-            article = articles[item["id"]]
-            article.position = index
-            article.number = item["number"]
-            article.number_fixed = item.get("number_fixed", False)
-            article.heading, article.heading_ja = item["heading"], item["heading_ja"]
-        Article.all_objects.bulk_update(
-            articles.values(), ["position", "number", "number_fixed", "heading", "heading_ja"]
-        )
-        for item in version.content:
-            article = articles[item["id"]]
-            for language in LANGUAGES:
-                text_set(
-                    article=article,
-                    language=language,
-                    text=item[f"text_{language}"],
-                    actor=actor,
-                    kind=Revision.Kind.RESTORED,
-                    message=f"Restored version {version.number} “{version.name}”",
-                )
-        _renumber(draft)
-        audit_record(
-            actor=actor,
-            action="version.restore",
-            object_type="version",
-            object_id=version.pk,
-            draft_id=draft.pk,
-            data={"number": version.number},
-        )
-    return version

@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import permissions, textdiff
+from ..core.revisions import LANGUAGES, revision_number_latest
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..models import Article, EditSession, Membership, Revision, SyncConflict
 from ..permissions import Actor
-from .revisions import LANGUAGES, article_lock, revision_latest, text_set
+from .audit import audit_record
+from .revisions import article_lock, text_set
 
 PROTOCOL = 1
 PRESENCE_WINDOW = timedelta(seconds=30)
@@ -34,11 +36,6 @@ CONTEXT = 40
 class SyncResult:
     status: int
     body: dict[str, Any]
-
-
-def _revision_number(article: Article, language: str) -> int:
-    latest = revision_latest(article, language)
-    return latest.number if latest else 0
 
 
 def session_start(*, actor: Actor, article: Article, language: str) -> dict[str, Any]:
@@ -68,7 +65,7 @@ def session_start(*, actor: Actor, article: Article, language: str) -> dict[str,
         "text": text,
         "client_version": 0,
         "server_version": 0,
-        "revision": _revision_number(article, language),
+        "revision": revision_number_latest(article, language),
         "protocol": PROTOCOL,
         "read_only": read_only,
     }
@@ -370,7 +367,7 @@ def _apply(
         "seq": seq,
         "client_version": session.client_version,
         "edits": out_edits,
-        "revision": revision.number if revision else _revision_number(article, language),
+        "revision": revision.number if revision else revision_number_latest(article, language),
         "conflicts": conflicts,
         "editors": editors,
     }
@@ -407,8 +404,6 @@ def conflict_resolve(*, actor: Actor, conflict: SyncConflict) -> SyncConflict:
         if conflict.resolved_at is None:
             conflict.resolved_at, conflict.resolved_by = timezone.now(), actor
             conflict.save(update_fields=["resolved_at", "resolved_by"])
-            from .audit import audit_record
-
             audit_record(
                 actor=actor,
                 action="conflict.resolve",

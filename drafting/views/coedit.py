@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
-from .pages import _draft_context
+from .context import draft_context
 
 # Each language by its own name (the switch) and by its English name (the page's own words).
 LANGUAGES = {"en": "English", "ja": "日本語"}
@@ -35,7 +35,7 @@ def article_coedit(request: HttpRequest, draft_id: int, article_id: int) -> Http
     # The API's root, so the script builds no URL of its own guessing.
     sessions_url = reverse("api-article-sessions", args=[article.pk])
     api_root = sessions_url[: sessions_url.index("articles/")]
-    context = _draft_context(
+    context = draft_context(
         request,
         draft,
         article=article,

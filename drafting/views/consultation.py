@@ -24,13 +24,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions
-from ..api.consultation import report_csv
+from ..downloads import csv_response
 from ..errors import ApplicationError, NotFoundError
 from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round, RoundArticle
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
-from .pages import _draft_context
+from ..services import exports
+from .context import draft_context
 
 REL_USA = Releasability.REL_USA.value
 DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
@@ -52,7 +53,7 @@ def _context(request: HttpRequest, draft: Draft, **extra: Any) -> dict[str, Any]
     """The draft's page context; a consultee gets a nav of their rounds only, never links to
     the live draft."""
     consultee = _is_consultee(request, draft)
-    context = _draft_context(
+    context = draft_context(
         request,
         draft,
         is_consultee=consultee,
@@ -564,7 +565,7 @@ def round_report(request: HttpRequest, draft_id: int, number: int) -> HttpRespon
 @require_safe
 def round_report_csv(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
     _, round_ = _round(request, draft_id, number)
-    return report_csv(selectors.report(request.user, round_))
+    return csv_response(*exports.round_report_csv(selectors.report(request.user, round_)))
 
 
 @login_required

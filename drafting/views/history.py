@@ -27,9 +27,11 @@ from ..errors import ApplicationError, PermissionDeniedError
 from ..models import Article, ChangeDecision, Draft, Language, Revision, Version
 from ..selectors import drafts as draft_selectors
 from ..selectors import history
+from ..services import changes as change_services
 from ..services import drafts as draft_services
-from ..services import revisions as revision_services
-from .pages import LANG_VIEWS, _draft_context
+from ..services import restore as restore_services
+from ..services import versions as version_services
+from .context import LANG_VIEWS, draft_context
 
 PAGE_SIZE = 50
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
@@ -123,7 +125,7 @@ def article_history(request: HttpRequest, draft_id: int, article_id: int) -> Htt
     draft, article = _article_in_draft(request, draft_id, article_id)
     language, error = _language(request.GET.get("language"))
     revisions = history.revisions_of(request.user, article, language)
-    latest = revision_services.revision_latest(article, language)
+    latest = history.revision_latest(article, language)
     latest_number = latest.number if latest else 0
     page = Paginator(revisions, PAGE_SIZE).get_page(request.GET.get("page"))
     at = latest_number
@@ -145,7 +147,7 @@ def article_history(request: HttpRequest, draft_id: int, article_id: int) -> Htt
         except ApplicationError as exc:
             error, shown = exc, None
     rows = [{"revision": r, "decision": _decision_of(r)} for r in page.object_list]
-    context = _draft_context(
+    context = draft_context(
         request,
         draft,
         article=article,
@@ -178,7 +180,7 @@ def revision_restore(
     )
     try:
         language = history.language_parse(language)
-        revision = revision_services.revision_restore(
+        revision = restore_services.revision_restore(
             actor=request.user, article=article, language=language, number=number
         )
     except PermissionDeniedError:
@@ -228,7 +230,7 @@ def article_compare(request: HttpRequest, draft_id: int, article_id: int) -> Htt
         except ApplicationError as exc:
             error = exc
     by_number = {r.number: r for r in revisions}
-    context = _draft_context(
+    context = draft_context(
         request,
         draft,
         article=article,
@@ -262,7 +264,7 @@ def draft_history(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/history/draft_history.html",
-        _draft_context(request, draft, page=page, rows=rows, language_names=LANGUAGE_NAMES),
+        draft_context(request, draft, page=page, rows=rows, language_names=LANGUAGE_NAMES),
     )
 
 
@@ -278,7 +280,7 @@ def draft_versions(request: HttpRequest, draft_id: int) -> HttpResponse:
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
         try:
-            version = revision_services.version_create(
+            version = version_services.version_create(
                 actor=request.user, draft=draft, name=form["name"], note=form["note"]
             )
         except PermissionDeniedError:
@@ -294,7 +296,7 @@ def draft_versions(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/history/versions.html",
-        _draft_context(request, draft, versions=versions, form=form, error=error),
+        draft_context(request, draft, versions=versions, form=form, error=error),
         status=_status(error),
     )
 
@@ -328,7 +330,7 @@ def draft_version(request: HttpRequest, draft_id: int, number: int) -> HttpRespo
     return render(
         request,
         "drafting/history/version_detail.html",
-        _draft_context(
+        draft_context(
             request,
             draft,
             version=version,
@@ -347,7 +349,7 @@ def draft_version_restore(request: HttpRequest, draft_id: int, number: int) -> H
     version = history.version_get(request.user, draft, number)
     if request.method == "POST":
         try:
-            revision_services.version_restore(actor=request.user, version=version)
+            restore_services.version_restore(actor=request.user, version=version)
         except PermissionDeniedError:
             raise
         except ApplicationError as exc:
@@ -365,7 +367,7 @@ def draft_version_restore(request: HttpRequest, draft_id: int, number: int) -> H
     return render(
         request,
         "drafting/history/version_restore.html",
-        _draft_context(
+        draft_context(
             request,
             draft,
             version=version,
@@ -415,7 +417,7 @@ def draft_compare(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/history/draft_compare.html",
-        _draft_context(
+        draft_context(
             request,
             draft,
             versions=versions,
@@ -485,7 +487,7 @@ def draft_changes(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/history/draft_changes.html",
-        _draft_context(
+        draft_context(
             request,
             draft,
             versions=versions,
@@ -530,12 +532,12 @@ def change_decide(
     try:
         language = history.language_parse(language)
         decision = _decision_parse(request.POST.get("decision"))
-        revision = revision_services.revision_get(article, language, number)
+        revision = history.revision_get(article, language, number)
         reason = request.POST.get("reason", "").strip()
         if decision == ChangeDecision.Decision.ACCEPTED:
-            revision_services.change_accept(actor=request.user, revision=revision, reason=reason)
+            change_services.change_accept(actor=request.user, revision=revision, reason=reason)
         else:
-            revision_services.change_reject(actor=request.user, revision=revision, reason=reason)
+            change_services.change_reject(actor=request.user, revision=revision, reason=reason)
     except PermissionDeniedError:
         raise
     except ApplicationError as exc:
@@ -561,7 +563,7 @@ def changes_decide_all(request: HttpRequest, draft_id: int, article_id: int) -> 
         language = history.language_parse(language)
         decision = _decision_parse(request.POST.get("decision"))
         since = history.revision_number_parse(article, request.POST.get("since") or "0", "since")
-        decided = revision_services.changes_decide_all(
+        decided = change_services.changes_decide_all(
             actor=request.user, article=article, language=language, since=since, decision=decision
         )
     except PermissionDeniedError:

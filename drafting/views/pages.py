@@ -26,6 +26,7 @@ from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
 from ..services import members as member_services
 from ..services import notifications as notification_services
+from .context import LANG_VIEWS, draft_context
 
 
 class EntenteLoginView(LoginView):
@@ -44,19 +45,6 @@ class EntenteLoginView(LoginView):
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("login")
-
-
-def _draft_context(request: HttpRequest, draft: Any, **extra: Any) -> dict[str, Any]:
-    user = request.user
-    return {
-        "draft": draft,
-        "marking": draft.classification,
-        "role": permissions.role_of(user, draft),
-        "can_edit": permissions.can_edit_text(user, draft),
-        "can_manage": permissions.can_manage_members(user, draft),
-        "can_release": permissions.can_change_releasability(user, draft),
-        **extra,
-    }
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -131,9 +119,6 @@ def draft_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-LANG_VIEWS = {"en": "English", "ja": "日本語", "both": "Side by side"}
-
-
 @login_required
 def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, draft_id)
@@ -144,7 +129,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/draft_detail.html",
-        _draft_context(request, draft, articles=articles, lang=lang, lang_views=LANG_VIEWS),
+        draft_context(request, draft, articles=articles, lang=lang, lang_views=LANG_VIEWS),
     )
 
 
@@ -178,7 +163,7 @@ def article_detail(request: HttpRequest, draft_id: int, article_id: int) -> Http
         else:
             messages.success(request, f"{article.label} saved.")
             return HttpResponseRedirect(article.get_absolute_url() + "?saved=1")
-    context = _draft_context(
+    context = draft_context(
         request,
         draft,
         article=article,
@@ -260,7 +245,7 @@ def article_new(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/article_new.html",
-        _draft_context(request, draft, form=form, error=error, count=draft.articles.count()),
+        draft_context(request, draft, form=form, error=error, count=draft.articles.count()),
         status=_status_for(error),
     )
 
@@ -336,7 +321,7 @@ def members(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/members.html",
-        _draft_context(
+        draft_context(
             request,
             draft,
             members=draft_selectors.members_of(request.user, draft),

@@ -503,7 +503,7 @@ class B4State:
 
 def b4_build(people: People) -> B4State:
     from drafting.services import drafts as draft_services
-    from drafting.services.revisions import version_create
+    from drafting.services.versions import version_create
 
     rng = random.Random(4)
     english = corpus_english()
@@ -764,8 +764,8 @@ def b6_size(state: B6Mode) -> None:
 def b6_check(state: B6Mode, end_content: str) -> None:
     from django.db.models import Max
 
+    from drafting.core.revisions import text_at
     from drafting.models import Revision
-    from drafting.services.revisions import text_at
 
     last = (
         Revision.objects.filter(article=state.article, language="en").aggregate(n=Max("number"))[
@@ -785,8 +785,8 @@ def b6_rebuild(state: B6Mode, seed: int) -> dict[str, Any]:
     those: on a shared machine one rebuild in a few hundred is descheduled for tens of
     milliseconds, which says nothing about the history. The single slowest rebuild is kept
     too ("raw max")."""
+    from drafting.core.revisions import text_at
     from drafting.models import Revision
-    from drafting.services.revisions import text_at
 
     hashes = dict(
         Revision.objects.filter(article=state.article, language="en").values_list(

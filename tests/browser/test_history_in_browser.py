@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from drafting.models import Article, ChangeDecision, Revision, Version
-from drafting.services.revisions import COALESCE_WINDOW
+from drafting.services.coalescing import COALESCE_WINDOW
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -141,12 +141,12 @@ def test_reviewer_reads_history_and_compares_versions_without_controls(
 ):
     from django.contrib.auth import get_user_model
 
-    from drafting.services import revisions as revision_services
+    from drafting.services import versions as version_services
     from drafting.services.drafts import article_edit
 
     users = {u.username: u for u in get_user_model().objects.all()}
     article = Article.objects.get(draft=demo, heading="Consultation")
-    revision_services.version_create(actor=users["uk.lead"], draft=demo, name="Round 1")
+    version_services.version_create(actor=users["uk.lead"], draft=demo, name="Round 1")
     article_edit(
         actor=users["jp.drafter"],
         article=article,

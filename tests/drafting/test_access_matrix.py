@@ -30,7 +30,7 @@ from drafting.models import Article, Membership, SyncConflict, Thread
 from drafting.services import consultation as consultation_services
 from drafting.services import drafts as draft_services
 from drafting.services import review as review_services
-from drafting.services import revisions as revision_services
+from drafting.services import versions as version_services
 from drafting.services.members import member_add
 from drafting.services.sync import session_start
 from tests.conftest import UserFactory
@@ -113,7 +113,7 @@ def world(draft, personas):
         end=5,
         body="internal UNRELEASEDMARKER note",
     )
-    revision_services.version_create(actor=owner, draft=draft, name="v1")
+    version_services.version_create(actor=owner, draft=draft, name="v1")
     suggestion = review_services.suggestion_create(
         actor=personas.reviewer, article=sent, language="en", start=0, end=4, replacement="SEEN"
     )

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from drafting.core.revisions import revision_latest
 from drafting.models import Article, ChangeDecision, Revision, Version
-from drafting.services import revisions as revision_services
+from drafting.services import versions as version_services
 from drafting.services.drafts import article_edit
 from tests.drafting.test_pages import markings
 
@@ -40,7 +41,7 @@ def article(draft, personas) -> Article:
 
 @pytest.fixture
 def version(draft, personas, article) -> Version:
-    return revision_services.version_create(actor=personas.owner, draft=draft, name="Round 1")
+    return version_services.version_create(actor=personas.owner, draft=draft, name="Round 1")
 
 
 def page_urls(draft, article) -> dict[str, str]:
@@ -265,7 +266,7 @@ def test_drafter_restores_an_old_text_as_a_new_revision(client, personas, draft,
     assert response["Location"].startswith(reverse("article-history", args=[draft.pk, article.pk]))
     article.refresh_from_db()
     assert article.text_en == ORIGINAL
-    latest = revision_services.revision_latest(article, "en")
+    latest = revision_latest(article, "en")
     assert (latest.number, latest.kind, latest.restores.number) == (4, "restored", 1)
     assert Revision.objects.filter(article=article, language="en").count() == 4  # none lost
     page = client.get(response["Location"]).content.decode()
@@ -347,7 +348,7 @@ def test_drafter_restores_a_version_after_confirming(client, personas, draft, ar
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.text_en == THIRD
-    assert revision_services.revision_latest(article, "en").kind == "restored"
+    assert revision_latest(article, "en").kind == "restored"
 
 
 # --- compare versions ---------------------------------------------------------------------

@@ -11,10 +11,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from drafting.core import revisions as core_revisions
 from drafting.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from drafting.models import Article, AuditEvent, ChangeDecision, Revision, Version
 from drafting.selectors import history
-from drafting.services import audit
+from drafting.services import audit, coalescing, restore, versions
+from drafting.services import changes as change_services
 from drafting.services import drafts as draft_services
 from drafting.services import revisions as rev
 
@@ -45,9 +47,10 @@ def edit(article: Article, user, **texts) -> Article:
 
 
 def chain_texts(article: Article, language: str) -> list[str]:
-    latest = rev.revision_latest(article, language)
+    latest = core_revisions.revision_latest(article, language)
     return [
-        rev.text_at(article, language, n) for n in range(1, (latest.number if latest else 0) + 1)
+        core_revisions.text_at(article, language, n)
+        for n in range(1, (latest.number if latest else 0) + 1)
     ]
 
 
@@ -62,7 +65,7 @@ def test_creating_an_article_records_revision_1_in_both_languages(draft, persona
         ("ja", 1, "created", personas.owner),
     ]
     assert revisions[0].snapshot == "English text"
-    assert rev.text_at(article, "ja", 1) == "日本語の本文"
+    assert core_revisions.text_at(article, "ja", 1) == "日本語の本文"
     assert revisions[0].author_delegation == "UK"
 
 
@@ -84,7 +87,7 @@ def test_every_revision_rebuilds_exactly(draft, personas, texts, language):
         last_author, current = author, text
     assert chain_texts(article, language) == expected
     assert article.text(language) == current
-    latest = rev.revision_latest(article, language)
+    latest = core_revisions.revision_latest(article, language)
     assert latest.length == len(current)
     assert latest.text_hash == rev._hash(current)
 
@@ -102,7 +105,7 @@ def test_snapshots_keep_rebuilds_short(draft, personas):
     )
     assert snapshots == [1, rev.SNAPSHOT_EVERY + 1]
     for n in (1, 2, rev.SNAPSHOT_EVERY, rev.SNAPSHOT_EVERY + 1, rev.SNAPSHOT_EVERY + 2, last):
-        assert rev.text_at(article, "en", n) == (
+        assert core_revisions.text_at(article, "en", n) == (
             f"v{n - 1} " + "𠮟" * ((n - 1) % 5) if n > 1 else "v0"
         )
 
@@ -112,9 +115,9 @@ def test_changes_by_one_author_without_a_pause_are_coalesced(draft, personas):
     edit(article, personas.uk_drafter, text_en="Alpha beta")
     edit(article, personas.uk_drafter, text_en="Alpha beta gamma")
     assert Revision.objects.filter(article=article, language="en").count() == 2
-    latest = rev.revision_latest(article, "en")
+    latest = core_revisions.revision_latest(article, "en")
     assert (latest.number, latest.kind, latest.closed_at) == (2, "edited", None)
-    assert rev.text_at(article, "en", 2) == "Alpha beta gamma"
+    assert core_revisions.text_at(article, "en", 2) == "Alpha beta gamma"
     assert (latest.chars_added, latest.chars_removed) == (11, 0)
     # Another author in between closes it.
     edit(article, personas.jp_drafter, text_en="Alpha beta gamma delta")
@@ -133,7 +136,7 @@ def test_a_pause_closes_the_open_revision(draft, personas):
     article = new_article(draft, personas, "One")
     edit(article, personas.uk_drafter, text_en="One two")
     Revision.objects.filter(article=article, language="en", number=2).update(
-        updated_at=timezone.now() - rev.COALESCE_WINDOW - timedelta(seconds=1)
+        updated_at=timezone.now() - coalescing.COALESCE_WINDOW - timedelta(seconds=1)
     )
     edit(article, personas.uk_drafter, text_en="One two three")
     assert chain_texts(article, "en") == ["One", "One two", "One two three"]
@@ -142,13 +145,13 @@ def test_a_pause_closes_the_open_revision(draft, personas):
 def test_a_closed_revision_never_changes(draft, personas):
     article = new_article(draft, personas, "Base")
     edit(article, personas.uk_drafter, text_en="Base one")
-    rev.version_create(actor=personas.owner, draft=draft, name="Round 1")
+    versions.version_create(actor=personas.owner, draft=draft, name="Round 1")
     closed = Revision.objects.get(article=article, language="en", number=2)
     before = (closed.delta, closed.updated_at, closed.text_hash)
     edit(article, personas.uk_drafter, text_en="Base one two")
     closed.refresh_from_db()
     assert (closed.delta, closed.updated_at, closed.text_hash) == before
-    assert rev.revision_latest(article, "en").number == 3
+    assert core_revisions.revision_latest(article, "en").number == 3
 
 
 def test_every_write_path_records_a_revision(draft, personas):
@@ -156,9 +159,9 @@ def test_every_write_path_records_a_revision(draft, personas):
 
     clause = LibraryClause.objects.get(slug="consultation-nato-art4")
     inserted = draft_services.clause_insert(actor=personas.uk_drafter, draft=draft, clause=clause)
-    assert rev.revision_latest(inserted, "en").kind == "clause_inserted"
+    assert core_revisions.revision_latest(inserted, "en").kind == "clause_inserted"
     edit(inserted, personas.jp_drafter, text_en="Changed.")
-    rev.revision_restore(actor=personas.uk_drafter, article=inserted, language="en", number=1)
+    restore.revision_restore(actor=personas.uk_drafter, article=inserted, language="en", number=1)
     kinds = list(
         Revision.objects.filter(article=inserted, language="en")
         .order_by("number")
@@ -240,12 +243,14 @@ def test_rejecting_one_change_leaves_the_others(draft, personas, words, data):
             article, authors[k % 2], **{f"text_{language}": text_with(set(range(k + 1)))}
         )
     revision = Revision.objects.get(article=article, language=language, number=2 + rejected)
-    rev.change_reject(actor=personas.owner, revision=revision, reason="not agreed")
+    change_services.change_reject(actor=personas.owner, revision=revision, reason="not agreed")
     article.refresh_from_db()
     assert article.text(language) == text_with(set(range(len(indices))) - {rejected})
     # History is never rewritten: the rejected change is still there, and so is the revert.
-    assert rev.text_at(article, language, 2 + rejected) == text_with(set(range(rejected + 1)))
-    latest = rev.revision_latest(article, language)
+    assert core_revisions.text_at(article, language, 2 + rejected) == text_with(
+        set(range(rejected + 1))
+    )
+    latest = core_revisions.revision_latest(article, language)
     assert (latest.kind, latest.reverts_id) == ("change_rejected", revision.pk)
 
 
@@ -255,7 +260,7 @@ def test_reject_that_overlaps_a_later_change_writes_nothing(draft, personas):
     edit(article, personas.jp_drafter, text_en="The Parties shall immediately consult.")
     first = Revision.objects.get(article=article, language="en", number=2)
     with pytest.raises(ConflictError) as exc:
-        rev.change_reject(actor=personas.owner, revision=first)
+        change_services.change_reject(actor=personas.owner, revision=first)
     assert exc.value.status == 409 and "overlap" in exc.value.message
     article.refresh_from_db()
     assert article.text_en == "The Parties shall immediately consult."
@@ -267,12 +272,12 @@ def test_decisions_are_final_and_for_drafters_only(draft, personas):
     edit(article, personas.uk_drafter, text_en="Alpha beta")
     revision = Revision.objects.get(article=article, language="en", number=2)
     with pytest.raises(PermissionDeniedError):
-        rev.change_reject(actor=personas.reviewer, revision=revision)
-    rev.change_reject(actor=personas.jp_drafter, revision=revision)
+        change_services.change_reject(actor=personas.reviewer, revision=revision)
+    change_services.change_reject(actor=personas.jp_drafter, revision=revision)
     with pytest.raises(ConflictError, match="already rejected"):
-        rev.change_reject(actor=personas.uk_drafter, revision=revision)
+        change_services.change_reject(actor=personas.uk_drafter, revision=revision)
     with pytest.raises(ConflictError, match="already rejected"):
-        rev.change_accept(actor=personas.uk_drafter, revision=revision)
+        change_services.change_accept(actor=personas.uk_drafter, revision=revision)
     article.refresh_from_db()
     assert article.text_en == "Alpha"
 
@@ -285,7 +290,7 @@ def test_accept_all_and_reject_all(draft, personas):
         c.revision.number for c in history.article_changes(personas.reviewer, article, "en", "1")
     ] == [2, 3]
     assert (
-        rev.changes_decide_all(
+        change_services.changes_decide_all(
             actor=personas.owner, article=article, language="en", since=1, decision="rejected"
         )
         == 2
@@ -295,7 +300,7 @@ def test_accept_all_and_reject_all(draft, personas):
     assert history.article_changes(personas.reviewer, article, "en", "1") == []
     edit(article, personas.uk_drafter, text_en="One four")
     assert (
-        rev.changes_decide_all(
+        change_services.changes_decide_all(
             actor=personas.owner, article=article, language="en", since=1, decision="accepted"
         )
         == 1
@@ -307,16 +312,16 @@ def test_accept_all_and_reject_all(draft, personas):
 def test_restore_by_a_reviewer_is_refused(draft, personas):
     article = Article.objects.get(draft=draft, heading="Purposes")
     with pytest.raises(PermissionDeniedError):
-        rev.revision_restore(actor=personas.reviewer, article=article, language="en", number=1)
+        restore.revision_restore(actor=personas.reviewer, article=article, language="en", number=1)
     with pytest.raises(NotFoundError, match="no revision 99"):
-        rev.revision_restore(actor=personas.owner, article=article, language="en", number=99)
+        restore.revision_restore(actor=personas.owner, article=article, language="en", number=99)
 
 
 # --- versions and compare -----------------------------------------------------------------
 
 
 def test_versions_compare_and_restore(draft, personas):
-    v1 = rev.version_create(
+    v1 = versions.version_create(
         actor=personas.uk_drafter, draft=draft, name="Text for US consultation, round 1"
     )
     purposes = Article.objects.get(draft=draft, heading="Purposes")
@@ -328,7 +333,7 @@ def test_versions_compare_and_restore(draft, personas):
     added = draft_services.article_create(
         actor=personas.uk_drafter, draft=draft, heading="Duration", text_en="Ten years."
     )
-    v2 = rev.version_create(actor=personas.uk_drafter, draft=draft, name="Round 2")
+    v2 = versions.version_create(actor=personas.uk_drafter, draft=draft, name="Round 2")
     assert (v1.number, v2.number) == (1, 2)
 
     result = history.draft_compare(personas.reviewer, draft, "1", "2")
@@ -342,7 +347,7 @@ def test_versions_compare_and_restore(draft, personas):
     assert {"op": "insert", "text": "deepen"} in history.ops_json(redline)
 
     revisions_before = Revision.objects.count()
-    rev.version_restore(actor=personas.owner, version=v1)
+    restore.version_restore(actor=personas.owner, version=v1)
     live = list(
         Article.objects.filter(draft=draft)
         .order_by("position")
@@ -464,9 +469,9 @@ def test_postgresql_refuses_update_and_delete_on_the_audit_log(draft, personas):
 
 def test_version_needs_a_name_and_drafting_rights(draft, personas):
     with pytest.raises(ApplicationError, match="needs a name"):
-        rev.version_create(actor=personas.uk_drafter, draft=draft, name="  ")
+        versions.version_create(actor=personas.uk_drafter, draft=draft, name="  ")
     with pytest.raises(PermissionDeniedError):
-        rev.version_create(actor=personas.reviewer, draft=draft, name="Mine")
+        versions.version_create(actor=personas.reviewer, draft=draft, name="Mine")
     assert not Version.objects.exists()
 
 
@@ -488,5 +493,5 @@ def test_reject_in_repetitive_text_reverts_the_right_occurrence(draft, personas,
     for k in range(len(changes)):
         article = edit(article, authors[k % 2], text_en=text_with(set(range(k + 1))))
     revision = Revision.objects.get(article=article, language="en", number=2 + rejected)
-    rev.change_reject(actor=personas.owner, revision=revision)
+    change_services.change_reject(actor=personas.owner, revision=revision)
     assert Article.objects.get(pk=article.pk).text_en == text_with({0, 1, 2} - {rejected})
