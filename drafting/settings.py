@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_htmx",
     "import_export",
     "treaties",
     "drafting",
@@ -73,7 +72,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "drafting.views.errors.ApplicationErrorMiddleware",
 ]
 
@@ -165,6 +163,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+if DEBUG:
+    # A development run serves the app's static files through the finders; whitenoise still
+    # looks at STATIC_ROOT and warns on every request while it does not exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Security: safe by default, relaxed only for a local DEBUG run over plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -211,6 +213,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# What tasks print (the console email backend of a development run) is information, not a
+# warning (Celery's default level for redirected output).
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_BEAT_SCHEDULE = {
     "consultation-deadlines": {
         "task": "drafting.tasks.consultation_deadlines_run",

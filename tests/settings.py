@@ -10,6 +10,9 @@ from drafting.settings import STORAGES
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# whitenoise warns on every request while STATIC_ROOT does not exist.
+STATIC_ROOT = VAR_DIR / "tests" / "static"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

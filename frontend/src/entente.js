@@ -1,18 +1,23 @@
-// Entente's page behaviour. Pages work without it; it adds what a drafter expects:
-// nothing typed is lost (form text is kept in this browser until it is saved), and
-// htmx for partial page updates.
-import htmx from "htmx.org";
-import { coeditMount } from "./coedit/editor.js";
+// Entente's page behaviour. Pages work without it; it adds what a drafter expects: nothing
+// typed is lost (form text is kept in this browser until it is saved). The co-editor and the
+// review panel are large (CodeMirror), so they are separate chunks that only the pages
+// holding an editor or a review panel load.
 import { keepFormDrafts } from "./form-drafts.js";
 import "./history.js";
 import { personaPicker } from "./personas.js";
-import { reviewMount } from "./review/panel.js";
 
-window.htmx = htmx;
-
-document.addEventListener("DOMContentLoaded", () => {
+document.addEventListener("DOMContentLoaded", async () => {
   keepFormDrafts(document);
   personaPicker(document);
-  coeditMount(document);
-  reviewMount(document);
+  const hasEditor = document.querySelector("[data-coedit]");
+  const hasReview = document.querySelector("[data-review]");
+  if (!hasEditor && !hasReview) return;
+  // Both chunks load in parallel; the editor mounts first, as the review panel draws its
+  // marks into the editor it finds.
+  const [editor, review] = await Promise.all([
+    hasEditor ? import("./coedit/editor.js") : null,
+    hasReview ? import("./review/panel.js") : null,
+  ]);
+  editor?.coeditMount(document);
+  review?.reviewMount(document);
 });

@@ -44,7 +44,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = "tests.benchmarks.settings"
-TRACES = Path(os.environ.get("ENTENTE_TRACES_DIR", "/work/shared/benchmarks/traces"))
+# The editing traces live in the shared folder beside the checkout (../shared), or where
+# ENTENTE_TRACES_DIR says.
+TRACES = Path(
+    os.environ.get("ENTENTE_TRACES_DIR", ROOT.parent / "shared" / "benchmarks" / "traces")
+)
 CORPUS = ROOT / "treaties" / "fixtures" / "corpus"
 LIBRARY = ROOT / "treaties" / "fixtures" / "library_clauses.json"
 

@@ -3,7 +3,7 @@
 The database is ``var/bench/bench.sqlite3`` unless DATABASE_URL names another one (for
 PostgreSQL, e.g. ``postgres://postgres@127.0.0.1:5432/entente_bench``; ``run.py`` creates it
 if missing). Point DATABASE_URL at a database kept for benchmarks: they write drafts into it.
-Connections are persistent, as the floor in /work/shared/benchmarks/README.md requires.
+Connections are persistent, as the floor in ../shared/benchmarks/README.md requires.
 """
 
 import os

@@ -12,7 +12,7 @@ from drafting.urls import urlpatterns as app_urlpatterns
 
 @require_GET
 def floor(request: HttpRequest, pk: int) -> HttpResponse:
-    """The floor of /work/shared/benchmarks/README.md: one indexed SELECT and one UPDATE by
+    """The floor of ../shared/benchmarks/README.md: one indexed SELECT and one UPDATE by
     primary key, nothing else (no session, no template)."""
     row = Article.all_objects.filter(pk=pk).values_list("pk", "position").first()
     if row is None:

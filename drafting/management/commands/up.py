@@ -47,6 +47,10 @@ class Command(BaseCommand):
                 "`manage.py up` is the development runner and needs DEBUG=1. In production run "
                 "gunicorn and Celery workers as the README's Deployment section says."
             )
+        if "ENTENTE_BASE_URL" not in os.environ:
+            # Links in emails point at the port this run serves (the worker inherits it).
+            os.environ["ENTENTE_BASE_URL"] = f"http://127.0.0.1:{port}"
+            settings.ENTENTE_BASE_URL = os.environ["ENTENTE_BASE_URL"]
         self._step("Building the browser bundle")
         try:
             assets_build()
