@@ -51,8 +51,46 @@ class ProvisionRefWidget(widgets.ManyToManyWidget):
         )
 
 
+class CodeWidget(widgets.ForeignKeyWidget):
+    """A reference by code or slug; an unknown one is a validation error naming the value."""
+
+    def __init__(self, model: Any, field: str, noun: str) -> None:
+        super().__init__(model, field=field)
+        self.noun = noun
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            known = ", ".join(
+                str(v)
+                for v in self.model.objects.order_by(self.field).values_list(self.field, flat=True)
+            )
+            raise ValueError(f"No {self.noun} {value!r}. Use one of: {known}.") from None
+
+
 class StrictModelResource(resources.ModelResource):
-    """Validates each instance with full_clean, and refuses unknown columns."""
+    """Validates each instance with full_clean, and refuses unknown columns.
+
+    Every problem of a row is a validation error of that row, so that the admin lists every
+    bad row of a file at once (import-export shows validation errors only when no row raised).
+    """
+
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        errors: dict[str, Any] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        # Many-to-many references are written after the row is saved; check them now.
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as exc:
+                    errors[field.attribute] = [str(exc)]
+        if errors:
+            raise ValidationError(errors)
 
     def import_data(
         self,
@@ -121,7 +159,7 @@ class ProvisionResource(StrictModelResource):
     treaty = fields.Field(
         attribute="treaty",
         column_name="treaty",
-        widget=widgets.ForeignKeyWidget(Treaty, field="slug"),
+        widget=CodeWidget(Treaty, field="slug", noun="treaty"),
     )
 
     class Meta:
@@ -148,7 +186,7 @@ class LibraryClauseResource(StrictModelResource):
     obligation_type = fields.Field(
         attribute="obligation_type",
         column_name="obligation_type",
-        widget=widgets.ForeignKeyWidget(ObligationType, field="code"),
+        widget=CodeWidget(ObligationType, field="code", noun="obligation type"),
     )
     derived_from = fields.Field(
         attribute="derived_from", column_name="derived_from", widget=ProvisionRefWidget()
