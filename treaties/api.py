@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
+from .filters import clause_filters_parse
 from .models import LibraryClause, Provision, Treaty
 
 
@@ -84,32 +85,6 @@ class ClauseOut(serializers.ModelSerializer):
             "derived_from",
             "updated_at",
         ]
-
-
-class ClauseFiltersIn(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    obligation_type = serializers.CharField(required=False, allow_blank=True, default="")
-    treaty = serializers.CharField(required=False, allow_blank=True, default="")
-    party = serializers.CharField(required=False, allow_blank=True, default="")
-    year_from = serializers.IntegerField(
-        required=False, min_value=1000, max_value=9999, allow_null=True, default=None
-    )
-    year_to = serializers.IntegerField(
-        required=False, min_value=1000, max_value=9999, allow_null=True, default=None
-    )
-    status = serializers.ChoiceField(
-        choices=[("", "any"), *LibraryClause.Status.choices], required=False, default=""
-    )
-    strength = serializers.ChoiceField(
-        choices=[("", "any"), *LibraryClause.Strength.choices], required=False, default=""
-    )
-
-
-def clause_filters_parse(params: Any) -> selectors.ClauseFilters:
-    """Query parameters to filters; shared by the API and the library page."""
-    serializer = ClauseFiltersIn(data={k: v for k, v in params.items() if v != ""})
-    serializer.is_valid(raise_exception=True)
-    return selectors.ClauseFilters(**serializer.validated_data)
 
 
 _CLAUSE_PARAMS = [

@@ -166,6 +166,11 @@ class LibraryClause(models.Model):
 
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
+    heading_ja = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The Japanese article heading an inserted clause takes, e.g. 集団的防衛.",
+    )
     text = models.TextField(help_text="English model text.")
     text_ja = models.TextField(blank=True, help_text="Japanese model text (working translation).")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.APPROVED)

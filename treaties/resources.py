@@ -198,6 +198,7 @@ class LibraryClauseResource(StrictModelResource):
         fields = [
             "slug",
             "title",
+            "heading_ja",
             "text",
             "text_ja",
             "status",

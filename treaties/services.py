@@ -270,6 +270,7 @@ def library_clause_load(
         ) from exc
     values = {
         "title": data["title"],
+        "heading_ja": data.get("heading_ja") or "",
         "text": data["text"],
         "text_ja": data.get("text_ja") or "",
         "status": data.get("status") or LibraryClause.Status.APPROVED,
@@ -279,6 +280,11 @@ def library_clause_load(
     }
     provisions = [_find_provision(ref, data["slug"]) for ref in data.get("derived_from") or []]
     clause, created, updated = _upsert(LibraryClause, {"slug": data["slug"]}, values, refresh)
+    if not (created or refresh) and not clause.heading_ja and values["heading_ja"]:
+        # A field the library did not have before: filling it in overwrites no curation.
+        clause.heading_ja = values["heading_ja"]
+        clause.save(update_fields=["heading_ja"])
+        updated = True
     if created or refresh:
         wanted = {p.pk for p in provisions}
         if set(clause.derived_from.values_list("pk", flat=True)) != wanted:

@@ -65,7 +65,11 @@ def article_get(user: Any, article_id: Any) -> Article:
         article_pk = int(article_id)
     except (TypeError, ValueError):
         raise NotFoundError("No such article.") from None
-    article = Article.objects.select_related("draft", "source_clause").filter(pk=article_pk).first()
+    article = (
+        Article.objects.select_related("draft", "source_clause__obligation_type")
+        .filter(pk=article_pk)
+        .first()
+    )
     if article is None or not permissions.can_view_draft(user, article.draft):
         raise NotFoundError("No such article.")
     return article

@@ -500,7 +500,9 @@ def clause_provenance(clause: LibraryClause, actor: Actor) -> dict[str, Any]:
             "title": clause.title,
             "status": clause.status,
             "obligation_type": clause.obligation_type.code,
+            "obligation_type_name": clause.obligation_type.name,
             "commitment_strength": clause.commitment_strength,
+            "commitment_strength_label": clause.get_commitment_strength_display(),
         },
         "derived_from": [
             {
@@ -539,6 +541,7 @@ def clause_insert(
         actor=actor,
         draft=draft,
         heading=heading if heading is not None else clause.title.split(" (")[0],
+        heading_ja=clause.heading_ja,
         text_en=clause.text,
         text_ja=clause.text_ja,
         position=position,

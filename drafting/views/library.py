@@ -12,7 +12,7 @@ from django.shortcuts import render
 from rest_framework.exceptions import ValidationError
 
 from treaties import selectors
-from treaties.api import clause_filters_parse
+from treaties.filters import clause_filters_parse
 from treaties.models import LibraryClause, Provision, Treaty
 
 from .. import permissions
@@ -21,6 +21,13 @@ from ..models import Classification
 from ..selectors import drafts as draft_selectors
 
 LIBRARY_MARKING = Classification.OFFICIAL
+
+
+def _target_draft(request: HttpRequest) -> int | None:
+    """The draft the user came from ("Insert from library" on its page), chosen in the
+    insert forms; any other value is ignored."""
+    value = request.GET.get("draft", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 18 else None
 
 
 def _editable_drafts(user: Any) -> list[Any]:
@@ -50,6 +57,7 @@ def clause_list(request: HttpRequest) -> HttpResponse:
             "error": error,
             "query": query.urlencode(),
             "editable_drafts": _editable_drafts(request.user),
+            "target_draft": _target_draft(request),
             "marking": LIBRARY_MARKING,
             **selectors.filter_choices(),
         },
@@ -69,6 +77,7 @@ def clause_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "clause": clause,
             "editable_drafts": _editable_drafts(request.user),
+            "target_draft": _target_draft(request),
             "marking": LIBRARY_MARKING,
         },
     )

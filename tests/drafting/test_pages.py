@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 
 from drafting.models import Article
+from drafting.services import drafts as draft_services
 from tests.conftest import PASSWORD
 
 
@@ -253,3 +254,34 @@ def test_members_page_add_and_refuse(client, personas, draft):
 def test_consultee_dashboard_is_marked_as_the_drafts_it_names(client, personas, draft):
     client.force_login(personas.consultee)
     assert markings(client.get("/").content.decode()) == ["OFFICIAL-SENSITIVE"] * 2
+
+
+def test_insert_from_library_carries_the_draft_you_came_from(client, personas, draft):
+    second = draft_services.draft_create(
+        actor=personas.owner, title="Second draft", delegation="UK", classification="OFFICIAL"
+    )
+    client.force_login(personas.owner)
+    page = client.get(f"/drafts/{second.pk}/").content.decode()
+    assert f'href="/library/?draft={second.pk}"' in page
+    library = client.get(f"/library/?draft={second.pk}&obligation_type=consultation")
+    html = library.content.decode()
+    assert f'<option value="{second.pk}" selected>' in html
+    assert f'<option value="{draft.pk}" selected>' not in html
+    assert f'name="draft" value="{second.pk}"' in html  # kept when the filters change
+    detail = client.get(f"/library/clauses/consultation-nato-art4/?draft={second.pk}")
+    assert f'<option value="{second.pk}" selected>' in detail.content.decode()
+    # A value that is not a draft id is ignored, not an error.
+    assert client.get("/library/?draft=²").status_code == 200
+
+
+def test_inserted_clause_takes_the_japanese_heading_and_shows_names(client, personas, draft):
+    client.force_login(personas.uk_drafter)
+    client.post("/library/clauses/consultation-nato-art4/insert/", {"draft": draft.pk})
+    article = Article.objects.get(draft=draft, source_clause__slug="consultation-nato-art4")
+    assert (article.heading, article.heading_ja) == (
+        "Consultation when either Party is threatened",
+        "脅威が存在する場合の協議",
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "(Consultation, consultative)" in html
+    assert "consultation, consultative" not in html

@@ -29,6 +29,7 @@ US_JAPAN = "us_japan_treaty_of_mutual_cooperation_and_security_1960"
 HEADERS = [
     "slug",
     "title",
+    "heading_ja",
     "text",
     "text_ja",
     "status",
