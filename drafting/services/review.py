@@ -72,12 +72,13 @@ def _notify(
     subject: str,
     body: str,
     url: str,
+    seen: set[int],
 ) -> None:
     """Notify each user once, never the actor, never someone who muted the draft or who may
-    not see the item."""
+    not see the item. ``seen`` holds who was notified of this message already (a mention
+    and a reply are one message): it is updated."""
     draft = article.draft
     muted = set(DraftMute.objects.filter(draft=draft).values_list("user_id", flat=True))
-    seen: set[int] = set()
     for user in users:
         if user.pk in seen or user.pk == getattr(actor, "pk", None) or user.pk in muted:
             continue
@@ -182,6 +183,7 @@ def thread_start(
             "visibility": visibility,
             "delegation": delegation,
             "url": _thread_url(thread),
+            "seen": set(),
         }
         who = actor.get_full_name() or actor.get_username()
         _notify(
@@ -236,6 +238,7 @@ def comment_add(*, actor: Actor, thread: Thread, body: Any) -> Comment:
             "visibility": thread.visibility,
             "delegation": thread.delegation,
             "url": _thread_url(thread),
+            "seen": set(),
         }
         who = actor.get_full_name() or actor.get_username()
         _notify(
@@ -403,6 +406,7 @@ def _notify_decision(actor: Actor, article: Article, suggestion: Suggestion, ver
         visibility=suggestion.visibility,
         delegation=suggestion.delegation,
         kind="suggestion_decided",
+        seen=set(),
         subject=f"{who} {verdict} your suggestion on {article.label}",
         body=f"“{suggestion.original[:200]}” → “{suggestion.replacement[:200]}”"
         + (f"\n\nReason: {suggestion.reason}" if suggestion.reason else ""),

@@ -324,3 +324,21 @@ def test_consultee_and_outsider_see_no_review(article, personas, api):
         assert client.get(f"/api/v1/articles/{article.pk}/threads/").status_code == 404
         assert client.get(f"/api/v1/threads/{thread.pk}/").status_code == 404
         assert client.get(f"/api/v1/articles/{article.pk}/suggestions/").status_code == 404
+
+
+def test_a_reply_that_mentions_a_participant_notifies_them_once(article, personas, client):
+    start, end = span(article.text_en, "Party")
+    thread = review.thread_start(
+        actor=personas.reviewer, article=article, language="en", start=start, end=end, body="Q"
+    )
+    review.comment_add(
+        actor=personas.jp_drafter,
+        thread=thread,
+        body="@uk.reviewer see **this** <script>x</script>",
+    )
+    mine = Notification.objects.filter(recipient=personas.reviewer, kind__in=["mention", "reply"])
+    assert list(mine.values_list("kind", flat=True)) == ["mention"]
+    client.force_login(personas.reviewer)
+    html = client.get("/notifications/").content.decode()
+    assert "<strong>this</strong>" in html and "**this**" not in html
+    assert "<script>x</script>" not in html
