@@ -8,8 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..errors import NotFoundError
-from ..models import Language, SyncConflict
+from ..models import Language
 from ..selectors import drafts as draft_selectors
 from ..services import sync as sync_services
 
@@ -117,11 +116,6 @@ class ConflictResolveView(APIView):
         },
     )
     def post(self, request: Request, conflict_id: int) -> Response:
-        conflict = (
-            SyncConflict.objects.select_related("article__draft").filter(pk=conflict_id).first()
-        )
-        if conflict is None:
-            raise NotFoundError("No such conflict.")
-        draft_selectors.article_get(request.user, conflict.article_id)
+        conflict = draft_selectors.conflict_get(request.user, conflict_id)
         conflict = sync_services.conflict_resolve(actor=request.user, conflict=conflict)
         return Response({"id": conflict.pk, "resolved": conflict.resolved_at is not None})

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .. import permissions
 from ..errors import NotFoundError
-from ..models import Article, Draft, Membership, Notification
+from ..models import Article, Draft, Membership, Notification, SyncConflict
 
 
 def drafts_visible_to(user: Any) -> QuerySet[Draft]:
@@ -73,6 +73,18 @@ def article_get(user: Any, article_id: Any) -> Article:
     if article is None or not permissions.can_view_draft(user, article.draft):
         raise NotFoundError("No such article.")
     return article
+
+
+def conflict_get(user: Any, conflict_id: Any) -> SyncConflict:
+    """A co-editing conflict on an article of a draft the user may read."""
+    conflict = (
+        SyncConflict.objects.select_related("article__draft").filter(pk=conflict_id).first()
+        if str(conflict_id).isascii() and str(conflict_id).isdigit()
+        else None
+    )
+    if conflict is None or not permissions.can_view_draft(user, conflict.article.draft):
+        raise NotFoundError("No such conflict.")
+    return conflict
 
 
 def members_of(user: Any, draft: Draft) -> QuerySet[Membership]:

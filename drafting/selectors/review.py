@@ -75,9 +75,12 @@ def comment_get(user: Any, comment_id: Any) -> Comment:
         if str(comment_id).isdigit()
         else None
     )
-    if comment is None:
+    # A comment in a thread the user may not see is as missing as one that does not exist,
+    # with the same answer.
+    if comment is None or not permissions.can_see_review_item(
+        user, comment.thread.article.draft, comment.thread.visibility, comment.thread.delegation
+    ):
         raise NotFoundError("No such comment.")
-    thread_get(user, comment.thread_id)
     return comment
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from drafting.models import Article, Membership
+from drafting.models import Article, Membership, SyncConflict
+from drafting.services import review
 
 # Endpoints whose data belongs to a draft: a non-member gets 404 (not even the title).
 DRAFT_SCOPED = {
@@ -232,3 +233,51 @@ def test_readers_can_read_but_not_write(api, draft, personas, who):
     )
     article.refresh_from_db()
     assert article.text_en != "x"
+
+
+def test_a_forbidden_object_and_a_missing_one_get_the_same_404(draft, personas):
+    """For every draft-scoped endpoint, an outsider asking for a real object gets exactly the
+    answer given for an object that does not exist: the body names nothing."""
+    article = Article.objects.filter(draft=draft).last()
+    thread = review.thread_start(
+        actor=personas.reviewer, article=article, language="en", start=0, end=3, body="Q"
+    )
+    comment = thread.comments.get()
+    suggestion = review.suggestion_create(
+        actor=personas.reviewer, article=article, language="en", start=0, end=3, replacement="X"
+    )
+    conflict = SyncConflict.objects.create(
+        article=article, language="en", author=personas.uk_drafter, base_start=0, base_end=1
+    )
+    membership = Membership.objects.filter(draft=draft).first()
+    real = {
+        "draft_id": draft.pk,
+        "article_id": article.pk,
+        "member_id": membership.pk,
+        "thread_id": thread.pk,
+        "comment_id": comment.pk,
+        "suggestion_id": suggestion.pk,
+        "conflict_id": conflict.pk,
+        "number": 1,
+        "session": "no-such-session",
+    }
+    missing = {key: (987654 if isinstance(value, int) else value) for key, value in real.items()}
+    client = APIClient()
+    client.force_login(personas.outsider)
+    checked = 0
+    for route, pattern in _routes():
+        if pattern.name not in DRAFT_SCOPED or any(
+            f":{key}>" in route for key in ("office_id", "round_id", "response_id", "slug")
+        ):
+            continue
+        for method in ("get", "post"):
+            answers = []
+            for values in (real, missing):
+                url = _fill(route, values)
+                response = getattr(client, method)(url, {}, format="json")
+                answers.append((response.status_code, response.content))
+            if answers[0][0] == 405:
+                continue
+            assert answers[0] == answers[1], (method, route, answers)
+            checked += 1
+    assert checked > 20
