@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..models import Article, Draft
 
 
@@ -37,3 +39,31 @@ def articles_renumber(draft: Draft) -> None:
     for article in moved:
         article.position, article.number = wanted[article.pk]
     Article.objects.bulk_update(moved, ["position", "number"])
+
+
+_LEADING_NUMBER = re.compile(r"^(\d+)(.*)$")
+
+
+def fixed_numbers_out_of_order(articles: list[tuple[str, bool]]) -> list[tuple[str, str]]:
+    """Fixed article numbers that no longer follow on from the article before them.
+
+    ``articles`` are (number, fixed) in reading order (the preamble's number is empty). A
+    fixed "2 bis" belongs right after Article 2 (or another 2 something); a fixed plain "7"
+    after a lower number. Inserting an article before Article 2 renumbers 2 to 3 and leaves
+    "2 bis" after Article 3: that is reported as ("2 bis", "3"), for a drafter to fix.
+    """
+    found = []
+    previous: str | None = None
+    for number, fixed in articles:
+        if not number:
+            continue
+        if fixed and previous is not None:
+            this, before = _LEADING_NUMBER.match(number), _LEADING_NUMBER.match(previous)
+            if this and before:
+                this_base, suffix = int(this.group(1)), this.group(2).strip()
+                before_base = int(before.group(1))
+                in_order = before_base == this_base if suffix else before_base < this_base
+                if not in_order:
+                    found.append((number, previous))
+        previous = number
+    return found

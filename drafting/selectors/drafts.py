@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .. import permissions
+from ..core.numbering import fixed_numbers_out_of_order
 from ..errors import NotFoundError
 from ..models import Article, Draft, Membership, Notification, SyncConflict
 
@@ -58,6 +59,12 @@ def articles_of(user: Any, draft: Draft) -> QuerySet[Article]:
     if not permissions.can_view_draft(user, draft):
         return Article.objects.none()
     return Article.objects.filter(draft=draft).select_related("source_clause").order_by("position")
+
+
+def numbering_problems(articles: list[Article]) -> list[tuple[str, str]]:
+    """Fixed numbers that no longer follow the article before them, as (number, previous),
+    from the draft's articles in reading order."""
+    return fixed_numbers_out_of_order([(a.number, a.number_fixed) for a in articles])
 
 
 def article_get(user: Any, article_id: Any) -> Article:

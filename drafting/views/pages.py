@@ -129,7 +129,14 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/draft_detail.html",
-        draft_context(request, draft, articles=articles, lang=lang, lang_views=LANG_VIEWS),
+        draft_context(
+            request,
+            draft,
+            articles=articles,
+            lang=lang,
+            lang_views=LANG_VIEWS,
+            numbering_problems=draft_selectors.numbering_problems(articles),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import override_settings
 
+from drafting.core.numbering import fixed_numbers_out_of_order as check
 from drafting.models import Article
 from drafting.services import drafts as draft_services
 from tests.conftest import PASSWORD
@@ -285,3 +286,33 @@ def test_inserted_clause_takes_the_japanese_heading_and_shows_names(client, pers
     html = client.get(article.get_absolute_url()).content.decode()
     assert "(Consultation, consultative)" in html
     assert "consultation, consultative" not in html
+
+
+def test_a_fixed_number_left_behind_by_an_insertion_is_flagged(client, personas, draft):
+    first = Article.objects.get(draft=draft, number="1")
+    draft_services.article_create(
+        actor=personas.owner,
+        draft=draft,
+        heading="Bis",
+        number="1 bis",
+        position=first.position + 1,
+    )
+    client.force_login(personas.uk_drafter)
+    assert (
+        'data-testid="numbering-problems"'
+        not in client.get(f"/drafts/{draft.pk}/").content.decode()
+    )
+    # A new article before Article 1: 1 becomes 2, and "1 bis" now follows Article 2.
+    draft_services.article_create(
+        actor=personas.owner, draft=draft, heading="New", position=first.position
+    )
+    html = client.get(f"/drafts/{draft.pk}/").content.decode()
+    assert "Article 1 bis now follows Article 2." in html
+
+
+def test_fixed_numbers_out_of_order() -> None:
+    assert check([("", False), ("1", False), ("1 bis", True), ("2", False)]) == []
+    assert check([("1", False), ("2", False), ("1 bis", True), ("3", False)]) == [("1 bis", "2")]
+    assert check([("1", False), ("1 bis", True), ("1 ter", True)]) == []
+    assert check([("1", False), ("7", True), ("8", False)]) == []
+    assert check([("1", False), ("9", False), ("7", True)]) == [("7", "9")]
