@@ -10,6 +10,7 @@ from .views import pages
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("login/", pages.EntenteLoginView.as_view(), name="login"),
     path("logout/", pages.logout_view, name="logout"),
     path("drafts/new/", pages.draft_new, name="draft-new"),
@@ -36,6 +37,7 @@ urlpatterns = [
         name="article-delete",
     ),
     path("drafts/<int:draft_id>/members/", pages.members, name="draft-members"),
+    path("drafts/<int:draft_id>/settings/", pages.draft_settings, name="draft-settings"),
     path(
         "drafts/<int:draft_id>/articles/<int:article_id>/history/",
         history_views.article_history,

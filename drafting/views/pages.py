@@ -11,16 +11,23 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from treaties.models import LibraryClause
 
 from .. import permissions
 from ..demo import PERSONAS
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
+from ..forms import DraftSettingsForm, form_errors_add, initial_of
 from ..models import Article, Classification, Delegation, Membership, Releasability, Role
 from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
@@ -376,3 +383,35 @@ def clause_insert(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("clause-detail", slug=slug)
     messages.success(request, f"“{clause.title}” inserted into “{draft.title}” as {article.label}.")
     return redirect(article)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_settings(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The draft's title, parties and classification marking (its owner only)."""
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    if not permissions.can_edit_draft_details(request.user, draft):
+        raise PermissionDeniedError(
+            "Only the draft's owner (lead drafter) can change its title, parties or marking."
+        )
+    form = DraftSettingsForm(request.POST or None, initial=initial_of(draft))
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft_services.draft_update(actor=request.user, draft=draft, **form.cleaned_data)
+        except ApplicationError as exc:
+            form_errors_add(form, exc)
+        else:
+            messages.success(request, "Draft settings saved.")
+            return redirect("draft-settings", draft_id=draft.pk)
+    return render(
+        request,
+        "drafting/draft_settings.html",
+        draft_context(request, draft, form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; send them to the icon."""
+    return HttpResponsePermanentRedirect(static("drafting/favicon.svg"))

@@ -60,6 +60,7 @@ DRAFT_PAGES = {
     "article-move",
     "article-delete",
     "draft-members",
+    "draft-settings",
     "article-history",
     "article-compare",
     "revision-restore",
@@ -84,7 +85,7 @@ SIGNED_IN_PAGES = {
     "provision-detail",
 }
 # The API's schema and its docs hold no data, so integrators can read them before signing in.
-PUBLIC_PAGES = {"login", "logout", "api-schema", "api-docs"}
+PUBLIC_PAGES = {"login", "logout", "api-schema", "api-docs", "favicon"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPattern]]:

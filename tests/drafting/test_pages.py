@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import override_settings
 
 from drafting.core.numbering import fixed_numbers_out_of_order as check
@@ -316,3 +317,52 @@ def test_fixed_numbers_out_of_order() -> None:
     assert check([("1", False), ("1 bis", True), ("1 ter", True)]) == []
     assert check([("1", False), ("7", True), ("8", False)]) == []
     assert check([("1", False), ("9", False), ("7", True)]) == [("7", "9")]
+
+
+def test_the_owner_changes_title_marking_and_parties_in_the_pages(client, personas, draft):
+    client.force_login(personas.owner)
+    page = client.get(f"/drafts/{draft.pk}/settings/")
+    assert page.status_code == 200 and draft.title in page.content.decode()
+    response = client.post(
+        f"/drafts/{draft.pk}/settings/",
+        {
+            "title": "Treaty of Friendship",
+            "title_ja": "友好条約",
+            "classification": "OFFICIAL",
+            "parties": "United Kingdom, Japan",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.title_ja, draft.classification) == (
+        "Treaty of Friendship",
+        "友好条約",
+        "OFFICIAL",
+    )
+    assert sorted(p.name for p in draft.parties.all()) == ["Japan", "United Kingdom"]
+    # Bad input: the form says what is wrong and keeps what was typed; nothing is written.
+    response = client.post(
+        f"/drafts/{draft.pk}/settings/",
+        {"title": "Kept title", "classification": "SECRET", "parties": ""},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "SECRET is not one of the available choices" in html and 'value="Kept title"' in html
+    draft.refresh_from_db()
+    assert draft.title == "Treaty of Friendship"
+
+
+def test_only_the_owner_opens_draft_settings(client, personas, draft):
+    client.force_login(personas.uk_drafter)
+    assert client.get(f"/drafts/{draft.pk}/settings/").status_code == 403
+    assert client.post(f"/drafts/{draft.pk}/settings/", {"title": "x"}).status_code == 403
+    draft.refresh_from_db()
+    assert draft.title != "x"
+    client.force_login(personas.outsider)
+    assert client.get(f"/drafts/{draft.pk}/settings/").status_code == 404
+
+
+def test_the_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("drafting/favicon.svg")
+    assert finders.find("drafting/favicon.svg")

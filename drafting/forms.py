@@ -1,0 +1,43 @@
+"""Django forms for the pages. They parse and check the shape of what was typed; the rules
+themselves (who may, which markings, limits) stay in the services, whose errors the views
+put back on the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .errors import ApplicationError
+from .models import Classification
+
+
+class DraftSettingsForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    title_ja = forms.CharField(max_length=300, required=False, label="Title in Japanese")
+    classification = forms.ChoiceField(
+        choices=Classification.choices, label="Classification marking"
+    )
+    parties = forms.CharField(
+        max_length=2000,
+        required=False,
+        help_text="The parties to the treaty, separated by commas.",
+    )
+
+    def clean_parties(self) -> list[str]:
+        return [p.strip() for p in self.cleaned_data["parties"].split(",") if p.strip()]
+
+
+def form_errors_add(form: forms.Form, error: ApplicationError) -> None:
+    """Put a service's error on the form: beside the field it names, else above the form."""
+    field = next((name for name in error.fields or {} if name in form.fields), None)
+    form.add_error(field, error.message)
+
+
+def initial_of(draft: Any) -> dict[str, Any]:
+    return {
+        "title": draft.title,
+        "title_ja": draft.title_ja,
+        "classification": draft.classification,
+        "parties": ", ".join(p.name for p in draft.parties.all()),
+    }
