@@ -46,6 +46,9 @@ class OfficeMembersIn(serializers.Serializer):
 
 class RoundArticleOut(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    number_ja = serializers.CharField(
+        read_only=True, help_text="The number in Japanese legal form (第五条の二, 前文)."
+    )
 
     class Meta:
         model = RoundArticle
@@ -55,6 +58,7 @@ class RoundArticleOut(serializers.ModelSerializer):
             "position",
             "kind",
             "number",
+            "number_ja",
             "label",
             "heading",
             "heading_ja",

@@ -71,6 +71,10 @@ class ArticleOut(serializers.ModelSerializer):
         source="source_clause", slug_field="slug", read_only=True
     )
     provenance = ProvenanceField(read_only=True)
+    number_ja = serializers.CharField(
+        read_only=True,
+        help_text="The number in Japanese legal form: 第五条の二 for '5 bis', 前文 for the preamble.",
+    )
 
     class Meta:
         model = Article
@@ -80,6 +84,7 @@ class ArticleOut(serializers.ModelSerializer):
             "position",
             "kind",
             "number",
+            "number_ja",
             "number_fixed",
             "heading",
             "heading_ja",

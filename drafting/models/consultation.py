@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ..numbering import article_label_ja
 from .drafts import Article, Draft
 
 
@@ -98,6 +99,10 @@ class RoundArticle(models.Model):
         if self.kind == "preamble":
             return self.heading or "Preamble"
         return f"Article {self.number}" + (f" — {self.heading}" if self.heading else "")
+
+    @property
+    def number_ja(self) -> str:
+        return article_label_ja(self.number, preamble=self.kind == "preamble")
 
 
 class Response(models.Model):

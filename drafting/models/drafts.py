@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from treaties.models import LibraryClause, Party
 
+from ..numbering import article_label_ja
+
 
 class Classification(models.TextChoices):
     """The markings this system is accredited for; anything higher is refused."""
@@ -160,10 +162,15 @@ class Article(models.Model):
         return self.text_ja if language == "ja" else self.text_en
 
     @property
+    def number_ja(self) -> str:
+        """The number in Japanese legal form: 第五条の二 for "5 bis", 前文 for the preamble."""
+        return article_label_ja(self.number, preamble=self.kind == self.Kind.PREAMBLE)
+
+    @property
     def label_ja(self) -> str:
-        if self.kind == self.Kind.PREAMBLE:
-            return self.heading_ja or "前文"
-        return f"第{self.number}条" + (f"（{self.heading_ja}）" if self.heading_ja else "")
+        return article_label_ja(
+            self.number, self.heading_ja, preamble=self.kind == self.Kind.PREAMBLE
+        )
 
 
 class Membership(models.Model):

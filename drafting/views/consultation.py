@@ -27,6 +27,7 @@ from .. import permissions
 from ..api.consultation import report_csv
 from ..errors import ApplicationError, NotFoundError
 from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round, RoundArticle
+from ..numbering import article_label_ja
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
@@ -102,9 +103,9 @@ def _due(round_: Round, now: datetime) -> dict[str, Any]:
 
 
 def _label_ja(snapshot: RoundArticle) -> str:
-    if snapshot.kind == "preamble":
-        return snapshot.heading_ja or "前文"
-    return f"第{snapshot.number}条" + (f"（{snapshot.heading_ja}）" if snapshot.heading_ja else "")
+    return article_label_ja(
+        snapshot.number, snapshot.heading_ja, preamble=snapshot.kind == "preamble"
+    )
 
 
 def _ids(values: list[str]) -> list[int]:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from .. import permissions, textdiff
 from ..errors import ApplicationError, PermissionDeniedError
 from ..models import Article, ChangeDecision, Draft, Language, Revision, Version
+from ..numbering import article_label_ja
 from ..selectors import drafts as draft_selectors
 from ..selectors import history
 from ..services import drafts as draft_services
@@ -303,16 +304,16 @@ def _content_articles(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A version's frozen articles, labelled as the live ones are."""
     articles = []
     for item in content:
-        if item.get("kind") == Article.Kind.PREAMBLE:
+        preamble = item.get("kind") == Article.Kind.PREAMBLE
+        if preamble:
             label = item.get("heading") or "Preamble"
-            label_ja = item.get("heading_ja") or "前文"
         else:
             label = f"Article {item.get('number')}" + (
                 f" — {item['heading']}" if item.get("heading") else ""
             )
-            label_ja = f"第{item.get('number')}条" + (
-                f"（{item['heading_ja']}）" if item.get("heading_ja") else ""
-            )
+        label_ja = article_label_ja(
+            str(item.get("number") or ""), item.get("heading_ja") or "", preamble=preamble
+        )
         articles.append({**item, "label": label, "label_ja": label_ja})
     return articles
 

@@ -87,7 +87,7 @@ def test_draft_page_reads_like_the_treaty(client, personas, draft):
         )
     ]
     assert positions == sorted(positions)
-    assert "第1条" in html
+    assert "第一条" in html
     assert "Add article" not in html  # reviewers do not get editing controls
 
 
@@ -253,3 +253,21 @@ def test_members_page_add_and_refuse(client, personas, draft):
 def test_consultee_dashboard_is_marked_as_the_drafts_it_names(client, personas, draft):
     client.force_login(personas.consultee)
     assert markings(client.get("/").content.decode()) == ["OFFICIAL-SENSITIVE"] * 2
+
+
+def test_japanese_article_labels_use_legal_numbering(client, personas, draft):
+    """A fixed '2 bis' reads 第二条の二 on the draft and article pages, never 「第2 bis条」."""
+    from drafting.services import drafts as draft_services
+
+    article = draft_services.article_create(
+        actor=personas.uk_drafter,
+        draft=draft,
+        heading="Consultations",
+        number="2 bis",
+        heading_ja="協議",
+    )
+    client.force_login(personas.owner)
+    for url in (f"/drafts/{draft.pk}/?lang=ja", f"/drafts/{draft.pk}/articles/{article.pk}/"):
+        html = client.get(url).content.decode()
+        assert "第二条の二（協議）" in html, url
+        assert "第2 bis条" not in html and "第1条" not in html, url
