@@ -68,7 +68,12 @@ function announce(form, message, saved) {
     summary.textContent = "Show the unsaved text";
     pre.appendChild(summary);
     Object.entries(saved.values).forEach(([name, value]) => {
-      const block = document.createElement("pre");
+      // Treaty text is never shown in monospace: a div keeps the line breaks (white-space:
+      // pre-wrap) in the serif face, marked with the field's language for Mincho.
+      const block = document.createElement("div");
+      block.className = "unsaved-text";
+      const field = form.elements.namedItem(name);
+      if (field && field.lang) block.lang = field.lang;
       block.textContent = name + ":\n" + value;
       pre.appendChild(block);
     });
