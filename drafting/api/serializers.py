@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..models import Article, Delegation, Draft, Membership, Notification, Role
@@ -128,7 +129,10 @@ class ArticleCreateIn(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("library_clause") and (attrs.get("text_en") or attrs.get("text_ja")):
             raise serializers.ValidationError(
-                "Give either library_clause or article text, not both: an inserted clause brings its own text."
+                _(
+                    "Give either library_clause or article text, not both: "
+                    "an inserted clause brings its own text."
+                )
             )
         return attrs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -121,7 +122,7 @@ class ConflictResolveView(APIView):
             SyncConflict.objects.select_related("article__draft").filter(pk=conflict_id).first()
         )
         if conflict is None:
-            raise NotFoundError("No such conflict.")
+            raise NotFoundError(_("No such conflict."))
         draft_selectors.article_get(request.user, conflict.article_id)
         conflict = sync_services.conflict_resolve(actor=request.user, conflict=conflict)
         return Response({"id": conflict.pk, "resolved": conflict.resolved_at is not None})

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..numbering import article_label_ja
 from .drafts import Article, Draft
@@ -30,8 +31,8 @@ class Office(models.Model):
 
 class Round(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("consultation round", "Open")
+        CLOSED = "closed", pgettext_lazy("consultation round", "Closed")
 
     draft = models.ForeignKey(Draft, on_delete=models.PROTECT, related_name="rounds")
     number = models.PositiveIntegerField()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from treaties.models import LibraryClause, Party
@@ -84,7 +84,7 @@ class Article(models.Model):
         ARTICLE = "article", _("Article")
 
     class NegotiationStatus(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("negotiation status", "Open")
         BRACKETED = "bracketed", _("Bracketed")
         AGREED_AD_REF = "agreed_ad_ref", _("Agreed ad referendum")
         INITIALLED = "initialled", _("Initialled")

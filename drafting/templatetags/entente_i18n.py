@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from ..service_messages import message_translate
+
 register = template.Library()
 
 
@@ -35,3 +37,9 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key, key)
     except AttributeError:
         return key
+
+
+@register.filter
+def ui_message(message: str) -> str:
+    """A service's error message in the interface language, where the catalogue has it."""
+    return message_translate(str(message))

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import ApplicationError
+from ..service_messages import message_translate
 
 ERROR_TITLES = {
     400: _("That request could not be used"),
@@ -38,7 +39,7 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
         {
             "status": status,
             "title": ERROR_TITLES.get(status, _("Error")),
-            "message": message,
+            "message": message_translate(message),
             "advice": ERROR_ADVICE.get(status, ""),
         },
         status=status,
