@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Persona:
@@ -12,8 +15,12 @@ class Persona:
     email: str
     role: str | None  # role in the demo draft; None: not a member
     delegation: str | None
-    description: str
+    description: str | Promise  # shown on the sign-in page, in the visitor's language
     library_admin: bool = False
+    # The interface language and time zone the persona starts with: Japanese officials
+    # in Japanese and Tokyo time, the British in London time, the Americans in Washington's.
+    language: str = "en"
+    time_zone: str = "Europe/London"
 
 
 PERSONAS: tuple[Persona, ...] = (
@@ -23,7 +30,7 @@ PERSONAS: tuple[Persona, ...] = (
         "uk.lead@example.gov.uk",
         "owner",
         "UK",
-        "UK lead drafter: owns the demo draft, manages members and markings.",
+        _("UK lead drafter: owns the demo draft, manages members and markings."),
     ),
     Persona(
         "uk.drafter",
@@ -31,7 +38,7 @@ PERSONAS: tuple[Persona, ...] = (
         "uk.drafter@example.gov.uk",
         "drafter",
         "UK",
-        "UK drafter: edits the text and inserts library clauses.",
+        _("UK drafter: edits the text and inserts library clauses."),
     ),
     Persona(
         "jp.drafter",
@@ -39,7 +46,9 @@ PERSONAS: tuple[Persona, ...] = (
         "jp.drafter@example.go.jp",
         "drafter",
         "JP",
-        "Japanese drafter: edits both language texts.",
+        _("Japanese drafter: edits both language texts."),
+        language="ja",
+        time_zone="Asia/Tokyo",
     ),
     Persona(
         "uk.reviewer",
@@ -47,7 +56,7 @@ PERSONAS: tuple[Persona, ...] = (
         "uk.reviewer@example.gov.uk",
         "reviewer",
         "UK",
-        "UK legal adviser: reads the live text, cannot change it.",
+        _("UK legal adviser: reads the live text, cannot change it."),
     ),
     Persona(
         "jp.reviewer",
@@ -55,7 +64,9 @@ PERSONAS: tuple[Persona, ...] = (
         "jp.reviewer@example.go.jp",
         "reviewer",
         "JP",
-        "Japanese desk officer: reads the live text, cannot change it.",
+        _("Japanese desk officer: reads the live text, cannot change it."),
+        language="ja",
+        time_zone="Asia/Tokyo",
     ),
     Persona(
         "us.state",
@@ -63,7 +74,8 @@ PERSONAS: tuple[Persona, ...] = (
         "us.state@example.gov",
         "consultee",
         "US",
-        "US State Department (EAP) consultee: sees only what a consultation round sends.",
+        _("US State Department (EAP) consultee: sees only what a consultation round sends."),
+        time_zone="America/New_York",
     ),
     Persona(
         "us.dod",
@@ -71,7 +83,8 @@ PERSONAS: tuple[Persona, ...] = (
         "us.dod@example.mil",
         "consultee",
         "US",
-        "US Department of Defense (OSD Policy) consultee.",
+        _("US Department of Defense (OSD Policy) consultee."),
+        time_zone="America/New_York",
     ),
     Persona(
         "librarian",
@@ -79,7 +92,7 @@ PERSONAS: tuple[Persona, ...] = (
         "librarian@example.gov.uk",
         None,
         None,
-        "Library admin: curates treaties, provisions and clauses in the admin.",
+        _("Library admin: curates treaties, provisions and clauses in the admin."),
         library_admin=True,
     ),
     Persona(
@@ -88,6 +101,6 @@ PERSONAS: tuple[Persona, ...] = (
         "outsider@example.org",
         None,
         None,
-        "No membership: sees the library, and no draft.",
+        _("No membership: sees the library, and no draft."),
     ),
 )

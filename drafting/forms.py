@@ -7,21 +7,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError
 from .models import Classification
 
 
 class DraftSettingsForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    title_ja = forms.CharField(max_length=300, required=False, label="Title in Japanese")
+    title = forms.CharField(max_length=300, label=_("Title"))
+    title_ja = forms.CharField(max_length=300, required=False, label=_("Title in Japanese"))
     classification = forms.ChoiceField(
-        choices=Classification.choices, label="Classification marking"
+        choices=Classification.choices, label=_("Classification marking")
     )
     parties = forms.CharField(
         max_length=2000,
         required=False,
-        help_text="The parties to the treaty, separated by commas.",
+        label=_("Parties"),
+        help_text=_("The parties to the treaty, separated by commas."),
     )
 
     def clean_parties(self) -> list[str]:

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "drafting.middleware.UserPreferenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "drafting.views.errors.ApplicationErrorMiddleware",
@@ -144,7 +145,15 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# Each language names itself. Users pick one on any page (the switcher in base.html) and
+# keep it as their preference (drafting.models.UserPreference).
 LANGUAGES = [("en-gb", "English"), ("ja", "日本語")]
+# The catalogues ship inside the package (drafting/locale/), compiled: `pip install .` and
+# a fresh clone show Japanese without running compilemessages.
+LOCALE_PATHS = [BASE_DIR / "drafting" / "locale"]
+# Our own date formats per language (drafting/formats/<lang>/formats.py): the pages use
+# |date:"DATE_FORMAT" and |date:"DATETIME_FORMAT", shown in the user's time zone.
+FORMAT_MODULE_PATH = ["drafting.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

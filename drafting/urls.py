@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .views import coedit as coedit_views
@@ -7,6 +8,7 @@ from .views import consultation as consultation_views
 from .views import history as history_views
 from .views import library as library_views
 from .views import pages
+from .views import preferences as preference_views
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
@@ -103,6 +105,10 @@ urlpatterns = [
         name="round-disclosures",
     ),
     path("notifications/", pages.notifications, name="notifications"),
+    path("preferences/", preference_views.preferences, name="preferences"),
+    path("preferences/language/", preference_views.language_switch, name="language-switch"),
+    # The browser code's strings (frontend/src, domain djangojs) in the active language.
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["drafting"]), name="javascript-catalog"),
     path("library/", library_views.clause_list, name="library"),
     path("library/clauses/<slug:slug>/", library_views.clause_detail, name="clause-detail"),
     path("library/clauses/<slug:slug>/insert/", pages.clause_insert, name="clause-insert"),

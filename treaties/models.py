@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Party(models.Model):
@@ -95,8 +96,8 @@ class Provision(models.Model):
     """One article (or a quoted fragment of one) of a Treaty, verbatim."""
 
     class Language(models.TextChoices):
-        ENGLISH = "en", "English"
-        JAPANESE = "ja", "Japanese"
+        ENGLISH = "en", _("English")
+        JAPANESE = "ja", _("Japanese")
 
     treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="provisions")
     number = models.CharField(
@@ -154,15 +155,15 @@ class LibraryClause(models.Model):
     """A curated model clause that drafters insert into a draft, with its precedents."""
 
     class Status(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        FALLBACK = "fallback", "Fallback"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        APPROVED = "approved", _("Approved")
+        FALLBACK = "fallback", _("Fallback")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Strength(models.TextChoices):
-        AUTOMATIC = "automatic", "Automatic"
-        CONDITIONAL = "conditional", "Conditional"
-        CONSULTATIVE = "consultative", "Consultative"
-        DISCRETIONARY = "discretionary", "Discretionary"
+        AUTOMATIC = "automatic", _("Automatic")
+        CONDITIONAL = "conditional", _("Conditional")
+        CONSULTATIVE = "consultative", _("Consultative")
+        DISCRETIONARY = "discretionary", _("Discretionary")
 
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)

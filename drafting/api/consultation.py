@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -45,6 +46,9 @@ class OfficeMembersIn(serializers.Serializer):
 
 class RoundArticleOut(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    number_ja = serializers.CharField(
+        read_only=True, help_text="The number in Japanese legal form (第五条の二, 前文)."
+    )
 
     class Meta:
         model = RoundArticle
@@ -54,6 +58,7 @@ class RoundArticleOut(serializers.ModelSerializer):
             "position",
             "kind",
             "number",
+            "number_ja",
             "label",
             "heading",
             "heading_ja",
@@ -216,7 +221,7 @@ class OfficeDetailView(APIView):
             office is None
             or not selectors.offices_for(request.user, office.draft).filter(pk=office.pk).exists()
         ):
-            raise NotFoundError("No such office.")
+            raise NotFoundError(_("No such office."))
         office = services.office_set_members(
             actor=request.user,
             office=office,
@@ -238,8 +243,11 @@ class DraftConsultationsView(APIView):
         deadline = parse_datetime(data["deadline"])
         if deadline is None or deadline.tzinfo is None:
             raise ApplicationError(
-                "deadline must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T17:00:00Z.",
-                fields={"deadline": ["Not a date-time with a time zone."]},
+                _(
+                    "deadline must be an ISO 8601 date-time with a time zone, "
+                    "e.g. 2026-12-01T17:00:00Z."
+                ),
+                fields={"deadline": [_("Not a date-time with a time zone.")]},
             )
         round_ = services.round_open(
             actor=request.user,
@@ -364,7 +372,8 @@ class ConsultationMessagesView(APIView):
         office = round_.offices.filter(pk=data["office"]).first()
         if office is None:
             raise ApplicationError(
-                "That office is not in this round.", fields={"office": ["Not in this round."]}
+                _("That office is not in this round."),
+                fields={"office": [_("Not in this round.")]},
             )
         message = services.channel_post(
             actor=request.user, round_=round_, office=office, body=data["body"]

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import ApplicationError
+from ..service_messages import message_translate
 
 
 def _first_message(detail: Any) -> str:
@@ -29,14 +31,15 @@ def _first_message(detail: Any) -> str:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
+        body: dict[str, Any] = {"detail": message_translate(exc.message), "code": exc.code}
         if exc.fields:
             body["fields"] = exc.fields
         return Response(body, status=exc.status)
     if isinstance(exc, exceptions.ValidationError):
         return Response(
             {
-                "detail": f"Invalid input — {_first_message(exc.detail)}",
+                "detail": _("Invalid input — %(problem)s")
+                % {"problem": _first_message(exc.detail)},
                 "code": "invalid",
                 "fields": exc.detail
                 if isinstance(exc.detail, dict)
@@ -47,13 +50,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, RequestDataTooBig):
         return Response(
             {
-                "detail": "The request body is too large. Send smaller edits, more often.",
+                "detail": _("The request body is too large. Send smaller edits, more often."),
                 "code": "too_large",
             },
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found.")
+        exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)

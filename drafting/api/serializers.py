@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..models import Article, Delegation, Draft, Membership, Notification, Role
@@ -70,6 +71,10 @@ class ArticleOut(serializers.ModelSerializer):
         source="source_clause", slug_field="slug", read_only=True
     )
     provenance = ProvenanceField(read_only=True)
+    number_ja = serializers.CharField(
+        read_only=True,
+        help_text="The number in Japanese legal form: 第五条の二 for '5 bis', 前文 for the preamble.",
+    )
 
     class Meta:
         model = Article
@@ -79,6 +84,7 @@ class ArticleOut(serializers.ModelSerializer):
             "position",
             "kind",
             "number",
+            "number_ja",
             "number_fixed",
             "heading",
             "heading_ja",
@@ -122,7 +128,10 @@ class ArticleCreateIn(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("library_clause") and (attrs.get("text_en") or attrs.get("text_ja")):
             raise serializers.ValidationError(
-                "Give either library_clause or article text, not both: an inserted clause brings its own text."
+                _(
+                    "Give either library_clause or article text, not both: "
+                    "an inserted clause brings its own text."
+                )
             )
         return attrs
 

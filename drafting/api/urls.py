@@ -2,7 +2,7 @@ from django.urls import path
 
 from treaties import api as library
 
-from . import consultation, history, review, sync, views
+from . import consultation, history, me, review, sync, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -209,6 +209,7 @@ urlpatterns = [
         consultation.ArticleUSStatusView.as_view(),
         name="api-article-us-status",
     ),
+    path("me/", me.MeView.as_view(), name="api-me"),
     path("notifications/", views.NotificationListView.as_view(), name="api-notifications"),
     path(
         "notifications/read/", views.NotificationReadView.as_view(), name="api-notifications-read"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -42,8 +43,8 @@ class TokenView(APIView):
         data = input_parse(s.TokenIn, request.data)
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
-            raise ApplicationError("Username or password is wrong.", code="invalid_credentials")
-        token, _ = Token.objects.get_or_create(user=user)
+            raise ApplicationError(_("Username or password is wrong."), code="invalid_credentials")
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 
@@ -75,8 +76,8 @@ def _default_delegation(user: Any) -> str:
     )
     if latest is None:
         raise ApplicationError(
-            'Say which delegation you draft for: add "delegation": "UK" or "JP".',
-            fields={"delegation": ["This field is required for your first draft."]},
+            _('Say which delegation you draft for: add "delegation": "UK" or "JP".'),
+            fields={"delegation": [_("This field is required for your first draft.")]},
         )
     return latest.delegation
 
@@ -114,8 +115,8 @@ class DraftArticlesView(APIView):
             )
             if clause is None:
                 raise ApplicationError(
-                    f"There is no library clause {slug!r}.",
-                    fields={"library_clause": ["No such clause."]},
+                    _("There is no library clause %(slug)r.") % {"slug": slug},
+                    fields={"library_clause": [_("No such clause.")]},
                 )
             article = draft_services.clause_insert(
                 actor=request.user,

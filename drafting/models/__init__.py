@@ -11,6 +11,7 @@ from .consultation import (
 )
 from .drafts import Article, Classification, Delegation, Draft, Membership, Releasability, Role
 from .notifications import Notification
+from .preferences import InterfaceLanguage, TimeZone, UserPreference
 from .review import Comment, DraftMute, Suggestion, Thread, Visibility
 from .revisions import ChangeDecision, Language, Revision, Version
 from .sync import EditSession, SyncConflict
@@ -29,6 +30,7 @@ __all__ = [
     "Draft",
     "DraftMute",
     "EditSession",
+    "InterfaceLanguage",
     "Language",
     "Membership",
     "Notification",
@@ -43,6 +45,8 @@ __all__ = [
     "Suggestion",
     "SyncConflict",
     "Thread",
+    "TimeZone",
+    "UserPreference",
     "Version",
     "Visibility",
 ]

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from ..numbering import article_label_ja
 from .drafts import Article, Draft
 
 
@@ -28,8 +31,8 @@ class Office(models.Model):
 
 class Round(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("consultation round", "Open")
+        CLOSED = "closed", pgettext_lazy("consultation round", "Closed")
 
     draft = models.ForeignKey(Draft, on_delete=models.PROTECT, related_name="rounds")
     number = models.PositiveIntegerField()
@@ -99,13 +102,17 @@ class RoundArticle(models.Model):
             return self.heading or "Preamble"
         return f"Article {self.number}" + (f" — {self.heading}" if self.heading else "")
 
+    @property
+    def number_ja(self) -> str:
+        return article_label_ja(self.number, preamble=self.kind == "preamble")
+
 
 class Response(models.Model):
     class Position(models.TextChoices):
-        NO_OBJECTION = "no_objection", "No objection"
-        CONCERN = "concern", "Concern"
-        OBJECTION = "objection", "Objection"
-        PROPOSED_WORDING = "proposed_wording", "Proposed wording"
+        NO_OBJECTION = "no_objection", _("No objection")
+        CONCERN = "concern", _("Concern")
+        OBJECTION = "objection", _("Objection")
+        PROPOSED_WORDING = "proposed_wording", _("Proposed wording")
 
     round_article = models.ForeignKey(
         RoundArticle, on_delete=models.PROTECT, related_name="responses"
@@ -134,10 +141,10 @@ class Response(models.Model):
 
 class Disposition(models.Model):
     class Outcome(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
-        NOT_ACCEPTED = "not_accepted", "Not accepted"
-        NOTED = "noted", "Noted"
+        ACCEPTED = "accepted", _("Accepted")
+        PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+        NOTED = "noted", _("Noted")
 
     response = models.OneToOneField(Response, on_delete=models.PROTECT, related_name="disposition")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
@@ -172,8 +179,8 @@ class DisclosureEvent(models.Model):
     """What each office was sent and when each consultee opened it."""
 
     class Kind(models.TextChoices):
-        SENT = "sent", "Sent"
-        OPENED = "opened", "Opened"
+        SENT = "sent", _("Sent")
+        OPENED = "opened", _("Opened")
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="disclosures")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="disclosures")
@@ -195,8 +202,8 @@ class RoundReminder(models.Model):
     """A reminder or an escalation, sent once per round and office."""
 
     class Kind(models.TextChoices):
-        REMINDER = "reminder", "Reminder before the deadline"
-        ESCALATION = "escalation", "Escalation: overdue"
+        REMINDER = "reminder", _("Reminder before the deadline")
+        ESCALATION = "escalation", _("Escalation: overdue")
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="reminders")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")

@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from treaties.models import LibraryClause, Party
+
+from ..numbering import article_label_ja
 
 
 class Classification(models.TextChoices):
@@ -22,17 +26,17 @@ class Releasability(models.TextChoices):
 
 
 class Delegation(models.TextChoices):
-    UK = "UK", "United Kingdom"
-    JP = "JP", "Japan"
-    US = "US", "United States"
+    UK = "UK", _("United Kingdom")
+    JP = "JP", _("Japan")
+    US = "US", _("United States")
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Lead drafter (owner)"
-    DRAFTER = "drafter", "Drafter"
-    REVIEWER = "reviewer", "Reviewer"
-    CONSULTEE = "consultee", "US consultee"
-    OBSERVER = "observer", "Observer"
+    OWNER = "owner", _("Lead drafter (owner)")
+    DRAFTER = "drafter", _("Drafter")
+    REVIEWER = "reviewer", _("Reviewer")
+    CONSULTEE = "consultee", _("US consultee")
+    OBSERVER = "observer", _("Observer")
 
 
 class Draft(models.Model):
@@ -76,14 +80,14 @@ class Article(models.Model):
     """One numbered unit of a Draft (the preamble is an unnumbered one), in both languages."""
 
     class Kind(models.TextChoices):
-        PREAMBLE = "preamble", "Preamble"
-        ARTICLE = "article", "Article"
+        PREAMBLE = "preamble", _("Preamble")
+        ARTICLE = "article", _("Article")
 
     class NegotiationStatus(models.TextChoices):
-        OPEN = "open", "Open"
-        BRACKETED = "bracketed", "Bracketed"
-        AGREED_AD_REF = "agreed_ad_ref", "Agreed ad referendum"
-        INITIALLED = "initialled", "Initialled"
+        OPEN = "open", pgettext_lazy("negotiation status", "Open")
+        BRACKETED = "bracketed", _("Bracketed")
+        AGREED_AD_REF = "agreed_ad_ref", _("Agreed ad referendum")
+        INITIALLED = "initialled", _("Initialled")
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="articles")
     position = models.IntegerField()
@@ -159,11 +163,22 @@ class Article(models.Model):
     def text(self, language: str) -> str:
         return self.text_ja if language == "ja" else self.text_en
 
+    def label_in(self, language: str | None = None) -> str:
+        """The label in the interface language (the active one by default): messages name an
+        article 第一条（目的） to a Japanese user and "Article 1 — Purposes" to an English one."""
+        language = language or get_language() or ""
+        return self.label_ja if language.startswith("ja") else self.label
+
+    @property
+    def number_ja(self) -> str:
+        """The number in Japanese legal form: 第五条の二 for "5 bis", 前文 for the preamble."""
+        return article_label_ja(self.number, preamble=self.kind == self.Kind.PREAMBLE)
+
     @property
     def label_ja(self) -> str:
-        if self.kind == self.Kind.PREAMBLE:
-            return self.heading_ja or "前文"
-        return f"第{self.number}条" + (f"（{self.heading_ja}）" if self.heading_ja else "")
+        return article_label_ja(
+            self.number, self.heading_ja, preamble=self.kind == self.Kind.PREAMBLE
+        )
 
 
 class Membership(models.Model):

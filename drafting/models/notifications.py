@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .drafts import Draft
 
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        MEMBER_ADDED = "member_added", "Added to a draft"
-        MENTION = "mention", "Mentioned"
-        REPLY = "reply", "Reply in your thread"
-        SUGGESTION_DECIDED = "suggestion_decided", "Decision on your suggestion"
-        NEW_THREAD = "new_thread", "New thread on your article"
-        ROUND_SENT = "round_sent", "Consultation round sent to your office"
-        ROUND_REMINDER = "round_reminder", "Consultation deadline approaching"
-        ROUND_OVERDUE = "round_overdue", "Consultation answers overdue"
-        RESPONSE = "response", "US response received"
-        CHANNEL = "channel", "Consultation channel message"
+        MEMBER_ADDED = "member_added", _("Added to a draft")
+        MENTION = "mention", _("Mentioned")
+        REPLY = "reply", _("Reply in your thread")
+        SUGGESTION_DECIDED = "suggestion_decided", _("Decision on your suggestion")
+        NEW_THREAD = "new_thread", _("New thread on your article")
+        ROUND_SENT = "round_sent", _("Consultation round sent to your office")
+        ROUND_REMINDER = "round_reminder", _("Consultation deadline approaching")
+        ROUND_OVERDUE = "round_overdue", _("Consultation answers overdue")
+        RESPONSE = "response", _("US response received")
+        CHANNEL = "channel", _("Consultation channel message")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .drafts import Article, Draft
 
 
 class Visibility(models.TextChoices):
-    BOTH = "both", "Both delegations"
-    DELEGATION = "delegation", "My delegation only"
+    BOTH = "both", _("Both delegations")
+    DELEGATION = "delegation", _("My delegation only")
 
 
 class Thread(models.Model):
@@ -20,8 +21,8 @@ class Thread(models.Model):
     with the quote it was started on."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="threads")
     language = models.CharField(max_length=2)
@@ -77,9 +78,9 @@ class Suggestion(models.Model):
     (applied exactly, or refused if the span changed since: stale) or rejects it with a reason."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="suggestions")
     language = models.CharField(max_length=2)

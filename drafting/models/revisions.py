@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .drafts import Article, Draft
 
 
 class Language(models.TextChoices):
-    ENGLISH = "en", "English"
-    JAPANESE = "ja", "Japanese"
+    ENGLISH = "en", _("English")
+    JAPANESE = "ja", _("Japanese")
 
 
 class Revision(models.Model):
@@ -24,14 +25,14 @@ class Revision(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Created"
-        EDITED = "edited", "Edited"
-        SYNCED = "synced", "Co-edited"
-        CLAUSE_INSERTED = "clause_inserted", "Library clause inserted"
-        SUGGESTION_ACCEPTED = "suggestion_accepted", "Suggestion accepted"
-        RESTORED = "restored", "Restored"
-        CHANGE_REJECTED = "change_rejected", "Change rejected"
-        IMPORTED = "imported", "Imported"
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        SYNCED = "synced", _("Co-edited")
+        CLAUSE_INSERTED = "clause_inserted", _("Library clause inserted")
+        SUGGESTION_ACCEPTED = "suggestion_accepted", _("Suggestion accepted")
+        RESTORED = "restored", _("Restored")
+        CHANGE_REJECTED = "change_rejected", _("Change rejected")
+        IMPORTED = "imported", _("Imported")
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
     language = models.CharField(max_length=2, choices=Language.choices)
@@ -93,8 +94,8 @@ class ChangeDecision(models.Model):
     """A drafter's decision on one tracked change (one revision): keep it, or revert it."""
 
     class Decision(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     revision = models.OneToOneField(Revision, on_delete=models.PROTECT, related_name="decision")
     decision = models.CharField(max_length=10, choices=Decision.choices)

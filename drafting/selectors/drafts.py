@@ -61,10 +61,17 @@ def articles_of(user: Any, draft: Draft) -> QuerySet[Article]:
     return Article.objects.filter(draft=draft).select_related("source_clause").order_by("position")
 
 
-def numbering_problems(articles: list[Article]) -> list[tuple[str, str]]:
-    """Fixed numbers that no longer follow the article before them, as (number, previous),
-    from the draft's articles in reading order."""
-    return fixed_numbers_out_of_order([(a.number, a.number_fixed) for a in articles])
+def numbering_problems(articles: list[Article]) -> list[tuple[Article, Article]]:
+    """Articles whose fixed number no longer follows the article before them, as (article,
+    the article before it), from the draft's articles in reading order."""
+    numbered = [a for a in articles if a.number]
+    by_number = {a.number: a for a in numbered}
+    return [
+        (by_number[number], by_number[previous])
+        for number, previous in fixed_numbers_out_of_order(
+            [(a.number, a.number_fixed) for a in numbered]
+        )
+    ]
 
 
 def article_get(user: Any, article_id: Any) -> Article:

@@ -15,7 +15,7 @@ from treaties.models import LibraryClause
 from treaties.services import library_admins_group_ensure
 
 from ..demo import PERSONAS
-from ..models import Article, Draft
+from ..models import Article, Draft, UserPreference
 from . import consultation, versions
 from . import drafts as draft_services
 from . import members as member_services
@@ -37,6 +37,10 @@ def demo_users_ensure(*, password: str) -> dict[str, Any]:
         user.save()
         if persona.library_admin:
             user.groups.add(group)
+        # Only the first run sets it: a persona's own later choice is kept.
+        UserPreference.objects.get_or_create(
+            user=user, defaults={"language": persona.language, "time_zone": persona.time_zone}
+        )
         users[persona.username] = user
     return users
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from ..errors import NotFoundError
 from ..models import Article, Role
@@ -13,7 +14,7 @@ from ..selectors import consultation as selectors
 
 register = template.Library()
 
-LANGUAGES = (("en", "English"), ("ja", "日本語"))
+LANGUAGES = (("en", _("English")), ("ja", "日本語"))
 
 
 @register.inclusion_tag("drafting/consultation/_us_status.html", takes_context=True)

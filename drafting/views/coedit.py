@@ -13,15 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
 from .context import draft_context
 
-# Each language by its own name (the switch) and by its English name (the page's own words).
-LANGUAGES = {"en": "English", "ja": "日本語"}
-LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}
+# Each text's language as the switch names it and as the page's sentences name it, in the
+# interface language (英語 / 日本語 for a Japanese user).
+LANGUAGES = {"en": _("English"), "ja": "日本語"}
+LANGUAGE_NAMES = {"en": _("English"), "ja": _("Japanese")}
 
 
 @login_required

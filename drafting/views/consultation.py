@@ -21,12 +21,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions
 from ..downloads import csv_response
 from ..errors import ApplicationError, NotFoundError
 from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round, RoundArticle
+from ..numbering import article_label_ja
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
@@ -81,31 +86,54 @@ def _status(error: ApplicationError | None) -> int:
 def _due(round_: Round, now: datetime) -> dict[str, Any]:
     """How the deadline reads: overdue, due today, due in N days; or closed."""
     if round_.status == Round.Status.CLOSED:
-        return {"state": "closed", "text": "closed"}
+        return {"state": "closed", "text": _("closed")}
     left = round_.deadline - now
     if left < timedelta(0):
         days = (-left).days
         return {
             "state": "overdue",
-            "text": "overdue" + (f" by {days} day{'s' if days != 1 else ''}" if days else ""),
+            "text": (
+                ngettext("overdue by %(days)s day", "overdue by %(days)s days", days)
+                % {"days": days}
+                if days
+                else _("overdue")
+            ),
         }
     days = left.days
     if days == 0:
         hours = max(int(left.total_seconds() // 3600), 0)
         return {
             "state": "soon",
-            "text": f"due in {hours} hour{'s' if hours != 1 else ''}" if hours else "due now",
+            "text": (
+                ngettext("due in %(hours)s hour", "due in %(hours)s hours", hours)
+                % {"hours": hours}
+                if hours
+                else _("due now")
+            ),
         }
     return {
         "state": "soon" if days < 2 else "due",
-        "text": f"due in {days} day{'s' if days != 1 else ''}",
+        "text": ngettext("due in %(days)s day", "due in %(days)s days", days) % {"days": days},
     }
 
 
+def _names_html(offices: Any, *, last: str) -> SafeString:
+    """Office names in bold, joined for a sentence: "A, B and C" (or 「A、B及びC」)."""
+    names = [format_html("<strong>{}</strong>", o.name) for o in offices]
+    if len(names) <= 1:
+        return SafeString("".join(names))
+    return format_html(
+        "{}{}{}",
+        format_html_join(_(", "), "{}", ((n,) for n in names[:-1])),
+        last,
+        names[-1],
+    )
+
+
 def _label_ja(snapshot: RoundArticle) -> str:
-    if snapshot.kind == "preamble":
-        return snapshot.heading_ja or "前文"
-    return f"第{snapshot.number}条" + (f"（{snapshot.heading_ja}）" if snapshot.heading_ja else "")
+    return article_label_ja(
+        snapshot.number, snapshot.heading_ja, preamble=snapshot.kind == "preamble"
+    )
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -121,8 +149,8 @@ def _deadline_parse(value: str) -> datetime:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             raise ApplicationError(
-                "Give the deadline as a date and a time (UTC), e.g. 2026-12-01 17:00.",
-                fields={"deadline": ["Not a date and time."]},
+                _("Give the deadline as a date and a time (UTC), e.g. 2026-12-01 17:00."),
+                fields={"deadline": [_("Not a date and time.")]},
             ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
@@ -171,7 +199,7 @@ def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
     reader = permissions.can_view_draft(user, draft)
     if not reader and not rounds:
         # A consultee sees only the rounds sent to their office: with none, nothing is here.
-        raise NotFoundError("No consultation round was sent to your office.")
+        raise NotFoundError(_("No consultation round was sent to your office."))
     now = timezone.now()
     open_form = _open_form_default(now)
     office_form: dict[str, Any] = {"name": "", "members": []}
@@ -201,8 +229,15 @@ def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    f"Round {round_.number} opened: {round_.articles.count()} article(s) frozen "
-                    f"and sent to {round_.offices.count()} office(s).",
+                    _(
+                        "Round %(number)s opened: %(articles)s article(s) frozen "
+                        "and sent to %(offices)s office(s)."
+                    )
+                    % {
+                        "number": round_.number,
+                        "articles": round_.articles.count(),
+                        "offices": round_.offices.count(),
+                    },
                 )
                 return HttpResponseRedirect(reverse("round-detail", args=[draft.pk, round_.number]))
             if action == "office_create":
@@ -217,7 +252,7 @@ def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
                     name=office_form["name"],
                     members=office_form["members"],
                 )
-                messages.success(request, f"Office “{office.name}” created.")
+                messages.success(request, _("Office “%(name)s” created.") % {"name": office.name})
                 return HttpResponseRedirect(
                     reverse("consultation-list", args=[draft.pk]) + "#offices"
                 )
@@ -233,15 +268,15 @@ def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
                     else None
                 )
                 if found is None:
-                    raise NotFoundError("No such office.")
+                    raise NotFoundError(_("No such office."))
                 office = services.office_set_members(
                     actor=user, office=found, members=members_form["members"]
                 )
-                messages.success(request, f"Members of “{office.name}” saved.")
+                messages.success(request, _("Members of “%(name)s” saved.") % {"name": office.name})
                 return HttpResponseRedirect(
                     reverse("consultation-list", args=[draft.pk]) + f"#office-{office.pk}"
                 )
-            raise ApplicationError("Unknown action.")
+            raise ApplicationError(_("Unknown action."))
         except ApplicationError as exc:
             error = exc
     offices = list(selectors.offices_for(user, draft).order_by("name"))
@@ -362,12 +397,16 @@ def _round_items(
             {
                 "snapshot": snapshot,
                 "label_ja": _label_ja(snapshot),
+                # The article as the page's sentences name it, in the interface language.
+                "label_ui": _label_ja(snapshot)
+                if (get_language() or "").startswith("ja")
+                else snapshot.label,
                 "answers": answers,
                 "own": own,
                 "since": since,
                 "diffs": [
                     {"code": code, "name": name, "ops": since["diffs"].get(code)}
-                    for code, name in (("en", "English"), ("ja", "日本語"))
+                    for code, name in (("en", _("English")), ("ja", "日本語"))
                     if since["diffs"].get(code)
                 ],
             }
@@ -385,8 +424,8 @@ def _round_post(request: HttpRequest, round_: Round) -> tuple[str, str]:
         position = request.POST.get("position", "")
         if not position:
             raise ApplicationError(
-                "Choose your office's position on this article.",
-                fields={"position": ["Required."]},
+                _("Choose your office's position on this article."),
+                fields={"position": [_("Required.")]},
             )
         response = services.response_submit(
             actor=user,
@@ -400,17 +439,26 @@ def _round_post(request: HttpRequest, round_: Round) -> tuple[str, str]:
             office_id=int(office) if office.isdigit() else None,
         )
         return (
-            f"{response.office.name}: {response.get_position_display().lower()} on "
-            f"{snapshot.label} recorded. You can change it until the round closes.",
+            _(
+                "%(office)s: %(position)s on %(article)s recorded. "
+                "You can change it until the round closes."
+            )
+            % {
+                "office": response.office.name,
+                "position": response.get_position_display().lower(),
+                "article": snapshot.label,
+            },
             f"article-{snapshot.pk}",
         )
     if action == "dispose":
         response = selectors.response_get(user, request.POST.get("response"))
         if response.round_article.round_id != round_.pk:
-            raise NotFoundError("No such response in this round.")
+            raise NotFoundError(_("No such response in this round."))
         outcome = request.POST.get("outcome", "")
         if not outcome:
-            raise ApplicationError("Choose the disposition.", fields={"outcome": ["Required."]})
+            raise ApplicationError(
+                _("Choose the disposition."), fields={"outcome": [_("Required.")]}
+            )
         disposition = services.disposition_record(
             actor=user,
             response=response,
@@ -418,29 +466,36 @@ def _round_post(request: HttpRequest, round_: Round) -> tuple[str, str]:
             rationale=request.POST.get("rationale", "").replace("\r\n", "\n"),
         )
         return (
-            f"{response.office.name} on {response.round_article.label}: "
-            f"{disposition.get_outcome_display().lower()}.",
+            _("%(office)s on %(article)s: %(outcome)s.")
+            % {
+                "office": response.office.name,
+                "article": response.round_article.label,
+                "outcome": disposition.get_outcome_display().lower(),
+            },
             f"article-{response.round_article_id}",
         )
     if action == "post":
         office_id = request.POST.get("office", "")
         channel = round_.offices.filter(pk=office_id).first() if office_id.isdigit() else None
         if channel is None:
-            raise NotFoundError("That office is not in this round.")
+            raise NotFoundError(_("That office is not in this round."))
         services.channel_post(
             actor=user,
             round_=round_,
             office=channel,
             body=request.POST.get("body", "").replace("\r\n", "\n"),
         )
-        return f"Message sent to the channel with {channel.name}.", f"channel-{channel.pk}"
+        return (
+            _("Message sent to the channel with %(office)s.") % {"office": channel.name},
+            f"channel-{channel.pk}",
+        )
     if action == "close":
         services.round_close(actor=user, round_=round_)
         return (
-            f"Round {round_.number} closed: answers are no longer taken.",
+            _("Round %(number)s closed: answers are no longer taken.") % {"number": round_.number},
             "round-status",
         )
-    raise ApplicationError("Unknown action.")
+    raise ApplicationError(_("Unknown action."))
 
 
 def _error_for(request: HttpRequest) -> tuple[str, dict[str, str] | None]:
@@ -515,6 +570,8 @@ def round_detail(request: HttpRequest, draft_id: int, number: int) -> HttpRespon
         due=_due(round_, timezone.now()),
         offices=offices,
         mine=mine,
+        office_names=_names_html(offices, last=_(", ")),
+        mine_names=_names_html(mine, last=_(" and ")),
         items=items,
         any_previous=any(i["since"]["previous_round"] for i in items),
         channels=channels,
@@ -564,7 +621,7 @@ def round_report(request: HttpRequest, draft_id: int, number: int) -> HttpRespon
 @login_required
 @require_safe
 def round_report_csv(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
-    _, round_ = _round(request, draft_id, number)
+    _draft, round_ = _round(request, draft_id, number)
     return csv_response(*exports.round_report_csv(selectors.report(request.user, round_)))
 
 

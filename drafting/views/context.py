@@ -5,18 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from .. import permissions
+from ..models import Role
 
-LANG_VIEWS = {"en": "English", "ja": "日本語", "both": "Side by side"}
+LANG_VIEWS = {"en": gettext_lazy("English"), "ja": "日本語", "both": gettext_lazy("Side by side")}
 
 
 def draft_context(request: HttpRequest, draft: Any, **extra: Any) -> dict[str, Any]:
     user = request.user
+    role = permissions.role_of(user, draft)
     return {
         "draft": draft,
         "marking": draft.classification,
-        "role": permissions.role_of(user, draft),
+        "role": role,
+        # The role's name in the interface language (the value stays the code, for templates).
+        "role_label": Role(role).label if role in Role.values else "",
         "can_edit": permissions.can_edit_text(user, draft),
         "can_manage": permissions.can_manage_members(user, draft),
         "can_release": permissions.can_change_releasability(user, draft),

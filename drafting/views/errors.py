@@ -10,21 +10,25 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from ..errors import ApplicationError
+from ..service_messages import message_translate
 
 ERROR_TITLES = {
-    400: "That request could not be used",
-    403: "You do not have access to this",
-    404: "Not found",
-    409: "Changed meanwhile",
-    500: "Something went wrong on our side",
+    400: _("That request could not be used"),
+    403: _("You do not have access to this"),
+    404: _("Not found"),
+    409: _("Changed meanwhile"),
+    500: _("Something went wrong on our side"),
 }
 ERROR_ADVICE = {
-    400: "Check what you entered and try again.",
-    403: "Ask the draft's lead drafter if you need access.",
-    404: "It does not exist, or it was not shared with you. Go back to your drafts.",
-    500: "Nothing you saved was lost. Try again in a minute; if it happens again, tell the team.",
+    400: _("Check what you entered and try again."),
+    403: _("Ask the draft's lead drafter if you need access."),
+    404: _("It does not exist, or it was not shared with you. Go back to your drafts."),
+    500: _(
+        "Nothing you saved was lost. Try again in a minute; if it happens again, tell the team."
+    ),
 }
 
 
@@ -34,8 +38,8 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
         "error.html",
         {
             "status": status,
-            "title": ERROR_TITLES.get(status, "Error"),
-            "message": message,
+            "title": ERROR_TITLES.get(status, _("Error")),
+            "message": message_translate(message),
             "advice": ERROR_ADVICE.get(status, ""),
         },
         status=status,

@@ -20,11 +20,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import permissions, textdiff
 from ..errors import ApplicationError, PermissionDeniedError
 from ..models import Article, ChangeDecision, Draft, Language, Revision, Version
+from ..numbering import article_label_ja
 from ..selectors import drafts as draft_selectors
 from ..selectors import history
 from ..services import changes as change_services
@@ -34,8 +37,17 @@ from ..services import versions as version_services
 from .context import LANG_VIEWS, draft_context
 
 PAGE_SIZE = 50
-LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
-COMPARE_MODES = {"inline": "Inline redline", "side": "Side by side"}
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "ja": "日本語"}
+COMPARE_MODES = {"inline": gettext_lazy("Inline redline"), "side": gettext_lazy("Side by side")}
+# What happened to an article between two versions (selectors.history's status codes).
+CHANGE_STATUSES = {
+    "added": gettext_lazy("added"),
+    "removed": gettext_lazy("removed"),
+    "moved": gettext_lazy("moved"),
+    "changed": gettext_lazy("changed"),
+    "unchanged": gettext_lazy("unchanged"),
+    "moved and changed": gettext_lazy("moved and changed"),
+}
 # Track changes shows each change with this much unchanged text around it.
 CONTEXT_CHARS = 120
 
@@ -138,8 +150,9 @@ def article_history(request: HttpRequest, draft_id: int, article_id: int) -> Htt
                 at = history.revision_number_parse(article, request.GET["at"], "at")
                 if at < 1:
                     raise ApplicationError(
-                        f"at= is a revision number from 1 to {latest_number}.",
-                        fields={"at": ["Out of range."]},
+                        _("at= is a revision number from 1 to %(latest)s.")
+                        % {"latest": latest_number},
+                        fields={"at": [_("Out of range.")]},
                     )
             text = history.text_of(request.user, article, language, at)
             shown = revisions.filter(number=at).first()
@@ -190,13 +203,18 @@ def revision_restore(
         return HttpResponseRedirect(back)
     if revision is None:
         messages.info(
-            request, f"The text is already as it was at revision {number}; nothing changed."
+            request,
+            _("The text is already as it was at revision %(number)s; nothing changed.")
+            % {"number": number},
         )
     else:
         messages.success(
             request,
-            f"Revision {number} restored as revision {revision.number}. "
-            "The revisions in between are kept in the history.",
+            _(
+                "Revision %(number)s restored as revision %(new)s. "
+                "The revisions in between are kept in the history."
+            )
+            % {"number": number, "new": revision.number},
         )
     return HttpResponseRedirect(back)
 
@@ -207,10 +225,10 @@ def revision_restore(
 def _revision_label(by_number: dict[int, Revision], number: int) -> str:
     revision = by_number.get(number)
     if revision is None:
-        return "Empty text (before revision 1)"
+        return _("Empty text (before revision 1)")
     author = revision.author
-    who = (author.get_full_name() or author.get_username()) if author else "the system"
-    return f"Revision {number}, by {who}"
+    who = (author.get_full_name() or author.get_username()) if author else _("the system")
+    return _("Revision %(number)s, by %(who)s") % {"number": number, "who": who}
 
 
 @login_required
@@ -289,7 +307,9 @@ def draft_versions(request: HttpRequest, draft_id: int) -> HttpResponse:
             error = exc
         else:
             messages.success(
-                request, f"Version {version.number} “{version.name}” named: the text is frozen."
+                request,
+                _("Version %(number)s “%(name)s” named: the text is frozen.")
+                % {"number": version.number, "name": version.name},
             )
             return redirect("draft-versions", draft_id=draft.pk)
     versions = list(history.versions_of(request.user, draft))
@@ -305,16 +325,16 @@ def _content_articles(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A version's frozen articles, labelled as the live ones are."""
     articles = []
     for item in content:
-        if item.get("kind") == Article.Kind.PREAMBLE:
+        preamble = item.get("kind") == Article.Kind.PREAMBLE
+        if preamble:
             label = item.get("heading") or "Preamble"
-            label_ja = item.get("heading_ja") or "前文"
         else:
             label = f"Article {item.get('number')}" + (
                 f" — {item['heading']}" if item.get("heading") else ""
             )
-            label_ja = f"第{item.get('number')}条" + (
-                f"（{item['heading_ja']}）" if item.get("heading_ja") else ""
-            )
+        label_ja = article_label_ja(
+            str(item.get("number") or ""), item.get("heading_ja") or "", preamble=preamble
+        )
         articles.append({**item, "label": label, "label_ja": label_ja})
     return articles
 
@@ -357,12 +377,15 @@ def draft_version_restore(request: HttpRequest, draft_id: int, number: int) -> H
             return redirect("draft-version", draft_id=draft.pk, number=version.number)
         messages.success(
             request,
-            f"The draft now reads as version {version.number} “{version.name}”. Every change "
-            "was recorded as a new revision; nothing in the history was lost.",
+            _(
+                "The draft now reads as version %(number)s “%(name)s”. Every change "
+                "was recorded as a new revision; nothing in the history was lost."
+            )
+            % {"number": version.number, "name": version.name},
         )
         return redirect(draft)
     if not permissions.can_edit_text(request.user, draft):
-        raise PermissionDeniedError("Only the draft's drafters can restore a version.")
+        raise PermissionDeniedError(_("Only the draft's drafters can restore a version."))
     result = history.draft_compare(request.user, draft, "now", version.number)
     return render(
         request,
@@ -389,7 +412,7 @@ def _languages_of(change: history.ArticleChange) -> list[dict[str, Any]]:
 
 def _ref_label(ref: str, labels: dict[int, str]) -> str:
     if ref == "now":
-        return "Now"
+        return _("Now")
     return labels.get(int(ref.lstrip("v")), ref)
 
 
@@ -430,9 +453,10 @@ def draft_compare(request: HttpRequest, draft_id: int) -> HttpResponse:
             from_label=_ref_label(result["from"], labels) if result else "",
             to_label=_ref_label(result["to"], labels) if result else "",
             counts=[
-                (name, result["counts"].get(name, 0) if result else 0)
+                (name, result["counts"].get(name, 0) if result else 0, CHANGE_STATUSES[name])
                 for name in ("added", "removed", "moved", "changed", "unchanged")
             ],
+            statuses=CHANGE_STATUSES,
             error=error,
         ),
         status=_status(error),
@@ -513,7 +537,9 @@ DECISIONS = {
 def _decision_parse(value: Any) -> str:
     decision = DECISIONS.get(str(value or "").strip().lower())
     if decision is None:
-        raise ApplicationError(f"Unknown decision {value!r}: use accepted or rejected.")
+        raise ApplicationError(
+            _("Unknown decision %(value)r: use accepted or rejected.") % {"value": value}
+        )
     return decision
 
 
@@ -544,11 +570,16 @@ def change_decide(
         messages.error(request, exc.message)
     else:
         if decision == ChangeDecision.Decision.ACCEPTED:
-            messages.success(request, f"{article.label}: revision {number} accepted.")
+            messages.success(
+                request,
+                _("%(article)s: revision %(number)s accepted.")
+                % {"article": article.label_in(), "number": number},
+            )
         else:
             messages.success(
                 request,
-                f"{article.label}: revision {number} rejected; the text no longer has that change.",
+                _("%(article)s: revision %(number)s rejected; the text no longer has that change.")
+                % {"article": article.label_in(), "number": number},
             )
     return _redirect_after(request, back)
 
@@ -571,13 +602,34 @@ def changes_decide_all(request: HttpRequest, draft_id: int, article_id: int) -> 
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        verb = "accepted" if decision == ChangeDecision.Decision.ACCEPTED else "rejected"
-        if decided:
+        values = {
+            "article": article.label_in(),
+            "language": Language(language).label,
+            "count": decided,
+        }
+        if decided and decision == ChangeDecision.Decision.ACCEPTED:
             messages.success(
                 request,
-                f"{article.label} ({Language(language).label}): {decided} "
-                f"change{'s' if decided != 1 else ''} {verb}.",
+                ngettext(
+                    "%(article)s (%(language)s): %(count)s change accepted.",
+                    "%(article)s (%(language)s): %(count)s changes accepted.",
+                    decided,
+                )
+                % values,
+            )
+        elif decided:
+            messages.success(
+                request,
+                ngettext(
+                    "%(article)s (%(language)s): %(count)s change rejected.",
+                    "%(article)s (%(language)s): %(count)s changes rejected.",
+                    decided,
+                )
+                % values,
             )
         else:
-            messages.info(request, f"{article.label}: no changes were waiting for a decision.")
+            messages.info(
+                request,
+                _("%(article)s: no changes were waiting for a decision.") % values,
+            )
     return _redirect_after(request, back)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from treaties import selectors
@@ -70,7 +71,7 @@ def clause_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         clause = selectors.clause_get(slug)
     except LibraryClause.DoesNotExist:
-        raise NotFoundError("No such clause in the library.") from None
+        raise NotFoundError(_("No such clause in the library.")) from None
     return render(
         request,
         "treaties/clause_detail.html",
@@ -97,7 +98,7 @@ def treaty_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         treaty = selectors.treaty_get(slug)
     except Treaty.DoesNotExist:
-        raise NotFoundError("No such treaty in the corpus.") from None
+        raise NotFoundError(_("No such treaty in the corpus.")) from None
     return render(
         request, "treaties/treaty_detail.html", {"treaty": treaty, "marking": LIBRARY_MARKING}
     )
@@ -107,7 +108,7 @@ def treaty_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def provision_detail(request: HttpRequest, provision_id: int) -> HttpResponse:
     provision = Provision.objects.select_related("treaty").filter(pk=provision_id).first()
     if provision is None:
-        raise NotFoundError("No such provision in the corpus.")
+        raise NotFoundError(_("No such provision in the corpus."))
     clauses = provision.library_clauses.select_related("obligation_type")
     return render(
         request,

@@ -20,6 +20,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from treaties.models import LibraryClause
@@ -106,7 +107,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
             error = exc
         else:
             messages.success(
-                request, "Draft created. Add its articles, or insert clauses from the library."
+                request, _("Draft created. Add its articles, or insert clauses from the library.")
             )
             return redirect(draft)
     return render(
@@ -175,7 +176,7 @@ def article_detail(request: HttpRequest, draft_id: int, article_id: int) -> Http
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"{article.label} saved.")
+            messages.success(request, _("%(article)s saved.") % {"article": article.label_in()})
             return HttpResponseRedirect(article.get_absolute_url() + "?saved=1")
     context = draft_context(
         request,
@@ -199,8 +200,10 @@ def _article_save(request: HttpRequest, article: Article, form: dict[str, str]) 
     if base and base != article.updated_at.isoformat():
         # Someone saved this article after the form was opened: never overwrite their change.
         raise ApplicationError(
-            "Someone else saved this article while you were editing it. Your text is kept in "
-            "the form below; compare it with the current text above, then save again.",
+            _(
+                "Someone else saved this article while you were editing it. Your text is kept "
+                "in the form below; compare it with the current text above, then save again."
+            ),
             code="edited_meanwhile",
         )
     number = form["number"]
@@ -228,7 +231,7 @@ def _article_save(request: HttpRequest, article: Article, form: dict[str, str]) 
 def article_new(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, draft_id)
     if not permissions.can_edit_text(request.user, draft):
-        raise PermissionDeniedError("Only the draft's drafters can add articles.")
+        raise PermissionDeniedError(_("Only the draft's drafters can add articles."))
     error = None
     form = {
         "heading": "",
@@ -254,7 +257,7 @@ def article_new(request: HttpRequest, draft_id: int) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"{article.label} added.")
+            messages.success(request, _("%(article)s added.") % {"article": article.label_in()})
             return redirect(article)
     return render(
         request,
@@ -272,14 +275,18 @@ def article_move(request: HttpRequest, draft_id: int, article_id: int) -> HttpRe
     position = _int_or_none(request.POST.get("position"))
     try:
         if position is None:
-            raise ApplicationError("Give the position to move the article to, as a whole number.")
+            raise ApplicationError(
+                _("Give the position to move the article to, as a whole number.")
+            )
         article = draft_services.article_move(
             actor=request.user, article=article, position=position
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Moved: it is now {article.label}.")
+        messages.success(
+            request, _("Moved: it is now %(article)s.") % {"article": article.label_in()}
+        )
     return HttpResponseRedirect(reverse("draft-detail", args=[draft.pk]) + f"#article-{article.pk}")
 
 
@@ -288,13 +295,16 @@ def article_move(request: HttpRequest, draft_id: int, article_id: int) -> HttpRe
 def article_delete(request: HttpRequest, draft_id: int, article_id: int) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, draft_id)
     article = draft_services.article_get_in_draft(draft, article_id)
-    label = article.label
+    label = article.label_in()
     try:
         draft_services.article_delete(actor=request.user, article=article)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(article)
-    messages.success(request, f"{label} deleted; the articles after it were renumbered.")
+    messages.success(
+        request,
+        _("%(article)s deleted; the articles after it were renumbered.") % {"article": label},
+    )
     return redirect(draft)
 
 
@@ -311,7 +321,11 @@ def members(request: HttpRequest, draft_id: int) -> HttpResponse:
                 membership = member_services.member_add(actor=request.user, draft=draft, **form)
                 messages.success(
                     request,
-                    f"{membership.user.get_username()} added as {membership.get_role_display()}.",
+                    _("%(user)s added as %(role)s.")
+                    % {
+                        "user": membership.user.get_username(),
+                        "role": membership.get_role_display(),
+                    },
                 )
             else:
                 membership = draft_selectors.membership_get(
@@ -319,7 +333,9 @@ def members(request: HttpRequest, draft_id: int) -> HttpResponse:
                 )
                 if action == "remove":
                     member_services.member_remove(actor=request.user, membership=membership)
-                    messages.success(request, f"{membership.user.get_username()} removed.")
+                    messages.success(
+                        request, _("%(user)s removed.") % {"user": membership.user.get_username()}
+                    )
                 else:
                     member_services.member_change(
                         actor=request.user,
@@ -327,7 +343,9 @@ def members(request: HttpRequest, draft_id: int) -> HttpResponse:
                         role=request.POST.get("role") or None,
                         delegation=request.POST.get("delegation") or None,
                     )
-                    messages.success(request, f"{membership.user.get_username()} updated.")
+                    messages.success(
+                        request, _("%(user)s updated.") % {"user": membership.user.get_username()}
+                    )
         except ApplicationError as exc:
             error = exc
         else:
@@ -367,9 +385,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def clause_insert(request: HttpRequest, slug: str) -> HttpResponse:
     clause = LibraryClause.objects.select_related("obligation_type").filter(slug=slug).first()
     if clause is None:
-        raise NotFoundError("No such clause.")
+        raise NotFoundError(_("No such clause."))
     if not str(request.POST.get("draft", "")).isdigit():
-        raise ApplicationError("Choose the draft to insert the clause into.")
+        raise ApplicationError(_("Choose the draft to insert the clause into."))
     draft = draft_selectors.draft_get(request.user, request.POST.get("draft"))
     try:
         article = draft_services.clause_insert(
@@ -381,7 +399,11 @@ def clause_insert(request: HttpRequest, slug: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("clause-detail", slug=slug)
-    messages.success(request, f"“{clause.title}” inserted into “{draft.title}” as {article.label}.")
+    messages.success(
+        request,
+        _("“%(clause)s” inserted into “%(draft)s” as %(article)s.")
+        % {"clause": clause.title, "draft": draft.title, "article": article.label_in()},
+    )
     return redirect(article)
 
 
@@ -392,7 +414,7 @@ def draft_settings(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, draft_id)
     if not permissions.can_edit_draft_details(request.user, draft):
         raise PermissionDeniedError(
-            "Only the draft's owner (lead drafter) can change its title, parties or marking."
+            _("Only the draft's owner (lead drafter) can change its title, parties or marking.")
         )
     form = DraftSettingsForm(request.POST or None, initial=initial_of(draft))
     if request.method == "POST" and form.is_valid():
@@ -401,7 +423,7 @@ def draft_settings(request: HttpRequest, draft_id: int) -> HttpResponse:
         except ApplicationError as exc:
             form_errors_add(form, exc)
         else:
-            messages.success(request, "Draft settings saved.")
+            messages.success(request, _("Draft settings saved."))
             return redirect("draft-settings", draft_id=draft.pk)
     return render(
         request,

@@ -1,7 +1,14 @@
 // Forms marked data-keep-draft="<key>" keep what the user typed in localStorage until the
 // form is submitted and the page that follows confirms the save. If the browser closes,
 // the session expires or the save fails, the text comes back with a notice.
+import { gettext, interpolate } from "./i18n.js";
+
 const PREFIX = "entente:draft:";
+
+// When the text was kept, as the page's language writes dates.
+function when(at) {
+  return new Date(at).toLocaleString(document.documentElement.lang || undefined);
+}
 
 function fieldsOf(form) {
   return Array.from(form.querySelectorAll("textarea, input[type=text], input:not([type])")).filter(
@@ -27,9 +34,22 @@ export function keepFormDrafts(root) {
           fields.forEach((el) => {
             if (saved.values[el.name] !== undefined) el.value = saved.values[el.name];
           });
-          announce(form, "Your unsaved text from " + new Date(saved.at).toLocaleString() + " was restored. Save it, or reload the page after clearing it.");
+          announce(
+            form,
+            interpolate(
+              gettext("Your unsaved text from %(when)s was restored. Save it, or reload the page after clearing it."),
+              { when: when(saved.at) },
+            ),
+          );
         } else if (differs) {
-          announce(form, "You have unsaved text from " + new Date(saved.at).toLocaleString() + ", but the article changed since. It is kept in this browser; copy what you need before saving.", saved);
+          announce(
+            form,
+            interpolate(
+              gettext("You have unsaved text from %(when)s, but the article changed since. It is kept in this browser; copy what you need before saving."),
+              { when: when(saved.at) },
+            ),
+            saved,
+          );
         }
       } catch (e) {
         localStorage.removeItem(key);
@@ -65,10 +85,15 @@ function announce(form, message, saved) {
   if (saved) {
     const pre = document.createElement("details");
     const summary = document.createElement("summary");
-    summary.textContent = "Show the unsaved text";
+    summary.textContent = gettext("Show the unsaved text");
     pre.appendChild(summary);
     Object.entries(saved.values).forEach(([name, value]) => {
-      const block = document.createElement("pre");
+      // Treaty text is never shown in monospace: a div keeps the line breaks (white-space:
+      // pre-wrap) in the serif face, marked with the field's language for Mincho.
+      const block = document.createElement("div");
+      block.className = "unsaved-text";
+      const field = form.elements.namedItem(name);
+      if (field && field.lang) block.lang = field.lang;
       block.textContent = name + ":\n" + value;
       pre.appendChild(block);
     });

@@ -3,6 +3,8 @@
 // End) shows that revision at once: the page for it is fetched and its text and caption are
 // swapped in, the address follows, and screen readers hear "Revision N of M by X".
 
+import { gettext, interpolate } from "./i18n.js";
+
 const DELAY_MS = 120;
 
 function announce(live, text) {
@@ -64,7 +66,7 @@ export function historySlider(root) {
       shown = at;
       window.history.replaceState(null, "", url);
       markCurrent(root, at);
-      announce(live, fresh.dataset.announce || `Revision ${at}`);
+      announce(live, fresh.dataset.announce || interpolate(gettext("Revision %(number)s"), { number: at }));
     } catch (error) {
       if (error.name === "AbortError") return;
       // Whatever went wrong, the page for that revision still works on its own.
@@ -73,7 +75,10 @@ export function historySlider(root) {
   };
 
   range.addEventListener("input", () => {
-    range.setAttribute("aria-valuetext", `Revision ${range.value} of ${range.max}`);
+    range.setAttribute(
+      "aria-valuetext",
+      interpolate(gettext("Revision %(at)s of %(latest_number)s"), { at: range.value, latest_number: range.max }),
+    );
     window.clearTimeout(timer);
     timer = window.setTimeout(load, DELAY_MS);
   });

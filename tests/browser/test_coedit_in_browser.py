@@ -37,7 +37,9 @@ def _open(browser: Browser, login: Any, username: str, url: str) -> tuple[Browse
     page = context.new_page()
     login(page, username)
     page.goto(url)
-    expect(page.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=15_000)
+    expect(page.get_by_test_id("coedit-status")).to_have_attribute(
+        "data-state", "saved", timeout=15_000
+    )
     return context, page
 
 
@@ -107,7 +109,9 @@ def test_two_drafters_type_at_once_over_a_lossy_network(
         assert sum(c["lost_request"] + c["lost_answer"] for c in counts) > 0, counts
 
         for page in (uk, jp):
-            expect(page.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=45_000)
+            expect(page.get_by_test_id("coedit-status")).to_have_attribute(
+                "data-state", "saved", timeout=45_000
+            )
         final = _wait_until_converged([uk, jp], article, "text_en")
 
         for word in uk_words + jp_words:
@@ -144,11 +148,13 @@ def test_japanese_with_astral_characters_arrives_intact(
             page.keyboard.insert_text(piece)
             page.wait_for_timeout(120)
         page.keyboard.press("Backspace")  # deletes the emoji: both of its UTF-16 units
-        expect(page.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=15_000)
+        expect(page.get_by_test_id("coedit-status")).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
         final = _wait_until_converged([page], article, "text_ja")
         assert final.endswith("\n両締約国は、相互に𠮟責することなく協議する。"), final
         assert "\ud842" not in final and "🙂" not in final
-        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("html").get_attribute("lang") == "ja"  # jp.drafter works in Japanese
         assert page.get_by_test_id("coedit-editor").get_attribute("lang") == "ja"
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "coedit-ja.png"), full_page=True)
@@ -185,7 +191,9 @@ def test_overlapping_edits_show_a_conflict_to_copy_reapply_or_dismiss(
                 page.keyboard.insert_text(words)
             else:
                 page.keyboard.type(words, delay=10)
-        expect(jp.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=15_000)
+        expect(jp.get_by_test_id("coedit-status")).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
         expect(uk.get_by_test_id("coedit-status")).to_have_text(
             "Offline — will retry", timeout=15_000
         )
@@ -204,7 +212,9 @@ def test_overlapping_edits_show_a_conflict_to_copy_reapply_or_dismiss(
         uk.locator(".cm-content").click()
         uk.keyboard.press("Control+End")
         conflict.get_by_role("button", name="Re-apply").click()
-        expect(uk.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=15_000)
+        expect(uk.get_by_test_id("coedit-status")).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
         final = _wait_until_converged([uk, jp], article, "text_en")
         assert final.endswith("completely")
         conflict.get_by_role("button", name="Dismiss").click()
@@ -236,7 +246,9 @@ def test_a_reviewer_watches_a_read_only_editor(
         drafter.locator(".cm-content").click()
         drafter.keyboard.press("Control+End")
         drafter.keyboard.type(" Watched.", delay=10)
-        expect(drafter.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=15_000)
+        expect(drafter.get_by_test_id("coedit-status")).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
         final = _wait_until_converged([drafter, reviewer], article, "text_en")
         assert final.endswith(" Watched.")
         expect(reviewer.get_by_test_id("coedit-status")).to_have_text("Read only")
@@ -272,11 +284,15 @@ def test_an_ime_composition_is_never_disturbed_by_arriving_text(
         uk.locator(".cm-content").click()
         uk.keyboard.press("Control+End")
         uk.keyboard.insert_text("（英国の追記）")
-        expect(uk.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=15_000)
+        expect(uk.get_by_test_id("coedit-status")).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
         jp.wait_for_timeout(2500)  # the UK's change reaches Japan's browser and waits there
         assert "（英国の追記）" not in _editor_text(jp)
         cdp.send("Input.insertText", {"text": "今日"})  # the input method commits
-        expect(jp.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=15_000)
+        expect(jp.get_by_test_id("coedit-status")).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
         final = _wait_until_converged([jp, uk], article, "text_ja")
         assert final.startswith("今日") and final.endswith("（英国の追記）"), final
         assert "きょう" not in final

@@ -57,17 +57,17 @@ def test_reviewer_reads_but_has_no_editing_controls(page: Page, live_server, dem
 
 def test_unsaved_text_survives_a_reload(page: Page, live_server, demo, login):
     """What a drafter typed but did not save comes back after the page is reloaded."""
-    login(page, "jp.drafter")
+    login(page, "jp.drafter")  # works in Japanese: the notice comes from the JS catalogue
     article = Article.objects.get(draft=demo, position=2)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
-    page.get_by_label("Japanese text").fill("締約国は、𠮟責を受けない。")
+    page.get_by_label("日本語の条文").fill("締約国は、𠮟責を受けない。")
     page.on("dialog", lambda dialog: dialog.accept())
     page.reload()
-    expect(page.get_by_label("Japanese text")).to_have_value("締約国は、𠮟責を受けない。")
-    expect(page.get_by_role("status").filter(has_text="unsaved text")).to_be_visible()
-    page.get_by_role("button", name="Save article").click()
-    expect(page.locator(".message")).to_contain_text("saved")
+    expect(page.get_by_label("日本語の条文")).to_have_value("締約国は、𠮟責を受けない。")
+    expect(page.get_by_role("status").filter(has_text="未保存の入力内容")).to_be_visible()
+    page.get_by_role("button", name="条を保存").click()
+    expect(page.locator(".message")).to_contain_text("保存しました")
     article.refresh_from_db()
     assert article.text_ja == "締約国は、𠮟責を受けない。"
     page.reload()
-    expect(page.get_by_role("status").filter(has_text="unsaved text")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="未保存の入力内容")).to_have_count(0)

@@ -127,7 +127,7 @@ def test_drafter_steps_through_history_compares_versions_and_rejects_a_change(
     expect(page.get_by_test_id(f"change-{article.pk}-en-2")).to_have_count(0)
 
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
-    current = page.locator(".current-text [lang=en] .legal-text")
+    current = page.locator(".current-text .legal-text[lang=en]")
     expect(current).to_contain_text("The Parties will consult together whenever")
     expect(current).to_contain_text("fully, frankly and in good faith")
     article.refresh_from_db()

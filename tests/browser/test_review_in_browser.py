@@ -109,7 +109,8 @@ def test_reviewer_comments_and_suggests_drafter_accepts(
     drafter.locator(".review-layout").screenshot(path=str(SHOTS / "review.png"))
 
     panel.get_by_test_id("review-accept").click()
-    expect(panel.get_by_test_id("review-live")).to_contain_text("accepted", timeout=10_000)
+    # jp.drafter works in Japanese (the demo persona's preference): the panel says so in Japanese.
+    expect(panel.get_by_test_id("review-live")).to_contain_text("採用しました", timeout=10_000)
     deadline = time.monotonic() + 10
     while "fully, frankly and promptly" not in Article.objects.get(pk=article.pk).text_en:
         assert time.monotonic() < deadline, "the accepted wording never reached the text"

@@ -28,6 +28,7 @@ DRAFT_SCOPED = {
 SIGNED_IN = {
     "api-drafts",
     "api-notifications",
+    "api-me",
     "api-notifications-read",
     "api-treaties",
     "api-treaty",
@@ -77,6 +78,7 @@ SIGNED_IN_PAGES = {
     "dashboard",
     "draft-new",
     "notifications",
+    "preferences",
     "library",
     "clause-detail",
     "clause-insert",
@@ -85,7 +87,16 @@ SIGNED_IN_PAGES = {
     "provision-detail",
 }
 # The API's schema and its docs hold no data, so integrators can read them before signing in.
-PUBLIC_PAGES = {"login", "logout", "api-schema", "api-docs", "favicon"}
+# The language switcher and the JavaScript catalogue serve the sign-in page too.
+PUBLIC_PAGES = {
+    "login",
+    "logout",
+    "api-schema",
+    "api-docs",
+    "language-switch",
+    "javascript-catalog",
+    "favicon",
+}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPattern]]:

@@ -43,7 +43,7 @@ SENT = "SENTMARKER gamma"
 # Operations by the path's first segments; a path that matches none fails the test.
 GROUPS: list[tuple[str, str]] = [
     (r"^/api/v1/auth/token/$", "public"),
-    (r"^/api/v1/(drafts/|notifications/)$", "user"),
+    (r"^/api/v1/(drafts/|notifications/|me/)$", "user"),
     (r"^/api/v1/notifications/read/$", "user"),
     (r"^/api/v1/library/", "user"),
     (r"^/api/v1/drafts/\{draft_id\}/(offices|consultations)/$", "round_list"),
@@ -56,6 +56,11 @@ GROUPS: list[tuple[str, str]] = [
 ]
 PAGE_GROUPS: list[tuple[str, str]] = [
     (r"^/(login|logout)/$", "public"),
+    (r"^/favicon\.ico$", "public"),  # a redirect to the icon
+    # The switcher works before signing in too (it keeps the choice in a cookie); the
+    # JavaScript catalogue holds the interface's strings and no data.
+    (r"^/(preferences/language|jsi18n)/$", "public"),
+    (r"^/preferences/$", "user"),
     (r"^/api/(schema|docs)/$", "public"),
     (r"^/$", "user"),
     (r"^/(drafts/new|notifications|library)/", "user"),

@@ -304,3 +304,22 @@ def test_text_round_trips_through_the_api(api, personas, draft, text):
         f"/api/v1/articles/{article.pk}/", {"text_ja": text}, format="json"
     )
     assert response.json()["text_ja"] == text
+
+
+def test_number_ja_beside_number(api, personas, draft):
+    """The API gives each article its Japanese legal number; a fixed '2 bis' is 第二条の二."""
+    client = api(personas.uk_drafter)
+    page = client.get(f"/api/v1/drafts/{draft.pk}/articles/").json()
+    assert [(a["number"], a["number_ja"]) for a in page["results"][:2]] == [
+        ("", "前文"),
+        ("1", "第一条"),
+    ]
+    created = client.post(
+        f"/api/v1/drafts/{draft.pk}/articles/",
+        {"heading": "Consultations", "number": "2 bis", "position": 4},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["number_ja"] == "第二条の二"
+    schema = client.get("/api/schema/?format=json").json()
+    assert schema["components"]["schemas"]["ArticleOut"]["properties"]["number_ja"]["readOnly"]

@@ -90,7 +90,7 @@ def test_draft_page_reads_like_the_treaty(client, personas, draft):
         )
     ]
     assert positions == sorted(positions)
-    assert "第1条" in html
+    assert "第一条" in html
     assert "Add article" not in html  # reviewers do not get editing controls
 
 
@@ -285,7 +285,7 @@ def test_inserted_clause_takes_the_japanese_heading_and_shows_names(client, pers
         "脅威が存在する場合の協議",
     )
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "(Consultation, consultative)" in html
+    assert ">Consultation, consultative<" in html
     assert "consultation, consultative" not in html
 
 
@@ -308,7 +308,7 @@ def test_a_fixed_number_left_behind_by_an_insertion_is_flagged(client, personas,
         actor=personas.owner, draft=draft, heading="New", position=first.position
     )
     html = client.get(f"/drafts/{draft.pk}/").content.decode()
-    assert "Article 1 bis now follows Article 2." in html
+    assert "Article 1 bis — Bis now follows Article 2 — Purposes." in html
 
 
 def test_fixed_numbers_out_of_order() -> None:
@@ -366,3 +366,21 @@ def test_the_favicon_is_served(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("drafting/favicon.svg")
     assert finders.find("drafting/favicon.svg")
+
+
+def test_japanese_article_labels_use_legal_numbering(client, personas, draft):
+    """A fixed '2 bis' reads 第二条の二 on the draft and article pages, never 「第2 bis条」."""
+    from drafting.services import drafts as draft_services
+
+    article = draft_services.article_create(
+        actor=personas.uk_drafter,
+        draft=draft,
+        heading="Consultations",
+        number="2 bis",
+        heading_ja="協議",
+    )
+    client.force_login(personas.owner)
+    for url in (f"/drafts/{draft.pk}/?lang=ja", f"/drafts/{draft.pk}/articles/{article.pk}/"):
+        html = client.get(url).content.decode()
+        assert "第二条の二（協議）" in html, url
+        assert "第2 bis条" not in html and "第1条" not in html, url

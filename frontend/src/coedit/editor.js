@@ -17,15 +17,17 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 
 import { DIFF_DELETE, DIFF_EQUAL, diffChars } from "./diff.js";
 import { SyncClient, Syncer, httpTransport } from "./client.js";
+import { gettext, interpolate, ngettext } from "../i18n.js";
 
+// Looked up when shown (gettext at import would run before the catalogue could be read).
 const STATUS_TEXT = {
-  starting: "Connecting…",
-  saved: "Saved",
-  syncing: "Syncing…",
-  offline: "Offline — will retry",
-  "read-only": "Read only",
-  error: "Not saved — will retry",
-  gone: "This article is no longer available to you",
+  starting: () => gettext("Connecting…"),
+  saved: () => gettext("Saved"),
+  syncing: () => gettext("Syncing…"),
+  offline: () => gettext("Offline — will retry"),
+  "read-only": () => gettext("Read only"),
+  error: () => gettext("Not saved — will retry"),
+  gone: () => gettext("This article is no longer available to you"),
 };
 
 /** CodeMirror changes turning `oldText` into `newText`, in `oldText`'s coordinates. Made by
@@ -117,7 +119,7 @@ class CoEditor {
     const data = root.dataset;
     this.language = data.language || "en";
     this.username = data.username || "";
-    this.label = data.label || "Article text";
+    this.label = data.label || gettext("Article text");
     this.conflictsUrl = data.conflictsUrl;
     this.resolveUrl = data.resolveUrl; // ends in "/0/resolve/": 0 stands for the id
     this.mount = root.querySelector("[data-coedit-editor]");
@@ -276,7 +278,7 @@ class CoEditor {
     if (!this.statusEl || status === this.shownStatus) return;
     this.shownStatus = status;
     this.statusEl.dataset.state = status;
-    this.statusEl.textContent = STATUS_TEXT[status] || status;
+    this.statusEl.textContent = STATUS_TEXT[status] ? STATUS_TEXT[status]() : status;
     const detail = this.syncer.detail;
     if (detail && (status === "error" || status === "gone")) this.statusEl.title = detail;
     else this.statusEl.removeAttribute("title");
@@ -286,12 +288,12 @@ class CoEditor {
     if (!this.presenceEl) return;
     this.presenceEl.replaceChildren();
     if (!editors.length) {
-      this.presenceEl.textContent = "Nobody else is here.";
+      this.presenceEl.textContent = gettext("Nobody else is here.");
       return;
     }
-    this.presenceEl.append("Also here: ");
+    this.presenceEl.append(gettext("Also here: "));
     editors.forEach((person, index) => {
-      if (index) this.presenceEl.append(", ");
+      if (index) this.presenceEl.append(gettext(", "));
       const delegation = (person.delegation || "").toLowerCase();
       const name = element(
         "span",
@@ -301,11 +303,15 @@ class CoEditor {
       const elsewhere = person.language && person.language !== this.language;
       const notes = [
         person.delegation,
-        elsewhere ? `in the ${person.language === "ja" ? "Japanese" : "English"} text` : "",
-        person.read_only ? "reading" : "",
+        elsewhere
+          ? person.language === "ja"
+            ? gettext("in the Japanese text")
+            : gettext("in the English text")
+          : "",
+        person.read_only ? gettext("reading") : "",
       ].filter(Boolean);
       this.presenceEl.append(name);
-      if (notes.length) this.presenceEl.append(` (${notes.join(", ")})`);
+      if (notes.length) this.presenceEl.append(` (${notes.join(gettext(", "))})`);
     });
   }
 
@@ -367,33 +373,43 @@ class CoEditor {
     if (announce && items.length) {
       this.announce(
         items.length === 1
-          ? "One edit did not go in: it overlapped someone else's. See “Edits that did not go in”."
-          : `${items.length} edits did not go in. See “Edits that did not go in”.`,
+          ? gettext("One edit did not go in: it overlapped someone else's. See “Edits that did not go in”.")
+          : interpolate(
+              ngettext(
+                "%(count)s edit did not go in. See “Edits that did not go in”.",
+                "%(count)s edits did not go in. See “Edits that did not go in”.",
+                items.length,
+              ),
+              { count: items.length },
+            ),
       );
     }
   }
 
   conflictItem(conflict) {
     const li = element("li", { class: "coedit-conflict", "data-testid": "coedit-conflict" });
-    const who = conflict.mine ? "Your edit" : `An edit by ${conflict.author}`;
     li.append(
       element(
         "p",
         { class: "coedit-conflict__who" },
-        `${who} overlapped someone else's and did not go in.`,
+        conflict.mine
+          ? gettext("Your edit overlapped someone else's and did not go in.")
+          : interpolate(gettext("An edit by %(author)s overlapped someone else's and did not go in."), {
+              author: conflict.author,
+            }),
       ),
     );
     const dl = element("dl", { class: "coedit-conflict__texts" });
-    dl.append(element("dt", {}, "Intended"));
+    dl.append(element("dt", {}, gettext("Intended")));
     const intended = element("dd", { class: "coedit-conflict__intended", lang: this.language });
-    intended.textContent = conflict.intended || "(delete the passage)";
+    intended.textContent = conflict.intended || gettext("(delete the passage)");
     dl.append(intended);
-    dl.append(element("dt", {}, "The text now reads"));
+    dl.append(element("dt", {}, gettext("The text now reads")));
     const became = element("dd", { class: "coedit-conflict__became", lang: this.language });
-    became.textContent = conflict.became || "(nothing: it was deleted)";
+    became.textContent = conflict.became || gettext("(nothing: it was deleted)");
     dl.append(became);
     if (conflict.before || conflict.after) {
-      dl.append(element("dt", {}, "Where"));
+      dl.append(element("dt", {}, gettext("Where")));
       const where = element("dd", { class: "coedit-conflict__where", lang: this.language });
       const before = conflict.before.slice(-30);
       const after = conflict.after.slice(0, 30);
@@ -404,24 +420,24 @@ class CoEditor {
     }
     li.append(dl);
     const actions = element("div", { class: "coedit-conflict__actions" });
-    const copy = element("button", { type: "button", class: "small" }, "Copy");
+    const copy = element("button", { type: "button", class: "small" }, gettext("Copy"));
     copy.addEventListener("click", async () => {
       const ok = await copyText(conflict.intended);
-      this.announce(ok ? "Intended text copied." : "Could not copy: select the text and copy it.");
+      this.announce(ok ? gettext("Intended text copied.") : gettext("Could not copy: select the text and copy it."));
     });
     actions.append(copy);
     if (this.view && !this.client.readOnly && conflict.intended) {
-      const reapply = element("button", { type: "button", class: "small" }, "Re-apply");
-      reapply.title = "Insert the intended text at the cursor";
+      const reapply = element("button", { type: "button", class: "small" }, gettext("Re-apply"));
+      reapply.title = gettext("Insert the intended text at the cursor");
       reapply.addEventListener("click", () => {
         const view = this.view;
         view.dispatch(view.state.replaceSelection(conflict.intended), { scrollIntoView: true });
         view.focus();
-        this.announce("Intended text inserted at the cursor.");
+        this.announce(gettext("Intended text inserted at the cursor."));
       });
       actions.append(reapply);
     }
-    const dismiss = element("button", { type: "button", class: "small link" }, "Dismiss");
+    const dismiss = element("button", { type: "button", class: "small link" }, gettext("Dismiss"));
     dismiss.addEventListener("click", () => this.dismiss(conflict));
     actions.append(dismiss);
     li.append(actions);
@@ -434,17 +450,21 @@ class CoEditor {
       try {
         const { status, body } = await this.transport(url, {});
         if (status !== 200) {
-          this.announce(`Could not dismiss: ${(body && body.detail) || `HTTP ${status}`}`);
+          this.announce(
+            interpolate(gettext("Could not dismiss: %(reason)s"), {
+              reason: (body && body.detail) || `HTTP ${status}`,
+            }),
+          );
           return;
         }
       } catch {
-        this.announce("Could not dismiss: the server cannot be reached. Try again.");
+        this.announce(gettext("Could not dismiss: the server cannot be reached. Try again."));
         return;
       }
     }
     this.conflicts.delete(conflict.key);
     this.renderConflicts();
-    this.announce("Dismissed.");
+    this.announce(gettext("Dismissed."));
   }
 
   announce(text) {

@@ -5,6 +5,8 @@
 import { StateEffect, StateField } from "@codemirror/state";
 import { Decoration, EditorView, WidgetType } from "@codemirror/view";
 
+import { gettext, interpolate } from "../i18n.js";
+
 export const setReview = StateEffect.define();
 export const setActive = StateEffect.define();
 
@@ -33,7 +35,7 @@ class InsertionWidget extends WidgetType {
     who.textContent = ` ${s.created_by}`;
     who.setAttribute("lang", "en");
     ins.append(who);
-    ins.title = `Suggested by ${s.created_by}`;
+    ins.title = interpolate(gettext("Suggested by %(who)s"), { who: s.created_by });
     return ins;
   }
 

@@ -7,6 +7,7 @@
 // accept or reject suggestions. The API's refusals ({detail}) are read out in a live region and
 // the form keeps what was typed.
 
+import { gettext, interpolate } from "../i18n.js";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 
@@ -16,7 +17,8 @@ import { insertMention, mentionAt, mentionMatches } from "./mention.js";
 const REFRESH_AFTER_EDIT_MS = 1500; // wait for the edit to be synced, then ask where anchors are
 const REFRESH_MIN_GAP_MS = 3000;
 const POLL_MS = 15000; // others' new comments
-const LANGUAGE_NAMES = { en: "English", ja: "Japanese" };
+// The language of a text, named in the interface's language (looked up when shown).
+const LANGUAGE_NAMES = { en: () => gettext("English"), ja: () => gettext("Japanese") };
 
 let uid = 0;
 const nextId = (prefix) => `${prefix}-${++uid}`;
@@ -36,7 +38,7 @@ function el(tag, attrs = {}, ...children) {
 
 class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.detail) || `The server answered ${status}.`);
+    super((body && body.detail) || interpolate(gettext("The server answered %(status)s."), { status }));
     this.status = status;
     this.code = body && body.code;
   }
@@ -86,7 +88,9 @@ class StaticHost {
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({
           "aria-readonly": "true",
-          "aria-label": `${LANGUAGE_NAMES[this.language] || this.language} wording as it stands, with comments`,
+          "aria-label": interpolate(gettext("%(language)s wording as it stands, with comments"), {
+            language: LANGUAGE_NAMES[this.language] ? LANGUAGE_NAMES[this.language]() : this.language,
+          }),
           lang: this.language,
         }),
         ...this.extensions,
@@ -119,7 +123,7 @@ function attachMentions(textarea, members, ready) {
     class: "mention-list",
     role: "listbox",
     id: listId,
-    "aria-label": "Members to mention",
+    "aria-label": gettext("Members to mention"),
     hidden: true,
     "data-testid": "mention-list",
   });
@@ -227,12 +231,12 @@ function visibilityField(name) {
   return el(
     "fieldset",
     { class: "review-form__visibility" },
-    el("legend", { text: "Visible to" }),
+    el("legend", { text: gettext("Visible to") }),
     el("input", { type: "radio", name, id: both, value: "both", checked: true }),
-    el("label", { for: both, text: "Both delegations" }),
+    el("label", { for: both, text: gettext("Both delegations") }),
     " ",
     el("input", { type: "radio", name, id: mine, value: "delegation" }),
-    el("label", { for: mine, text: "My delegation only" }),
+    el("label", { for: mine, text: gettext("My delegation only") }),
   );
 }
 
@@ -315,7 +319,7 @@ export class ReviewPanel {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
-      throw new ApiError(0, { detail: "The server cannot be reached. Try again." });
+      throw new ApiError(0, { detail: gettext("The server cannot be reached. Try again.") });
     }
     let data = null;
     try {
@@ -397,7 +401,7 @@ export class ReviewPanel {
       this.decorate();
       this.render();
     } catch (error) {
-      this.say(`Could not load comments: ${error.message}`);
+      this.say(interpolate(gettext("Could not load comments: %(reason)s"), { reason: error.message }));
     }
   }
 
@@ -429,21 +433,21 @@ export class ReviewPanel {
           type: "button",
           class: "small",
           "aria-keyshortcuts": "Control+Alt+M",
-          title: "Comment on the selected text (Ctrl+Alt+M)",
+          title: gettext("Comment on the selected text (Ctrl+Alt+M)"),
           "data-testid": "review-comment-button",
-          text: "Comment",
+          text: gettext("Comment"),
           onclick: () => this.openNew("comment"),
         }),
         el("button", {
           type: "button",
           class: "small",
           "aria-keyshortcuts": "Control+Alt+S",
-          title: "Propose wording for the selected text (Ctrl+Alt+S)",
+          title: gettext("Propose wording for the selected text (Ctrl+Alt+S)"),
           "data-testid": "review-suggest-button",
-          text: "Suggest",
+          text: gettext("Suggest"),
           onclick: () => this.openNew("suggestion"),
         }),
-        el("span", { class: "hint", text: "Select text first." }),
+        el("span", { class: "hint", text: gettext("Select text first.") }),
       );
     }
     const statusId = nextId("filter");
@@ -451,8 +455,8 @@ export class ReviewPanel {
     const mineId = nextId("filter");
     const filters = el(
       "div",
-      { class: "review-panel__filters", role: "group", "aria-label": "Show" },
-      el("label", { for: statusId, text: "Show" }),
+      { class: "review-panel__filters", role: "group", "aria-label": gettext("Show") },
+      el("label", { for: statusId, text: gettext("Show") }),
       el(
         "select",
         {
@@ -460,17 +464,17 @@ export class ReviewPanel {
           "data-testid": "review-filter-status",
           onchange: (e) => this.setFilter("status", e.target.value),
         },
-        el("option", { value: "open", text: "Open", selected: true }),
-        el("option", { value: "resolved", text: "Resolved" }),
-        el("option", { value: "", text: "All" }),
+        el("option", { value: "open", text: gettext("Open"), selected: true }),
+        el("option", { value: "resolved", text: gettext("Resolved") }),
+        el("option", { value: "", text: gettext("All") }),
       ),
-      el("label", { for: delegationId, text: "From" }),
+      el("label", { for: delegationId, text: gettext("From") }),
       el(
         "select",
         { id: delegationId, onchange: (e) => this.setFilter("delegation", e.target.value) },
-        el("option", { value: "", text: "Both delegations" }),
-        el("option", { value: "UK", text: "UK" }),
-        el("option", { value: "JP", text: "Japan" }),
+        el("option", { value: "", text: gettext("Both delegations") }),
+        el("option", { value: "UK", text: gettext("UK") }),
+        el("option", { value: "JP", text: gettext("Japan") }),
       ),
       el(
         "label",
@@ -480,7 +484,7 @@ export class ReviewPanel {
           id: mineId,
           onchange: (e) => this.setFilter("mine", e.target.checked),
         }),
-        "Mine",
+        gettext("Mine"),
       ),
     );
     this.formSlot = el("div", { class: "review-panel__form" });
@@ -506,7 +510,11 @@ export class ReviewPanel {
     if (!this.canComment) return false;
     const sel = this.host.selectionOffsets();
     if (!sel || sel.from === sel.to) {
-      this.say("Not started: select the words first, then press " + (kind === "comment" ? "Comment." : "Suggest."));
+      this.say(
+        kind === "comment"
+          ? gettext("Not started: select the words first, then press Comment.")
+          : gettext("Not started: select the words first, then press Suggest."),
+      );
       return true;
     }
     this.pendingAnchor = { from: sel.from, to: sel.to, quote: sel.text };
@@ -531,18 +539,18 @@ export class ReviewPanel {
     const form = el("form", { class: "review-form", "data-testid": "review-comment-form" });
     const textarea = el("textarea", { id, rows: "4", required: true, "aria-describedby": `${id}-hint` });
     form.append(
-      el("h3", { text: "New comment on" }),
+      el("h3", { text: gettext("New comment on") }),
       this.quote(quote),
-      el("label", { for: id, text: "Comment" }),
+      el("label", { for: id, text: gettext("Comment") }),
       textarea,
       attachMentions(textarea, () => this.mentionable(form), () => this.membersReady()),
-      el("p", { class: "hint", id: `${id}-hint`, text: "Markdown. Type @ to mention a member." }),
+      el("p", { class: "hint", id: `${id}-hint`, text: gettext("Markdown. Type @ to mention a member.") }),
       visibilityField(nextId("visibility")),
       el(
         "div",
         { class: "review-form__actions" },
-        el("button", { type: "submit", class: "primary small", text: "Submit" }),
-        el("button", { type: "button", class: "small link", text: "Cancel", onclick: () => this.closeNew() }),
+        el("button", { type: "submit", class: "primary small", text: gettext("Submit") }),
+        el("button", { type: "button", class: "small link", text: gettext("Cancel"), onclick: () => this.closeNew() }),
       ),
     );
     form.addEventListener("submit", async (event) => {
@@ -557,7 +565,7 @@ export class ReviewPanel {
           body: textarea.value,
           visibility: form.querySelector("input[type=radio]:checked").value,
         }),
-      "Comment added.");
+      gettext("Comment added."));
     });
     return form;
   }
@@ -570,18 +578,18 @@ export class ReviewPanel {
     const noteId = nextId("note");
     const note = el("input", { id: noteId, type: "text", maxlength: "5000" });
     form.append(
-      el("h3", { text: "Suggest wording for" }),
+      el("h3", { text: gettext("Suggest wording for") }),
       this.quote(quote),
-      el("label", { for: id, text: "Replacement wording" }),
+      el("label", { for: id, text: gettext("Replacement wording") }),
       textarea,
-      el("label", { for: noteId, text: "Note (optional)" }),
+      el("label", { for: noteId, text: gettext("Note (optional)") }),
       note,
       visibilityField(nextId("visibility")),
       el(
         "div",
         { class: "review-form__actions" },
-        el("button", { type: "submit", class: "primary small", text: "Submit suggestion" }),
-        el("button", { type: "button", class: "small link", text: "Cancel", onclick: () => this.closeNew() }),
+        el("button", { type: "submit", class: "primary small", text: gettext("Submit suggestion") }),
+        el("button", { type: "button", class: "small link", text: gettext("Cancel"), onclick: () => this.closeNew() }),
       ),
     );
     form.addEventListener("submit", async (event) => {
@@ -597,7 +605,7 @@ export class ReviewPanel {
           note: note.value,
           visibility: form.querySelector("input[type=radio]:checked").value,
         }),
-      "Suggestion added.");
+      gettext("Suggestion added."));
     });
     return form;
   }
@@ -614,7 +622,7 @@ export class ReviewPanel {
       await this.refresh();
       return true;
     } catch (error) {
-      this.say(`Not saved: ${error.message}`);
+      this.say(interpolate(gettext("Not saved: %(reason)s"), { reason: error.message }));
       return false;
     } finally {
       buttons.forEach((b) => (b.disabled = false));
@@ -641,12 +649,12 @@ export class ReviewPanel {
     );
     this.list.replaceChildren(...items);
     if (!items.length) {
-      this.list.append(el("li", { class: "empty", text: this.filters.status === "open" ? "No open comments or suggestions." : "Nothing to show." }));
+      this.list.append(el("li", { class: "empty", text: this.filters.status === "open" ? gettext("No open comments or suggestions.") : gettext("Nothing to show.") }));
     }
     const decided = this.suggestions.filter((s) => s.status !== "pending");
     this.decided.hidden = decided.length === 0;
     this.decided.replaceChildren(
-      el("summary", { text: `Decided suggestions (${decided.length})` }),
+      el("summary", { text: interpolate(gettext("Decided suggestions (%(count)s)"), { count: decided.length }) }),
       el("ol", { class: "review-list" }, ...decided.map((s) => this.suggestionItem(s))),
     );
     if (this.align) requestAnimationFrame(() => this.alignItems());
@@ -695,7 +703,10 @@ export class ReviewPanel {
 
   visibilityTag(item) {
     return item.visibility === "delegation"
-      ? el("span", { class: "tag tag--internal", text: `${item.delegation} only` })
+      ? el("span", {
+          class: "tag tag--internal",
+          text: interpolate(gettext("%(delegation)s only"), { delegation: item.delegation }),
+        })
       : null;
   }
 
@@ -711,20 +722,20 @@ export class ReviewPanel {
     const head = el(
       "div",
       { class: "review-item__head" },
-      el("span", { class: `tag tag--${t.status}`, text: t.status === "open" ? "Open" : "Resolved" }),
-      t.detached ? el("span", { class: "tag tag--detached", "data-testid": "review-detached", text: "detached" }) : null,
+      el("span", { class: `tag tag--${t.status}`, text: t.status === "open" ? gettext("Open") : gettext("Resolved") }),
+      t.detached ? el("span", { class: "tag tag--detached", "data-testid": "review-detached", text: gettext("detached") }) : null,
       this.visibilityTag(t),
       el("button", {
         type: "button",
         class: "link small review-item__show",
-        text: t.detached ? "" : "Show in text",
+        text: t.detached ? "" : gettext("Show in text"),
         hidden: t.detached,
         onclick: () => this.activate(key),
       }),
     );
     const quote = t.detached ? t.quote : this.currentText(t);
     li.append(head, this.quote(quote));
-    if (t.detached) li.append(el("p", { class: "hint", text: "The words it was on were deleted; this is what they read." }));
+    if (t.detached) li.append(el("p", { class: "hint", text: gettext("The words it was on were deleted; this is what they read.") }));
     const comments = el("ol", { class: "review-comments" });
     for (const c of t.comments || []) comments.append(this.commentItem(c));
     li.append(comments);
@@ -740,7 +751,7 @@ export class ReviewPanel {
       el("strong", { text: c.author }),
       " ",
       el("time", { datetime: c.created_at, class: "muted", text: when(c.created_at) }),
-      c.edited ? el("span", { class: "tag", "data-testid": "review-edited", text: "edited" }) : null,
+      c.edited ? el("span", { class: "tag", "data-testid": "review-edited", text: gettext("edited") }) : null,
     );
     const body = el("div", { class: "review-comment__body" });
     body.innerHTML = c.body_html; // rendered and sanitised by the server
@@ -754,7 +765,7 @@ export class ReviewPanel {
           el("button", {
             type: "button",
             class: "link small",
-            text: "Edit",
+            text: gettext("Edit"),
             onclick: (e) => {
               const form = this.editForm(c, key);
               this.openForms.set(key, form);
@@ -774,17 +785,17 @@ export class ReviewPanel {
     const textarea = el("textarea", { id, rows: "3" });
     textarea.value = c.body;
     form.append(
-      el("label", { for: id, text: "Edit your comment" }),
+      el("label", { for: id, text: gettext("Edit your comment") }),
       textarea,
       attachMentions(textarea, () => this.members, () => this.membersReady()),
       el(
         "div",
         { class: "review-form__actions" },
-        el("button", { type: "submit", class: "primary small", text: "Save" }),
+        el("button", { type: "submit", class: "primary small", text: gettext("Save") }),
         el("button", {
           type: "button",
           class: "small link",
-          text: "Cancel",
+          text: gettext("Cancel"),
           onclick: () => {
             this.openForms.delete(key);
             this.refresh();
@@ -797,7 +808,7 @@ export class ReviewPanel {
       await this.submit(
         form,
         () => this.api(`comments/${c.id}/`, "PATCH", { body: textarea.value }),
-        "Comment saved.",
+        gettext("Comment saved."),
         () => this.openForms.delete(key),
       );
     });
@@ -815,7 +826,7 @@ export class ReviewPanel {
           el("button", {
             type: "button",
             class: "small",
-            text: "Reply",
+            text: gettext("Reply"),
             onclick: () => {
               const form = this.replyForm(t, key);
               this.openForms.set(key, form);
@@ -832,15 +843,15 @@ export class ReviewPanel {
         type: "button",
         class: "small",
         "data-testid": `review-${verb}`,
-        text: t.status === "open" ? "Resolve" : "Reopen",
+        text: t.status === "open" ? gettext("Resolve") : gettext("Reopen"),
         onclick: async (e) => {
           e.target.disabled = true;
           try {
             await this.api(`threads/${t.id}/${verb}/`, "POST", {});
-            this.say(t.status === "open" ? "Thread resolved." : "Thread reopened.");
+            this.say(t.status === "open" ? gettext("Thread resolved.") : gettext("Thread reopened."));
             await this.refresh();
           } catch (error) {
-            this.say(`Not saved: ${error.message}`);
+            this.say(interpolate(gettext("Not saved: %(reason)s"), { reason: error.message }));
             e.target.disabled = false;
           }
         },
@@ -854,7 +865,7 @@ export class ReviewPanel {
     const form = el("form", { class: "review-form review-form--inline", "data-testid": "review-reply-form" });
     const textarea = el("textarea", { id, rows: "3", required: true });
     form.append(
-      el("label", { for: id, text: "Reply" }),
+      el("label", { for: id, text: gettext("Reply") }),
       textarea,
       attachMentions(
         textarea,
@@ -864,11 +875,11 @@ export class ReviewPanel {
       el(
         "div",
         { class: "review-form__actions" },
-        el("button", { type: "submit", class: "primary small", text: "Reply" }),
+        el("button", { type: "submit", class: "primary small", text: gettext("Reply") }),
         el("button", {
           type: "button",
           class: "small link",
-          text: "Cancel",
+          text: gettext("Cancel"),
           onclick: () => {
             this.openForms.delete(key);
             form.remove();
@@ -882,7 +893,7 @@ export class ReviewPanel {
       await this.submit(
         form,
         () => this.api(`threads/${t.id}/comments/`, "POST", { body: textarea.value }),
-        "Reply added.",
+        gettext("Reply added."),
         () => this.openForms.delete(key),
       );
     });
@@ -897,7 +908,8 @@ export class ReviewPanel {
       "data-key": key,
       "data-at": String(s.anchor_start),
     });
-    const statusText = { pending: "Suggestion", accepted: "Accepted", rejected: "Rejected" }[s.status] || s.status;
+    const statusText =
+      { pending: gettext("Suggestion"), accepted: gettext("Accepted"), rejected: gettext("Rejected") }[s.status] || s.status;
     li.append(
       el(
         "div",
@@ -905,7 +917,7 @@ export class ReviewPanel {
         el("span", { class: `tag tag--suggestion tag--${s.status}`, text: statusText }),
         this.visibilityTag(s),
         s.status === "pending" && !s.stale
-          ? el("button", { type: "button", class: "link small review-item__show", text: "Show in text", onclick: () => this.activate(key) })
+          ? el("button", { type: "button", class: "link small review-item__show", text: gettext("Show in text"), onclick: () => this.activate(key) })
           : null,
       ),
       el(
@@ -913,7 +925,7 @@ export class ReviewPanel {
         { class: "review-suggestion__change", lang: this.language },
         el("del", { text: s.original || "" }),
         " ",
-        el("span", { class: "visually-hidden", lang: "en", text: "replaced by" }),
+        el("span", { class: "visually-hidden", text: gettext("replaced by") }),
         el("ins", { text: s.replacement || "" }),
       ),
       el(
@@ -926,10 +938,20 @@ export class ReviewPanel {
     );
     if (s.note) li.append(el("p", { class: "review-suggestion__note", text: s.note }));
     if (s.stale && s.status === "pending") {
-      li.append(el("p", { class: "review-stale", "data-testid": "review-stale", text: "stale — the text changed since" }));
+      li.append(el("p", { class: "review-stale", "data-testid": "review-stale", text: gettext("stale — the text changed since") }));
     }
     if (s.status !== "pending") {
-      const decided = `${s.status === "accepted" ? "Accepted" : "Rejected"} by ${s.decided_by || "?"}${s.revision_number ? ` in revision ${s.revision_number}` : ""}`;
+      const values = { who: s.decided_by || "?", revision: s.revision_number };
+      const decided = interpolate(
+        s.status === "accepted"
+          ? s.revision_number
+            ? gettext("Accepted by %(who)s in revision %(revision)s")
+            : gettext("Accepted by %(who)s")
+          : s.revision_number
+            ? gettext("Rejected by %(who)s in revision %(revision)s")
+            : gettext("Rejected by %(who)s"),
+        values,
+      );
       li.append(el("p", { class: "hint", text: decided }));
       if (s.reason) li.append(el("p", { class: "review-suggestion__note", text: `Reason: ${s.reason}` }));
     }
@@ -945,15 +967,15 @@ export class ReviewPanel {
           type: "button",
           class: "primary small",
           "data-testid": "review-accept",
-          text: "Accept",
+          text: gettext("Accept"),
           onclick: async (e) => {
             e.target.disabled = true;
             try {
               await this.api(`suggestions/${s.id}/accept/`, "POST", {});
-              this.say("Suggestion accepted: the text now reads the proposed wording.");
+              this.say(gettext("Suggestion accepted: the text now reads the proposed wording."));
               await this.afterAccept();
             } catch (error) {
-              this.say(`Not accepted: ${error.message}`);
+              this.say(interpolate(gettext("Not accepted: %(reason)s"), { reason: error.message }));
               e.target.disabled = false;
               this.refresh();
             }
@@ -967,16 +989,16 @@ export class ReviewPanel {
     if (!this.openForms.has(key)) {
       const reason = el("textarea", { id: reasonId, rows: "2", required: true });
       form.append(
-        el("label", { for: reasonId, text: "Reason for rejecting (required)" }),
+        el("label", { for: reasonId, text: gettext("Reason for rejecting (required)") }),
         reason,
         el(
           "div",
           { class: "review-form__actions" },
-          el("button", { type: "submit", class: "danger small", text: "Reject suggestion" }),
+          el("button", { type: "submit", class: "danger small", text: gettext("Reject suggestion") }),
           el("button", {
             type: "button",
             class: "small link",
-            text: "Cancel",
+            text: gettext("Cancel"),
             onclick: () => {
               form.hidden = true;
               this.openForms.delete(key);
@@ -987,14 +1009,14 @@ export class ReviewPanel {
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         if (!reason.value.trim()) {
-          this.say("Not rejected: give a reason.");
+          this.say(gettext("Not rejected: give a reason."));
           reason.focus();
           return;
         }
         await this.submit(
           form,
           () => this.api(`suggestions/${s.id}/reject/`, "POST", { reason: reason.value }),
-          "Suggestion rejected.",
+          gettext("Suggestion rejected."),
           () => this.openForms.delete(key),
         );
       });
@@ -1004,7 +1026,7 @@ export class ReviewPanel {
         type: "button",
         class: "small",
         "data-testid": "review-reject",
-        text: "Reject…",
+        text: gettext("Reject…"),
         hidden: !form.hidden,
         onclick: (e) => {
           form.hidden = false;

@@ -1,0 +1,61 @@
+"""The signed-in user's own account: who they are and their interface preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..models import InterfaceLanguage, TimeZone
+from ..selectors.preferences import preference_of
+from ..services import preferences as preference_services
+
+
+class MeOut(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    language = serializers.ChoiceField(
+        choices=InterfaceLanguage.choices,
+        allow_blank=True,
+        help_text="Interface language; empty: follow the browser's Accept-Language.",
+    )
+    time_zone = serializers.ChoiceField(choices=TimeZone.choices)
+
+
+class MeUpdateIn(serializers.Serializer):
+    # Plain strings here, so that the service's own check (and its message) is the one rule.
+    language = serializers.CharField(
+        required=False, help_text="en or ja; anything else is refused with 400."
+    )
+    time_zone = serializers.CharField(
+        required=False, help_text=f"One of: {', '.join(TimeZone.values)}."
+    )
+
+
+def _me(user: Any) -> dict[str, Any]:
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name() or user.get_username(),
+        **preference_of(user),
+    }
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: MeOut})
+    def get(self, request: Request) -> Response:
+        return Response(MeOut(_me(request.user)).data)
+
+    @extend_schema(request=MeUpdateIn, responses={200: MeOut})
+    def patch(self, request: Request) -> Response:
+        data = MeUpdateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        preference_services.preference_update(
+            actor=request.user,
+            language=data.validated_data.get("language"),
+            time_zone=data.validated_data.get("time_zone"),
+        )
+        return Response(MeOut(_me(request.user)).data)

@@ -1,0 +1,26 @@
+// The interface's words in the page's language. Django's JavaScript catalogue (the /jsi18n/
+// view, domain "djangojs", loaded by base.html just before this bundle) defines gettext,
+// ngettext and interpolate on window; where it is absent (node's tests, a page that did not
+// load it) the English text is used as it is. Strings are looked up when they are shown, never
+// at import, so that the catalogue is always the one of the page.
+//
+// Why Django's catalogue rather than one bundled into entente.js: one toolchain for every
+// string (makemessages -d djangojs reads frontend/src, the same .po workflow as the pages),
+// one bundle for every language (cacheable, no rebuild per language), and the language is
+// the one the server chose for the user (their preference), not a guess in the browser.
+
+const scope = typeof window !== "undefined" ? window : globalThis;
+
+export function gettext(msgid) {
+  return typeof scope.gettext === "function" ? scope.gettext(msgid) : msgid;
+}
+
+export function ngettext(singular, plural, count) {
+  if (typeof scope.ngettext === "function") return scope.ngettext(singular, plural, count);
+  return count === 1 ? singular : plural;
+}
+
+/** "%(name)s" placeholders filled from `values` (the Python format the .po files use). */
+export function interpolate(format, values) {
+  return format.replace(/%\((\w+)\)s/g, (_, key) => String(values[key]));
+}
