@@ -8,6 +8,7 @@ DATABASE_URL or CELERY_BROKER_URL is given.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,11 +55,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "import_export",
+    "axes",
     "treaties",
     "drafting",
 ]
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "drafting.views.errors.ApplicationErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into drafting.views.lockout's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "drafting.urls"
@@ -140,6 +143,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes' backend comes first: it refuses a locked-out client before any password check.
+AUTHENTICATION_BACKENDS = [
+    "drafting.authbackends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# How many reverse proxies of ours sit in front of the app. 0: X-Forwarded-For is ignored
+# (anyone can write it); N: the N-th address from its right is the client's. Lockouts and
+# the token endpoint's throttle both use drafting.clientaddress.client_address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Sign-in lockout (django-axes): LOGIN_FAILURE_LIMIT failed sign-ins for one username, or
+# from one address, lock that username or address out for LOGIN_LOCKOUT_MINUTES, on the
+# sign-in page, the admin and the token endpoint alike.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "drafting.clientaddress.client_address"
+AXES_LOCKOUT_CALLABLE = "drafting.views.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+
+# API tokens expire this many hours after they are issued (0: never).
+API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -222,7 +250,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated request gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "drafting.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

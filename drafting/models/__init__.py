@@ -14,8 +14,10 @@ from .notifications import Notification
 from .review import Comment, DraftMute, Suggestion, Thread, Visibility
 from .revisions import ChangeDecision, Language, Revision, Version
 from .sync import EditSession, SyncConflict
+from .tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Article",
     "AuditEvent",
     "AuditHead",
