@@ -219,9 +219,28 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "entente@localhost")
 ENTENTE_BASE_URL = os.environ.get("ENTENTE_BASE_URL", "http://127.0.0.1:8000")
 
-# Celery. Without CELERY_BROKER_URL the broker is a folder on disk (kombu's filesystem
-# transport), so a first run needs no server; production uses Redis.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+# Celery. Without CELERY_BROKER_URL the broker is a SQLite file of its own (kombu's
+# SQLAlchemy transport), so a first run needs no server; production uses Redis. Not kombu's
+# filesystem transport: its consumer can read a message file that a producer is still writing
+# and die of a JSONDecodeError (tests/benchmarks/broker_soak.py shows both).
+CELERY_BROKER_SQLITE_PATH = VAR_DIR / "celery-broker.sqlite3"
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", f"sqla+sqlite:///{CELERY_BROKER_SQLITE_PATH}"
+)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+if CELERY_BROKER_URL.startswith(("sqla+sqlite://", "sqlalchemy+sqlite://")):
+    _broker_file = CELERY_BROKER_URL.split(":///", 1)[-1]
+    if _broker_file and _broker_file != ":memory:":
+        Path(_broker_file).parent.mkdir(parents=True, exist_ok=True)
+        # WAL (kept in the file once set): the web server's and the beat's inserts do not
+        # wait for the worker's reads. A producer waits up to 30 s for the write lock
+        # instead of SQLite's default 5 s, then fails loudly (kombu does not drop it).
+        import sqlite3
+
+        with sqlite3.connect(_broker_file, timeout=30) as _db:
+            _db.execute("PRAGMA journal_mode=WAL")
+        _db.close()
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
 CELERY_FILESYSTEM_QUEUE = Path(os.environ.get("CELERY_FILESYSTEM_QUEUE", VAR_DIR / "celery"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "processed", "control"):
@@ -245,7 +264,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("ENTENTE_DEADLINE_CHECK_SECONDS", "300")),
     },
     "edit-sessions-prune": {"task": "drafting.tasks.edit_sessions_prune", "schedule": 3600.0},
+    "embedded-broker-prune": {
+        "task": "drafting.brokerprune.embedded_broker_prune",
+        "schedule": 3600.0,
+    },
 }
+CELERY_IMPORTS = ["drafting.brokerprune"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
