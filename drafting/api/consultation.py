@@ -3,8 +3,6 @@ the channel and the disclosure log."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import HttpResponse
@@ -14,6 +12,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
+
+from treaties.csvexport import csv_text
 
 from ..errors import ApplicationError, NotFoundError
 from ..models import ChannelMessage, Disposition, Office, Response, Round, RoundArticle
@@ -335,17 +335,14 @@ REPORT_OUT = inline_serializer(
 
 
 def report_csv(report: dict[str, Any]) -> HttpResponse:
-    """The round report as CSV, marked at top and bottom like every export."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    """The round report as CSV, marked at top and bottom like every export; written by
+    treaties.csvexport, so that no answer runs as a spreadsheet formula."""
     marking = report["classification"]
-    writer.writerow([marking])
-    writer.writerow(
+    rows: list[list[Any]] = [
+        [marking],
         [
             f"Consultation round {report['round']} ({report['status']}), deadline {report['deadline']}"
-        ]
-    )
-    writer.writerow(
+        ],
         [
             "Article",
             "Office",
@@ -354,11 +351,11 @@ def report_csv(report: dict[str, Any]) -> HttpResponse:
             "Rationale",
             "Disposition",
             "Disposition rationale",
-        ]
-    )
+        ],
+    ]
     for row in report["rows"]:
         for cell in row["cells"]:
-            writer.writerow(
+            rows.append(
                 [
                     row["label"],
                     cell["office"],
@@ -369,9 +366,9 @@ def report_csv(report: dict[str, Any]) -> HttpResponse:
                     cell["disposition_rationale"],
                 ]
             )
-    writer.writerow([f"Outstanding answers: {report['outstanding']}"])
-    writer.writerow([marking])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    rows.append([f"Outstanding answers: {report['outstanding']}"])
+    rows.append([marking])
+    response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="round-{report["round"]}-report.csv"'
     return response
 

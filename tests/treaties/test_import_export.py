@@ -15,9 +15,12 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from import_export.formats.base_formats import CSV, JSON
+from import_export.formats.base_formats import JSON
 
 from tests.conftest import UserFactory
+
+# The admin's CSV format: import-export's, made safe for spreadsheets (treaties/csvexport.py).
+from treaties.csvexport import SafeCSV as CSV
 from treaties.models import LibraryClause, Provision
 from treaties.resources import LibraryClauseResource
 
@@ -422,3 +425,17 @@ def test_non_staff_are_sent_to_the_admin_login(personas: Any, who: str) -> None:
     )
     assert response.status_code == 302
     assert not LibraryClause.objects.filter(slug__startswith="imported-").exists()
+
+
+def test_librarian_exports_csv_safe_for_spreadsheets(librarian: Client) -> None:
+    clause = LibraryClause.objects.order_by("pk").first()
+    assert clause is not None
+    LibraryClause.objects.filter(pk=clause.pk).update(title="@SUM(1+1) 相互防衛")
+    data = {"resource": "0", "format": format_index(CSV)}
+    data |= {f"libraryclauseresource_{name}": "on" for name in HEADERS}
+    response = librarian.post(f"{ADMIN}export/", data)
+    assert response.status_code == 200
+    raw = b"".join(response) if response.streaming else response.content
+    assert raw.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte order mark, for Excel
+    rows = {r["slug"]: r for r in tablib.import_set(raw.decode("utf-8-sig"), format="csv").dict}
+    assert rows[clause.slug]["title"] == "'@SUM(1+1) 相互防衛"
