@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -17,6 +19,7 @@ from .models import (
     Article,
     AuditEvent,
     Draft,
+    GroupPolicy,
     Membership,
     Notification,
     Revision,
@@ -85,6 +88,22 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
+
+
+class GroupPolicyInline(admin.StackedInline):
+    model = GroupPolicy
+    can_delete = False
+    verbose_name_plural = "sign-in policy"
+
+
+class GroupWithPolicyAdmin(GroupAdmin):
+    """Groups, with the switch that requires their members to use an authenticator app."""
+
+    inlines = [GroupPolicyInline]
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupWithPolicyAdmin)
 
 
 @admin.register(Notification)

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "treaties",
     "drafting",
 ]
@@ -72,7 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: holds a signed-in session to its group's second-factor policy.
+    "drafting.views.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "drafting.views.errors.ApplicationErrorMiddleware",
@@ -165,6 +170,11 @@ AXES_CLIENT_IP_CALLABLE = "drafting.clientaddress.client_address"
 AXES_LOCKOUT_CALLABLE = "drafting.views.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
+
+# The optional second factor (django-otp, TOTP): the name authenticator apps show, and how
+# often a session that needs no code checks again whether a group now requires one.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Entente")
+OTP_RECHECK_SECONDS = int(os.environ.get("OTP_RECHECK_SECONDS", "300"))
 
 # API tokens expire this many hours after they are issued (0: never).
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))

@@ -23,6 +23,7 @@ from ..services import drafts as draft_services
 from ..services import members as member_services
 from ..services import notifications as notification_services
 from ..services import tokens as token_services
+from ..services import twofactor as twofactor_services
 from . import serializers as s
 from .pagination import Pagination
 
@@ -80,6 +81,15 @@ class TokenView(APIView):
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise ApplicationError("Username or password is wrong.", code="invalid_credentials")
+        if twofactor_services.needs_second_factor(user):
+            device = twofactor_services.confirmed_device(user)
+            if device is None:
+                raise ApplicationError(
+                    "This account must set up an authenticator app first: sign in on the web "
+                    "at /login/ once.",
+                    code="otp_setup_required",
+                )
+            twofactor_services.code_check(device, data.get("otp", ""))
         return Response({"token": token_services.token_issue(user=user)})
 
     @extend_schema(

@@ -13,6 +13,7 @@ from .drafts import Article, Classification, Delegation, Draft, Membership, Rele
 from .notifications import Notification
 from .review import Comment, DraftMute, Suggestion, Thread, Visibility
 from .revisions import ChangeDecision, Language, Revision, Version
+from .security import GroupPolicy
 from .sync import EditSession, SyncConflict
 from .tokens import ApiToken
 
@@ -31,6 +32,7 @@ __all__ = [
     "Draft",
     "DraftMute",
     "EditSession",
+    "GroupPolicy",
     "Language",
     "Membership",
     "Notification",

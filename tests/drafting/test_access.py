@@ -81,9 +81,11 @@ SIGNED_IN_PAGES = {
     "treaty-list",
     "treaty-detail",
     "provision-detail",
+    "account-two-factor",
 }
 # The API's schema and its docs hold no data, so integrators can read them before signing in.
-PUBLIC_PAGES = {"login", "logout", "api-schema", "api-docs"}
+# The second sign-in step is open to anyone, and sends back to /login/ without the first.
+PUBLIC_PAGES = {"login", "login-two-factor", "logout", "api-schema", "api-docs"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPattern]]:

@@ -56,6 +56,8 @@ GROUPS: list[tuple[str, str]] = [
 ]
 PAGE_GROUPS: list[tuple[str, str]] = [
     (r"^/(login|logout)/$", "public"),
+    (r"^/login/two-factor/$", "public"),  # without a password step first: back to /login/
+    (r"^/account/two-factor/$", "user"),
     (r"^/api/(schema|docs)/$", "public"),
     (r"^/$", "user"),
     (r"^/(drafts/new|notifications|library)/", "user"),
