@@ -6,13 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest
 
 from treaties import admin as library_admin
 from treaties.models import LibraryClause, ObligationType, Party, Provision, Treaty
 
-from .models import Article, AuditEvent, Draft, Membership, Notification, Revision, Version
+from .models import (
+    ApiToken,
+    Article,
+    AuditEvent,
+    Draft,
+    GroupPolicy,
+    Membership,
+    Notification,
+    Revision,
+    Version,
+)
 from .services.audit import audit_record
 
 
@@ -59,6 +71,39 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["seq", "at", "actor_username", "action", "object_type", "object_id", "draft_id"]
     list_filter = ["action"]
     search_fields = ["actor_username", "action", "object_id"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Admins see who holds API tokens and revoke one by deleting it (the token itself is
+    never stored, only its digest)."""
+
+    list_display = ["user", "created"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "created"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+class GroupPolicyInline(admin.StackedInline):
+    model = GroupPolicy
+    can_delete = False
+    verbose_name_plural = "sign-in policy"
+
+
+class GroupWithPolicyAdmin(GroupAdmin):
+    """Groups, with the switch that requires their members to use an authenticator app."""
+
+    inlines = [GroupPolicyInline]
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupWithPolicyAdmin)
 
 
 @admin.register(Notification)

@@ -8,6 +8,7 @@ DATABASE_URL or CELERY_BROKER_URL is given.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,10 +55,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "treaties",
     "drafting",
 ]
@@ -70,10 +73,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "drafting.middleware.UserPreferenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: holds a signed-in session to its group's second-factor policy.
+    "drafting.views.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "drafting.views.errors.ApplicationErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into drafting.views.lockout's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "drafting.urls"
@@ -140,6 +148,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes' backend comes first: it refuses a locked-out client before any password check.
+AUTHENTICATION_BACKENDS = [
+    "drafting.authbackends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# How many reverse proxies of ours sit in front of the app. 0: X-Forwarded-For is ignored
+# (anyone can write it); N: the N-th address from its right is the client's. Lockouts and
+# the token endpoint's throttle both use drafting.clientaddress.client_address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Sign-in lockout (django-axes): LOGIN_FAILURE_LIMIT failed sign-ins for one username, or
+# from one address, lock that username or address out for LOGIN_LOCKOUT_MINUTES, on the
+# sign-in page, the admin and the token endpoint alike.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "drafting.clientaddress.client_address"
+AXES_LOCKOUT_CALLABLE = "drafting.views.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+
+# The optional second factor (django-otp, TOTP): the name authenticator apps show, and how
+# often a session that needs no code checks again whether a group now requires one.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Entente")
+OTP_RECHECK_SECONDS = int(os.environ.get("OTP_RECHECK_SECONDS", "300"))
+
+# API tokens expire this many hours after they are issued (0: never).
+API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -202,9 +240,28 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "entente@localhost")
 ENTENTE_BASE_URL = os.environ.get("ENTENTE_BASE_URL", "http://127.0.0.1:8000")
 
-# Celery. Without CELERY_BROKER_URL the broker is a folder on disk (kombu's filesystem
-# transport), so a first run needs no server; production uses Redis.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+# Celery. Without CELERY_BROKER_URL the broker is a SQLite file of its own (kombu's
+# SQLAlchemy transport), so a first run needs no server; production uses Redis. Not kombu's
+# filesystem transport: its consumer can read a message file that a producer is still writing
+# and die of a JSONDecodeError (tests/benchmarks/broker_soak.py shows both).
+CELERY_BROKER_SQLITE_PATH = VAR_DIR / "celery-broker.sqlite3"
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", f"sqla+sqlite:///{CELERY_BROKER_SQLITE_PATH}"
+)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+if CELERY_BROKER_URL.startswith(("sqla+sqlite://", "sqlalchemy+sqlite://")):
+    _broker_file = CELERY_BROKER_URL.split(":///", 1)[-1]
+    if _broker_file and _broker_file != ":memory:":
+        Path(_broker_file).parent.mkdir(parents=True, exist_ok=True)
+        # WAL (kept in the file once set): the web server's and the beat's inserts do not
+        # wait for the worker's reads. A producer waits up to 30 s for the write lock
+        # instead of SQLite's default 5 s, then fails loudly (kombu does not drop it).
+        import sqlite3
+
+        with sqlite3.connect(_broker_file, timeout=30) as _db:
+            _db.execute("PRAGMA journal_mode=WAL")
+        _db.close()
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
 CELERY_FILESYSTEM_QUEUE = Path(os.environ.get("CELERY_FILESYSTEM_QUEUE", VAR_DIR / "celery"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "processed", "control"):
@@ -231,12 +288,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("ENTENTE_DEADLINE_CHECK_SECONDS", "300")),
     },
     "edit-sessions-prune": {"task": "drafting.tasks.edit_sessions_prune", "schedule": 3600.0},
+    "embedded-broker-prune": {
+        "task": "drafting.brokerprune.embedded_broker_prune",
+        "schedule": 3600.0,
+    },
 }
+CELERY_IMPORTS = ["drafting.brokerprune"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated request gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "drafting.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -9,12 +9,15 @@ from .views import history as history_views
 from .views import library as library_views
 from .views import pages
 from .views import preferences as preference_views
+from .views import twofactor as twofactor_views
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("login/", pages.EntenteLoginView.as_view(), name="login"),
+    path("login/two-factor/", twofactor_views.login_two_factor, name="login-two-factor"),
     path("logout/", pages.logout_view, name="logout"),
+    path("account/two-factor/", twofactor_views.account_two_factor, name="account-two-factor"),
     path("drafts/new/", pages.draft_new, name="draft-new"),
     path("drafts/<int:draft_id>/", pages.draft_detail, name="draft-detail"),
     path("drafts/<int:draft_id>/articles/new/", pages.article_new, name="article-new"),
@@ -122,6 +125,8 @@ urlpatterns = [
     path("api/v1/", include("drafting.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # One sign-in page for everyone, with its second step and its lockout message.
+    path("admin/login/", pages.admin_login_redirect),
     path("admin/", admin.site.urls),
 ]
 

@@ -151,7 +151,7 @@ def api() -> Any:
 
 @pytest.fixture
 def celery_worker_process(transactional_db: Any, tmp_path: Any) -> Any:
-    """A real Celery worker process on the configured broker (the filesystem queue by
+    """A real Celery worker process on the configured broker (the embedded SQLite broker by
     default, Redis when CELERY_BROKER_URL says so), reading and writing the test database.
     Yields the folder its emails are written to."""
     import os

@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, JSON
+from import_export.formats.base_formats import JSON
 
+from .csvexport import SafeCSV
 from .models import LibraryClause, ObligationType, Party, Provision, Treaty
 from .resources import LibraryClauseResource, ProvisionResource, TreatyResource
 
-FORMATS = [JSON, CSV]
+# CSV through treaties.csvexport: no formula injection, a BOM for Excel, re-importable.
+FORMATS = [JSON, SafeCSV]
 
 
 class LibraryImportExportAdmin(ImportExportModelAdmin):

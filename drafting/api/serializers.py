@@ -209,6 +209,13 @@ class TokenIn(serializers.Serializer):
     password = serializers.CharField(
         max_length=4096, trim_whitespace=False, style={"input_type": "password"}
     )
+    otp = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        help_text="The current code from the user's authenticator app, when their account "
+        "has one or their group requires one.",
+    )
 
 
 class TokenOut(serializers.Serializer):

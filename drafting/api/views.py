@@ -8,8 +8,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -17,12 +16,15 @@ from rest_framework.views import APIView
 
 from treaties.models import LibraryClause
 
+from ..clientaddress import client_address
 from ..errors import ApplicationError
 from ..models import Delegation, Membership
 from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
 from ..services import members as member_services
 from ..services import notifications as notification_services
+from ..services import tokens as token_services
+from ..services import twofactor as twofactor_services
 from . import serializers as s
 from .parsing import input_parse, paginated
 
@@ -30,22 +32,61 @@ from .parsing import input_parse, paginated
 class TokenThrottle(AnonRateThrottle):
     scope = "token"
 
+    def get_ident(self, request: Any) -> str:
+        # DRF's own ident believes any X-Forwarded-For; ours only the configured proxies'.
+        return client_address(request)
+
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token; revoke your tokens."""
 
-    authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_classes = [TokenThrottle]
+
+    def get_authenticators(self) -> list[Any]:
+        # POST takes a password, never a session or token (so no CSRF either); DELETE needs
+        # to know whose tokens to revoke.
+        if self._posting():
+            return []
+        return super().get_authenticators()
+
+    def get_permissions(self) -> list[Any]:
+        if self._posting():
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def _posting(self) -> bool:
+        # The schema generator asks without a request.
+        request = getattr(self, "request", None)
+        return request is not None and request.method == "POST"
 
     @extend_schema(request=s.TokenIn, responses={200: s.TokenOut}, auth=[])
     def post(self, request: Request) -> Response:
         data = input_parse(s.TokenIn, request.data)
-        user = authenticate(request, username=data["username"], password=data["password"])
+        # The HttpRequest, not DRF's wrapper: django-axes marks it when this attempt is
+        # locked out, and its middleware then answers 429 (drafting.views.lockout).
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise ApplicationError(_("Username or password is wrong."), code="invalid_credentials")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        if twofactor_services.needs_second_factor(user):
+            device = twofactor_services.confirmed_device(user)
+            if device is None:
+                raise ApplicationError(
+                    "This account must set up an authenticator app first: sign in on the web "
+                    "at /login/ once.",
+                    code="otp_setup_required",
+                )
+            twofactor_services.code_check(device, data.get("otp", ""))
+        return Response({"token": token_services.token_issue(user=user)})
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="Revoke every API token of the signed-in user (sign out all clients).",
+    )
+    def delete(self, request: Request) -> Response:
+        token_services.tokens_revoke(actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DraftListView(APIView):

@@ -14,9 +14,12 @@ from .notifications import Notification
 from .preferences import InterfaceLanguage, TimeZone, UserPreference
 from .review import Comment, DraftMute, Suggestion, Thread, Visibility
 from .revisions import ChangeDecision, Language, Revision, Version
+from .security import GroupPolicy
 from .sync import EditSession, SyncConflict
+from .tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Article",
     "AuditEvent",
     "AuditHead",
@@ -30,6 +33,7 @@ __all__ = [
     "Draft",
     "DraftMute",
     "EditSession",
+    "GroupPolicy",
     "InterfaceLanguage",
     "Language",
     "Membership",

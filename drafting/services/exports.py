@@ -3,23 +3,20 @@ filtered for the requester) and write nothing."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
+
+from treaties.csvexport import csv_text
 
 
 def round_report_csv(report: dict[str, Any]) -> tuple[str, str]:
-    """The round report as CSV, marked at top and bottom like every export: (file name, text)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    """The round report as CSV, marked at top and bottom like every export: (file name, text).
+    Written by treaties.csvexport, so that no answer runs as a spreadsheet formula."""
     marking = report["classification"]
-    writer.writerow([marking])
-    writer.writerow(
+    rows: list[list[Any]] = [
+        [marking],
         [
             f"Consultation round {report['round']} ({report['status']}), deadline {report['deadline']}"
-        ]
-    )
-    writer.writerow(
+        ],
         [
             "Article",
             "Office",
@@ -28,11 +25,11 @@ def round_report_csv(report: dict[str, Any]) -> tuple[str, str]:
             "Rationale",
             "Disposition",
             "Disposition rationale",
-        ]
-    )
+        ],
+    ]
     for row in report["rows"]:
         for cell in row["cells"]:
-            writer.writerow(
+            rows.append(
                 [
                     row["label"],
                     cell["office"],
@@ -43,6 +40,6 @@ def round_report_csv(report: dict[str, Any]) -> tuple[str, str]:
                     cell["disposition_rationale"],
                 ]
             )
-    writer.writerow([f"Outstanding answers: {report['outstanding']}"])
-    writer.writerow([marking])
-    return f"round-{report['round']}-report.csv", buffer.getvalue()
+    rows.append([f"Outstanding answers: {report['outstanding']}"])
+    rows.append([marking])
+    return f"round-{report['round']}-report.csv", csv_text(rows)

@@ -34,6 +34,8 @@ from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
 from ..services import members as member_services
 from ..services import notifications as notification_services
+from ..services import twofactor as twofactor_services
+from . import twofactor as twofactor_views
 from .context import LANG_VIEWS, draft_context
 
 
@@ -41,12 +43,24 @@ class EntenteLoginView(LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if twofactor_services.needs_second_factor(user):
+            # The password was right; the session is signed in only after the code.
+            return twofactor_views.pending_start(self.request, user, self.get_success_url())
+        return super().form_valid(form)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.DEMO_MODE:
             context["personas"] = PERSONAS
             context["demo_password"] = settings.DEMO_PASSWORD
         return context
+
+
+def admin_login_redirect(request: HttpRequest) -> HttpResponse:
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{reverse('login')}?{query}" if query else reverse("login"))
 
 
 @require_POST

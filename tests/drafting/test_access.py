@@ -85,9 +85,11 @@ SIGNED_IN_PAGES = {
     "treaty-list",
     "treaty-detail",
     "provision-detail",
+    "account-two-factor",
 }
 # The API's schema and its docs hold no data, so integrators can read them before signing in.
-# The language switcher and the JavaScript catalogue serve the sign-in page too.
+# The language switcher and the JavaScript catalogue serve the sign-in page too; the second
+# sign-in step is open to anyone, and sends back to /login/ without the first.
 PUBLIC_PAGES = {
     "login",
     "logout",
@@ -96,6 +98,7 @@ PUBLIC_PAGES = {
     "language-switch",
     "javascript-catalog",
     "favicon",
+    "login-two-factor",
 }
 
 

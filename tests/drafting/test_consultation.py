@@ -210,7 +210,7 @@ def test_report_page_data_and_csv_carry_the_marking(draft, personas, world, api)
     csv_response = api(personas.owner).get(
         f"/api/v1/consultations/{round_.pk}/report/?download=csv"
     )
-    lines = csv_response.content.decode().strip().splitlines()
+    lines = csv_response.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0] == lines[-1] == "OFFICIAL-SENSITIVE"
     # A consultee's report shows only their own office.
     mine = api(personas.consultee).get(f"/api/v1/consultations/{round_.pk}/report/").json()

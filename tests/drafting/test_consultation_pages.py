@@ -433,7 +433,7 @@ def test_report_page_and_csv_carry_the_marking(client, draft, personas, world, r
     assert urls(draft)["csv"] in html
     response = client.get(urls(draft)["csv"])
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["OFFICIAL-SENSITIVE"] and rows[-1] == ["OFFICIAL-SENSITIVE"]
     assert rows[3][:3] == ["Article 2 — Consultation", "State EAP", "Concern"]
     assert "Outstanding answers: 1" in rows[-2][0]
@@ -441,7 +441,7 @@ def test_report_page_and_csv_carry_the_marking(client, draft, personas, world, r
     client.force_login(personas.consultee)
     html = page(client, urls(draft)["report"])
     assert "State EAP" in html and markings(html) == ["OFFICIAL-SENSITIVE · REL USA"] * 2
-    assert page(client, urls(draft)["csv"]).startswith("OFFICIAL-SENSITIVE")
+    assert page(client, urls(draft)["csv"]).startswith("\ufeffOFFICIAL-SENSITIVE")
 
 
 def test_channel_between_an_office_and_the_drafters(client, draft, personas, world):

@@ -15,9 +15,12 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from import_export.formats.base_formats import CSV, JSON
+from import_export.formats.base_formats import JSON
 
 from tests.conftest import UserFactory
+
+# The admin's CSV format: import-export's, made safe for spreadsheets (treaties/csvexport.py).
+from treaties.csvexport import SafeCSV as CSV
 from treaties.models import LibraryClause, Provision
 from treaties.resources import LibraryClauseResource
 
@@ -459,3 +462,17 @@ def test_admin_import_with_an_unknown_column_says_so_without_a_traceback(
     html = response.content.decode()
     assert "Unknown columns: colour." in html
     assert "Traceback" not in html and "/site-packages/" not in html and ".py" not in html
+
+
+def test_librarian_exports_csv_safe_for_spreadsheets(librarian: Client) -> None:
+    clause = LibraryClause.objects.order_by("pk").first()
+    assert clause is not None
+    LibraryClause.objects.filter(pk=clause.pk).update(title="@SUM(1+1) 相互防衛")
+    data = {"resource": "0", "format": format_index(CSV)}
+    data |= {f"libraryclauseresource_{name}": "on" for name in HEADERS}
+    response = librarian.post(f"{ADMIN}export/", data)
+    assert response.status_code == 200
+    raw = b"".join(response) if response.streaming else response.content
+    assert raw.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte order mark, for Excel
+    rows = {r["slug"]: r for r in tablib.import_set(raw.decode("utf-8-sig"), format="csv").dict}
+    assert rows[clause.slug]["title"] == "'@SUM(1+1) 相互防衛"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from drafting.assets import AssetBuildError, assets_build
+from drafting.supervisor import run_supervised
 
 
 class Command(BaseCommand):
@@ -65,28 +65,34 @@ class Command(BaseCommand):
         self._step("Creating the demo personas and draft")
         call_command("seed_demo")
 
-        worker = None
+        children: dict[str, list[str]] = {}
         if not no_worker:
-            self._step(
-                f"Starting a Celery worker (broker: {settings.CELERY_BROKER_URL.split('://')[0]})"
-            )
-            worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "drafting",
+            broker = settings.CELERY_BROKER_URL.split("://")[0]
+            self._step(f"Starting the Celery worker and beat (broker: {broker}), supervised")
+            celery = [sys.executable, "-m", "celery", "-A", "drafting"]
+            children = {
+                # Gossip, mingle and heartbeats need a broadcast exchange, which the embedded
+                # SQLite broker lacks; one worker needs none of them.
+                "Celery worker": [
+                    *celery,
                     "worker",
-                    "--beat",
                     "--loglevel=INFO",
                     "--concurrency=1",
                     "--pool=solo",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                # Its own process (not the worker's --beat), so that a restarted worker never
+                # leaves a second beat behind.
+                "Celery beat": [
+                    *celery,
+                    "beat",
+                    "--loglevel=INFO",
                     "--schedule",
                     str(settings.VAR_DIR / "celerybeat-schedule"),
                 ],
-                env=os.environ.copy(),
-            )
+            }
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
             self.style.SUCCESS(
@@ -96,15 +102,14 @@ class Command(BaseCommand):
         )
         if not no_browser:
             threading.Thread(target=self._open_when_ready, args=(port, url), daemon=True).start()
-        try:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
-        finally:
-            if worker is not None:
-                worker.send_signal(signal.SIGTERM)
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        # The worker and beat are restarted if they die, and stopped with `up` (SIGTERM,
+        # SIGINT, SIGHUP): drafting/supervisor.py.
+        run_supervised(
+            children,
+            serve=lambda: call_command("runserver", f"127.0.0.1:{port}", use_reloader=False),
+            out=sys.stdout,
+            env=os.environ.copy(),
+        )
 
     def _step(self, text: str) -> None:
         self.stdout.write(f"→ {text}…")
