@@ -10,6 +10,14 @@ from .consultation import (
     RoundReminder,
 )
 from .drafts import Article, Classification, Delegation, Draft, Membership, Releasability, Role
+from .negotiation import (
+    ArticleStatusChange,
+    Bracket,
+    BracketEvent,
+    BracketOption,
+    DelegationLead,
+    SignOff,
+)
 from .notifications import Notification
 from .review import Comment, DraftMute, Suggestion, Thread, Visibility
 from .revisions import ChangeDecision, Language, Revision, Version
@@ -17,13 +25,18 @@ from .sync import EditSession, SyncConflict
 
 __all__ = [
     "Article",
+    "ArticleStatusChange",
     "AuditEvent",
     "AuditHead",
+    "Bracket",
+    "BracketEvent",
+    "BracketOption",
     "ChangeDecision",
     "ChannelMessage",
     "Classification",
     "Comment",
     "Delegation",
+    "DelegationLead",
     "DisclosureEvent",
     "Disposition",
     "Draft",
@@ -40,6 +53,7 @@ __all__ = [
     "Round",
     "RoundArticle",
     "RoundReminder",
+    "SignOff",
     "Suggestion",
     "SyncConflict",
     "Thread",

@@ -80,10 +80,13 @@ class Article(models.Model):
         ARTICLE = "article", "Article"
 
     class NegotiationStatus(models.TextChoices):
+        # Set only by the negotiation services (services/negotiation.py), one per transition,
+        # each logged in ArticleStatusChange. "Bracketed" is no status of its own: an open
+        # article with open brackets (the board counts them).
         OPEN = "open", "Open"
-        BRACKETED = "bracketed", "Bracketed"
         AGREED_AD_REF = "agreed_ad_ref", "Agreed ad referendum"
         INITIALLED = "initialled", "Initialled"
+        RESERVED = "reserved", "Reserved"
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="articles")
     position = models.IntegerField()

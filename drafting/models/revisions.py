@@ -32,6 +32,7 @@ class Revision(models.Model):
         RESTORED = "restored", "Restored"
         CHANGE_REJECTED = "change_rejected", "Change rejected"
         IMPORTED = "imported", "Imported"
+        BRACKET_RESOLVED = "bracket_resolved", "Bracket resolved"
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
     language = models.CharField(max_length=2, choices=Language.choices)

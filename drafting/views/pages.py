@@ -142,7 +142,6 @@ def _article_form_values(request: HttpRequest) -> dict[str, str]:
             "text_en",
             "text_ja",
             "number",
-            "negotiation_status",
             "releasability",
         )
     }
@@ -205,7 +204,6 @@ def _article_save(request: HttpRequest, article: Article, form: dict[str, str]) 
         number=(number if article.number_fixed or number != article.number else None)
         if article.kind == Article.Kind.ARTICLE
         else None,
-        negotiation_status=form["negotiation_status"] or None,
         releasability=releasability,
     )
 

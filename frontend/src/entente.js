@@ -4,6 +4,7 @@
 import htmx from "htmx.org";
 import { coeditMount } from "./coedit/editor.js";
 import { keepFormDrafts } from "./form-drafts.js";
+import { bracketsMount } from "./negotiation/brackets.js";
 import "./history.js";
 import { personaPicker } from "./personas.js";
 import { reviewMount } from "./review/panel.js";
@@ -15,4 +16,5 @@ document.addEventListener("DOMContentLoaded", () => {
   personaPicker(document);
   coeditMount(document);
   reviewMount(document);
+  bracketsMount(document);
 });
