@@ -43,6 +43,7 @@ __all__ = [
     "diff_main",
     "make_delta",
     "merge",
+    "quote_locate",
     "spans_cross",
     "spans_nest",
     "utf16_len",
@@ -993,3 +994,17 @@ def spans_nest(text: str, spans: Sequence[tuple[int, int, Any]]) -> list[Any]:
         return nodes
 
     return build(0, length, order)
+
+
+def quote_locate(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None:
+    """The UTF-16 span of the ``occurrence``-th appearance (from 1) of ``quote`` in ``text``,
+    or None. For forms where a person types the words to act on instead of selecting them."""
+    if not quote or occurrence < 1:
+        return None
+    index = -1
+    for _ in range(occurrence):
+        index = text.find(quote, index + 1)
+        if index < 0:
+            return None
+    start = utf16_len(text[:index])
+    return start, start + utf16_len(quote)

@@ -6,6 +6,7 @@ from .views import coedit as coedit_views
 from .views import consultation as consultation_views
 from .views import history as history_views
 from .views import library as library_views
+from .views import negotiation as negotiation_views
 from .views import pages
 
 urlpatterns = [
@@ -99,6 +100,16 @@ urlpatterns = [
         "drafts/<int:draft_id>/consultations/<int:number>/disclosures/",
         consultation_views.round_disclosures,
         name="round-disclosures",
+    ),
+    path(
+        "drafts/<int:draft_id>/negotiation/",
+        negotiation_views.negotiation_board,
+        name="negotiation-board",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/negotiation/<slug:action>/",
+        negotiation_views.article_negotiate,
+        name="article-negotiate",
     ),
     path("notifications/", pages.notifications, name="notifications"),
     path("library/", library_views.clause_list, name="library"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import permissions
 from ..core.negotiation import AGREED, bracket_json, texts_in_step
@@ -480,30 +481,30 @@ def article_negotiation(user: Any, article: Article) -> dict[str, Any]:
     }
 
 
-def draft_reading(user: Any, draft: Draft, mode: str) -> list[dict[str, Any]]:
-    """The draft in one of two reading modes: ``bracketed`` (every article, its open brackets
-    drawn) or ``clean`` (what is agreed so far: the articles agreed ad referendum or
-    initialled, as they stand; the others named, with their status, and left out)."""
-    if mode not in ("bracketed", "clean"):
+def draft_reading(user: Any, draft: Draft, mode: str, articles: list[Article]) -> list[Article]:
+    """The draft's ``articles`` for one of two reading modes, each given ``included`` and
+    ``segments`` ({"en": [...], "ja": [...]}, None for a text without open brackets):
+
+    - ``bracketed``: every article, its open brackets drawn;
+    - ``clean``: what is agreed so far: the articles agreed ad referendum or initialled, as
+      they stand; the others are named with their status and their text left out.
+    """
+    if mode not in READING_MODES:
         raise ApplicationError(
             _("Unknown reading mode %(mode)r: use bracketed or clean.") % {"mode": mode},
             fields={"mode": ["Use bracketed or clean."]},
         )
-    if not permissions.can_view_draft(user, draft):
-        raise NotFoundError(_("No such draft."))
     brackets = brackets_by_article(user, draft)
-    out = []
-    for article in Article.objects.filter(draft=draft).order_by("position"):
+    for article in articles:
         agreed = article.negotiation_status in AGREED
-        entry: dict[str, Any] = {"article": article, "agreed": agreed, "included": True}
-        if mode == "clean" and not agreed:
-            entry["included"] = False
-        else:
-            entry["segments"] = {
-                language: segments_build(
-                    article.text(language), brackets.get((article.pk, language), [])
-                )
-                for language in ("en", "ja")
-            }
-        out.append(entry)
-    return out
+        article.included = mode == "bracketed" or agreed  # type: ignore[attr-defined]
+        article.segments = {  # type: ignore[attr-defined]
+            language: segments_build(article.text(language), brackets[(article.pk, language)])
+            if (article.pk, language) in brackets
+            else None
+            for language in ("en", "ja")
+        }
+    return articles
+
+
+READING_MODES = {"bracketed": _lazy("Bracketed text"), "clean": _lazy("Clean text agreed so far")}

@@ -23,6 +23,7 @@ from ..demo import PERSONAS
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..models import Article, Classification, Delegation, Membership, Releasability, Role
 from ..selectors import drafts as draft_selectors
+from ..selectors import negotiation as negotiation_selectors
 from ..services import drafts as draft_services
 from ..services import members as member_services
 from ..services import notifications as notification_services
@@ -126,10 +127,23 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
     if lang not in LANG_VIEWS:
         lang = "both"
     articles = list(draft_selectors.articles_of(request.user, draft))
+    # Two reading modes (selectors.negotiation): the bracketed text, or what is agreed so far.
+    mode = request.GET.get("mode", "bracketed")
+    if mode not in negotiation_selectors.READING_MODES:
+        mode = "bracketed"
+    articles = negotiation_selectors.draft_reading(request.user, draft, mode, articles)
     return render(
         request,
         "drafting/draft_detail.html",
-        draft_context(request, draft, articles=articles, lang=lang, lang_views=LANG_VIEWS),
+        draft_context(
+            request,
+            draft,
+            articles=articles,
+            lang=lang,
+            lang_views=LANG_VIEWS,
+            mode=mode,
+            reading_modes=negotiation_selectors.READING_MODES,
+        ),
     )
 
 

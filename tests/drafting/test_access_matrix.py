@@ -199,6 +199,7 @@ def fill(path: str, world: Any, article: Article, draft: Any) -> str:
         "suggestion_id": world["suggestion"].pk,
         "conflict_id": world["conflict"].pk,
         "bracket_id": world["bracket"].pk,
+        "action": "signoff",
         "member_id": Membership.objects.filter(draft=draft).first().pk,
         "number": 1,
         "session": world["sessions"].get(article.pk, "no-session"),
