@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from .. import permissions
 from ..core.negotiation import AGREED, bracket_json, texts_in_step
@@ -431,7 +432,11 @@ def counts_sentence(counts: dict[str, Any]) -> str:
     if counts["initialled"]:
         parts.append(_("%(n)s initialled") % {"n": counts["initialled"]})
     parts.append(
-        _("%(n)s open with %(b)s brackets (%(per)s)")
+        ngettext(
+            "%(n)s open with %(b)s bracket (%(per)s)",
+            "%(n)s open with %(b)s brackets (%(per)s)",
+            counts["brackets"],
+        )
         % {"n": counts["open"], "b": counts["brackets"], "per": per}
     )
     parts.append(_("%(n)s reserved") % {"n": counts["reserved"]})

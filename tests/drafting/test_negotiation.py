@@ -510,7 +510,7 @@ def test_api_round_trip_and_board(article, personas, api, draft):
     board = uk.get(f"/api/v1/drafts/{draft.pk}/negotiation/").json()
     assert (
         board["summary"]
-        == "4 articles: 0 agreed ad ref, 4 open with 1 brackets (UK 1, JP 0), 0 reserved"
+        == "4 articles: 0 agreed ad ref, 4 open with 1 bracket (UK 1, JP 0), 0 reserved"
     )
     row = next(r for r in board["articles"] if r["article"] == article.pk)
     assert row["open_brackets"] == {"JP": 0, "UK": 1} and row["options_pending"] == 2
