@@ -208,7 +208,7 @@ def test_every_api_and_page_path_answers_409(agreed, personas, api, client, draf
 def test_reopened_with_a_reason_the_text_can_change_again(agreed, personas):
     article = agreed["article"]
     for user in (personas.reviewer, personas.consultee, personas.outsider):
-        with pytest.raises(Exception):  # noqa: B017,PT011  (403 or 404 by role; both refuse)
+        with pytest.raises(Exception):  # noqa: B017  (403 or 404 by role; both refuse)
             negotiation.article_reopen(actor=user, article=article, reason="no")
     unchanged(agreed)
     negotiation.article_reopen(actor=personas.jp_drafter, article=article, reason="Diet review")
