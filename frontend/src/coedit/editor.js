@@ -18,6 +18,9 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { DIFF_DELETE, DIFF_EQUAL, diffChars } from "./diff.js";
 import { SyncClient, Syncer, httpTransport } from "./client.js";
 
+// The interface's translations when the page has Django's JavaScript catalogue (window.gettext).
+const t = (text) => (typeof window !== "undefined" && window.gettext ? window.gettext(text) : text);
+
 const STATUS_TEXT = {
   starting: "Connecting…",
   saved: "Saved",
@@ -26,7 +29,7 @@ const STATUS_TEXT = {
   "read-only": "Read only",
   error: "Not saved — will retry",
   gone: "This article is no longer available to you",
-  locked: "Agreed — read only",
+  locked: t("Agreed — read only"),
 };
 
 /** CodeMirror changes turning `oldText` into `newText`, in `oldText`'s coordinates. Made by
@@ -287,12 +290,12 @@ class CoEditor {
     }
     notice.replaceChildren(element("p", {}, detail));
     if (refused && refused !== this.client.text) {
-      const copy = element("button", { type: "button", class: "small" }, "Copy what you typed");
+      const copy = element("button", { type: "button", class: "small" }, t("Copy what you typed"));
       copy.addEventListener("click", async () => {
         const ok = await copyText(refused);
         this.announce(ok ? "Copied." : "Could not copy.");
       });
-      notice.append(element("p", {}, "What you typed since the agreement was not saved."), copy);
+      notice.append(element("p", {}, t("What you typed since the agreement was not saved.")), copy);
     }
     this.announce(detail);
   }
