@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from drafting import textdiff
 from drafting.core.revisions import revision_number_latest
 from drafting.errors import ApplicationError, ConflictError, PermissionDeniedError
 from drafting.models import (
@@ -21,6 +22,7 @@ from drafting.models import (
 from drafting.selectors import negotiation as negotiation_selectors
 from drafting.services import drafts as draft_services
 from drafting.services import negotiation
+from drafting.services import sync as sync_services
 from drafting.textdiff import utf16_len, utf16_slice
 
 
@@ -567,3 +569,27 @@ def test_api_round_trip_and_board(article, personas, api, draft):
         if r["article"] == article.pk
     )
     assert row["reservation"]["note"] == "Diet" and row["status"] == "reserved"
+
+
+def test_brackets_follow_co_editing(article, personas):
+    start, end = span(article.text_en, "either Party")
+    bracket = negotiation.bracket_create(
+        actor=personas.jp_drafter, article=article, language="en", start=start, end=end
+    )
+    session = sync_services.session_start(actor=personas.uk_drafter, article=article, language="en")
+    new = "Indeed, 😀 " + session["text"]
+    result = sync_services.sync(
+        actor=personas.uk_drafter,
+        article_id=article.pk,
+        session_key=session["session"],
+        payload={
+            "seq": 1,
+            "server_version": 0,
+            "edits": [{"client_version": 0, "delta": textdiff.make_delta(session["text"], new)}],
+        },
+    )
+    assert result.status == 200
+    bracket.refresh_from_db()
+    now = Article.objects.get(pk=article.pk).text_en
+    assert now == new
+    assert utf16_slice(now, bracket.anchor_start, bracket.anchor_end) == "either Party"
