@@ -22,6 +22,10 @@ DRAFT_SCOPED = {
     "api-article-conflicts", "api-conflict-resolve", "api-article-threads", "api-thread",
     "api-thread-comments", "api-thread-resolve", "api-thread-reopen", "api-comment",
     "api-article-suggestions", "api-suggestion-accept", "api-suggestion-reject", "api-draft-mute",
+    # the negotiation
+    "api-article-brackets", "api-article-segments", "api-bracket", "api-bracket-resolve",
+    "api-bracket-reopen", "api-article-signoff", "api-article-signoff-withdraw", "api-article-reopen",
+    "api-article-reservation", "api-article-initial", "api-draft-negotiation", "api-draft-leads",
 }  # fmt: skip
 # Reference material and per-user resources: any signed-in user, nobody anonymous.
 SIGNED_IN = {
@@ -70,6 +74,8 @@ DRAFT_PAGES = {
     "draft-version-restore",
     "draft-compare",
     "draft-changes",
+    "negotiation-board",
+    "article-negotiate",
 }
 SIGNED_IN_PAGES = {
     "dashboard",
@@ -125,6 +131,8 @@ def ids(draft, personas) -> dict[str, Any]:
         "thread_id": 1,
         "comment_id": 1,
         "suggestion_id": 1,
+        "bracket_id": 1,
+        "action": "signoff",
     }
 
 
