@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Delegation, Draft, Membership, Role
+from .models import Delegation, DelegationLead, Draft, Membership, Role
 
 TEXT_ROLES = frozenset({Role.OWNER, Role.DRAFTER})
 LIVE_TEXT_ROLES = frozenset({Role.OWNER, Role.DRAFTER, Role.REVIEWER, Role.OBSERVER})
@@ -138,3 +138,45 @@ def can_read_round(user: Any, round_: Any) -> bool:
 
 def can_use_channel(user: Any, round_: Any, office_id: int) -> bool:
     return can_edit_text(user, round_.draft) or office_id in consultee_office_ids(user, round_)
+
+
+# --- the negotiation: brackets, sign-off, agreement ----------------------------------------
+
+NEGOTIATING_DELEGATIONS = frozenset({Delegation.UK, Delegation.JP})
+
+
+def can_bracket(user: Any, draft: Draft) -> bool:
+    """Bracket a span (on behalf of either delegation), add options, resolve and reopen
+    brackets: the drafters' work. Reviewers see brackets and comment on them."""
+    return can_edit_text(user, draft)
+
+
+def delegation_of(user: Any, draft: Draft) -> str | None:
+    membership = membership_of(user, draft)
+    return membership.delegation if membership else None
+
+
+def can_lead_delegation(user: Any, draft: Draft, delegation: str | None = None) -> bool:
+    """Sign off, withdraw a sign-off, record a reservation, reopen or initial an article for
+    ``delegation`` (default: the user's own). The owner or a drafter of that delegation; when
+    the owner has named the delegation's leads for this draft, only they."""
+    membership = membership_of(user, draft)
+    if membership is None or membership.role not in TEXT_ROLES:
+        return False
+    if membership.delegation not in NEGOTIATING_DELEGATIONS:
+        return False
+    if delegation is not None and delegation != membership.delegation:
+        return False
+    leads = draft.__dict__.setdefault("_entente_leads", {})
+    if membership.delegation not in leads:
+        leads[membership.delegation] = set(
+            DelegationLead.objects.filter(
+                draft=draft, delegation=membership.delegation
+            ).values_list("user_id", flat=True)
+        )
+    named = leads[membership.delegation]
+    return not named or user.pk in named
+
+
+def can_name_leads(user: Any, draft: Draft) -> bool:
+    return role_of(user, draft) == Role.OWNER

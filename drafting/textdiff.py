@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -43,6 +43,9 @@ __all__ = [
     "diff_main",
     "make_delta",
     "merge",
+    "quote_locate",
+    "spans_cross",
+    "spans_nest",
     "utf16_len",
     "utf16_slice",
     "utf16_splice",
@@ -938,3 +941,70 @@ def longest_kept_order(before: list[int], after: list[int]) -> set[int]:
         kept.add(after[i])
         i = parent[i]
     return kept
+
+
+# --- nested spans (brackets) ------------------------------------------------------------------
+
+
+def spans_cross(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True when two spans overlap without one containing the other (a partial overlap).
+    Touching spans ([0, 3) and [3, 5)) do not overlap."""
+    (a0, a1), (b0, b1) = a, b
+    if a1 <= b0 or b1 <= a0:
+        return False
+    return not ((a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1))
+
+
+def spans_nest(text: str, spans: Sequence[tuple[int, int, Any]]) -> list[Any]:
+    """Split ``text`` into plain pieces and nested spans, in reading order.
+
+    ``spans`` are (start, end, key) in UTF-16 units, none crossing another (see spans_cross);
+    empty or out-of-range spans are skipped. The result is a list of nodes: a plain piece is
+    ``("text", str)``, a span ``("span", key, [nodes inside it])``. Two spans over the same
+    text nest in the order given (the first outside)."""
+    length = utf16_len(text)
+    order = sorted(
+        (
+            (start, -end, index, key)
+            for index, (start, end, key) in enumerate(spans)
+            if 0 <= start < end <= length
+        ),
+    )
+
+    def build(lo: int, hi: int, items: list[tuple[int, int, int, Any]]) -> list[Any]:
+        nodes: list[Any] = []
+        pos = lo
+        i = 0
+        while i < len(items):
+            start, neg_end, _, key = items[i]
+            end = -neg_end
+            inner = []
+            j = i + 1
+            while j < len(items) and items[j][0] < end:
+                if -items[j][1] <= end:
+                    inner.append(items[j])
+                j += 1
+            if start > pos:
+                nodes.append(("text", utf16_slice(text, pos, start)))
+            nodes.append(("span", key, build(start, end, inner)))
+            pos = max(pos, end)
+            i = j
+        if hi > pos:
+            nodes.append(("text", utf16_slice(text, pos, hi)))
+        return nodes
+
+    return build(0, length, order)
+
+
+def quote_locate(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None:
+    """The UTF-16 span of the ``occurrence``-th appearance (from 1) of ``quote`` in ``text``,
+    or None. For forms where a person types the words to act on instead of selecting them."""
+    if not quote or occurrence < 1:
+        return None
+    index = -1
+    for _ in range(occurrence):
+        index = text.find(quote, index + 1)
+        if index < 0:
+            return None
+    start = utf16_len(text[:index])
+    return start, start + utf16_len(quote)

@@ -7,6 +7,7 @@ from .views import coedit as coedit_views
 from .views import consultation as consultation_views
 from .views import history as history_views
 from .views import library as library_views
+from .views import negotiation as negotiation_views
 from .views import pages
 from .views import preferences as preference_views
 from .views import twofactor as twofactor_views
@@ -106,6 +107,16 @@ urlpatterns = [
         "drafts/<int:draft_id>/consultations/<int:number>/disclosures/",
         consultation_views.round_disclosures,
         name="round-disclosures",
+    ),
+    path(
+        "drafts/<int:draft_id>/negotiation/",
+        negotiation_views.negotiation_board,
+        name="negotiation-board",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/negotiation/<slug:action>/",
+        negotiation_views.article_negotiate,
+        name="article-negotiate",
     ),
     path("notifications/", pages.notifications, name="notifications"),
     path("preferences/", preference_views.preferences, name="preferences"),

@@ -2,7 +2,7 @@ from django.urls import path
 
 from treaties import api as library
 
-from . import consultation, history, me, review, sync, views
+from . import consultation, history, me, negotiation, review, sync, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -224,4 +224,61 @@ urlpatterns = [
     ),
     path("library/clauses/", library.ClauseListView.as_view(), name="api-clauses"),
     path("library/clauses/<slug:slug>/", library.ClauseDetailView.as_view(), name="api-clause"),
+    # --- the negotiation (brackets, sign-off, status) ---
+    path(
+        "articles/<int:article_id>/brackets/",
+        negotiation.ArticleBracketsView.as_view(),
+        name="api-article-brackets",
+    ),
+    path(
+        "articles/<int:article_id>/segments/",
+        negotiation.ArticleSegmentsView.as_view(),
+        name="api-article-segments",
+    ),
+    path("brackets/<int:bracket_id>/", negotiation.BracketDetailView.as_view(), name="api-bracket"),
+    path(
+        "brackets/<int:bracket_id>/resolve/",
+        negotiation.BracketResolveView.as_view(),
+        name="api-bracket-resolve",
+    ),
+    path(
+        "brackets/<int:bracket_id>/reopen/",
+        negotiation.BracketReopenView.as_view(),
+        name="api-bracket-reopen",
+    ),
+    path(
+        "articles/<int:article_id>/signoff/",
+        negotiation.ArticleSignOffView.as_view(),
+        name="api-article-signoff",
+    ),
+    path(
+        "articles/<int:article_id>/signoff/withdraw/",
+        negotiation.ArticleSignOffWithdrawView.as_view(),
+        name="api-article-signoff-withdraw",
+    ),
+    path(
+        "articles/<int:article_id>/reopen/",
+        negotiation.ArticleReopenView.as_view(),
+        name="api-article-reopen",
+    ),
+    path(
+        "articles/<int:article_id>/reservation/",
+        negotiation.ArticleReservationView.as_view(),
+        name="api-article-reservation",
+    ),
+    path(
+        "articles/<int:article_id>/initial/",
+        negotiation.ArticleInitialView.as_view(),
+        name="api-article-initial",
+    ),
+    path(
+        "drafts/<int:draft_id>/negotiation/",
+        negotiation.DraftNegotiationView.as_view(),
+        name="api-draft-negotiation",
+    ),
+    path(
+        "drafts/<int:draft_id>/leads/",
+        negotiation.DraftLeadsView.as_view(),
+        name="api-draft-leads",
+    ),
 ]

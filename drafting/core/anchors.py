@@ -1,4 +1,4 @@
-"""Anchors (threads' and suggestions' spans) follow every change of the text.
+"""Anchors (threads', suggestions' and brackets' spans) follow every change of the text.
 
 Anchors are UTF-16 offsets into the article's current text (the unit of the sync protocol,
 so the browser can use them as they are). ``anchors_follow`` is called by
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ApplicationError
-from ..models import Article, Suggestion, Thread
+from ..models import Article, Bracket, Suggestion, Thread
 from ..textdiff import OffsetMapper, utf16_len, utf16_slice, utf16_splits_character
 
 
@@ -43,9 +43,10 @@ def anchor_validate(text: str, start: Any, end: Any) -> tuple[int, int]:
 
 
 def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
-    """Move every thread and pending suggestion on this text through the change old → new.
-    A thread whose whole span was deleted is detached (it keeps its quote); a suggestion
-    whose span no longer reads as it did is stale. Caller holds the article lock."""
+    """Move every thread, pending suggestion and bracket on this text through the change
+    old → new. A thread or bracket whose whole span was deleted is detached (it keeps its
+    quote); a suggestion whose span no longer reads as it did is stale. Caller holds the
+    article lock."""
     # revisions.article_lock reads with the lock whether anything is anchored: nothing to do
     # here, not even a query, on a keystroke sync.
     if getattr(article, "anchored", None) is False:
@@ -54,9 +55,11 @@ def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
     suggestions = list(
         Suggestion.objects.filter(article=article, language=language, status="pending")
     )
-    if not threads and not suggestions:
+    brackets = list(Bracket.objects.filter(article=article, language=language, detached=False))
+    if not threads and not suggestions and not brackets:
         return
     mapper = OffsetMapper(old, new, words=True)
+    brackets_follow(brackets, mapper)
     for thread in threads:
         start = mapper.map(thread.anchor_start, sticky="after")
         end = mapper.map(thread.anchor_end, sticky="before")
@@ -78,3 +81,17 @@ def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
         if utf16_slice(new, start, end) != suggestion.original:
             suggestion.stale = True
     Suggestion.objects.bulk_update(suggestions, ["anchor_start", "anchor_end", "stale"])
+
+
+def brackets_follow(brackets: list[Bracket], mapper: OffsetMapper) -> None:
+    """Brackets move like threads: inserting at either edge stays outside the bracket, and a
+    bracket whose whole span is deleted is detached (kept, with its quote, at that place)."""
+    for bracket in brackets:
+        start = mapper.map(bracket.anchor_start, sticky="after")
+        end = mapper.map(bracket.anchor_end, sticky="before")
+        if end <= start:
+            bracket.detached = True
+            bracket.anchor_start = bracket.anchor_end = min(start, end)
+        else:
+            bracket.anchor_start, bracket.anchor_end = start, end
+    Bracket.objects.bulk_update(brackets, ["anchor_start", "anchor_end", "detached"])

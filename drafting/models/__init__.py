@@ -10,6 +10,14 @@ from .consultation import (
     RoundReminder,
 )
 from .drafts import Article, Classification, Delegation, Draft, Membership, Releasability, Role
+from .negotiation import (
+    ArticleStatusChange,
+    Bracket,
+    BracketEvent,
+    BracketOption,
+    DelegationLead,
+    SignOff,
+)
 from .notifications import Notification
 from .preferences import InterfaceLanguage, TimeZone, UserPreference
 from .review import Comment, DraftMute, Suggestion, Thread, Visibility
@@ -21,13 +29,18 @@ from .tokens import ApiToken
 __all__ = [
     "ApiToken",
     "Article",
+    "ArticleStatusChange",
     "AuditEvent",
     "AuditHead",
+    "Bracket",
+    "BracketEvent",
+    "BracketOption",
     "ChangeDecision",
     "ChannelMessage",
     "Classification",
     "Comment",
     "Delegation",
+    "DelegationLead",
     "DisclosureEvent",
     "Disposition",
     "Draft",
@@ -46,6 +59,7 @@ __all__ = [
     "Round",
     "RoundArticle",
     "RoundReminder",
+    "SignOff",
     "Suggestion",
     "SyncConflict",
     "Thread",

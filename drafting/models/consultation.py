@@ -78,6 +78,12 @@ class RoundArticle(models.Model):
     releasability = models.CharField(max_length=20)
     revision_en = models.PositiveIntegerField(default=0)
     revision_ja = models.PositiveIntegerField(default=0)
+    brackets = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The article's brackets as they were when the round was sent (see "
+        "core.negotiation.brackets_snapshot): the US sees them as sent, never the live ones.",
+    )
     previous = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -84,10 +84,13 @@ class Article(models.Model):
         ARTICLE = "article", _("Article")
 
     class NegotiationStatus(models.TextChoices):
+        # Set only by the negotiation services (services/negotiation.py), one per transition,
+        # each logged in ArticleStatusChange. "Bracketed" is no status of its own: an open
+        # article with open brackets (the board counts them).
         OPEN = "open", pgettext_lazy("negotiation status", "Open")
-        BRACKETED = "bracketed", _("Bracketed")
         AGREED_AD_REF = "agreed_ad_ref", _("Agreed ad referendum")
         INITIALLED = "initialled", _("Initialled")
+        RESERVED = "reserved", _("Reserved")
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="articles")
     position = models.IntegerField()

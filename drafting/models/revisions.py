@@ -33,6 +33,7 @@ class Revision(models.Model):
         RESTORED = "restored", _("Restored")
         CHANGE_REJECTED = "change_rejected", _("Change rejected")
         IMPORTED = "imported", _("Imported")
+        BRACKET_RESOLVED = "bracket_resolved", _("Bracket resolved")
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
     language = models.CharField(max_length=2, choices=Language.choices)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from .. import permissions
 from ..core.markdown import comment_body_validate, render_markdown
+from ..core.negotiation import brackets_snapshot
 from ..errors import ApplicationError, ConflictError, PermissionDeniedError
 from ..models import (
     Article,
@@ -220,6 +221,7 @@ def round_open(
                     releasability=article.releasability,
                     revision_en=_latest_revision(article, "en"),
                     revision_ja=_latest_revision(article, "ja"),
+                    brackets=brackets_snapshot(article),
                     previous=previous,
                 )
             )

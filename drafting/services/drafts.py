@@ -15,6 +15,7 @@ from django.utils import timezone
 from treaties.models import LibraryClause, Party
 
 from .. import permissions
+from ..core.negotiation import text_change_guard
 from ..core.numbering import articles_renumber
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..models import Article, Classification, Draft, Releasability, Revision
@@ -347,17 +348,20 @@ def article_edit(
                 setattr(article, name, value)
                 changed.append(name)
         if negotiation_status is not None and negotiation_status != article.negotiation_status:
-            if negotiation_status not in Article.NegotiationStatus.values:
-                raise ApplicationError(
-                    f"Unknown negotiation status {negotiation_status!r}.",
-                    fields={
-                        "negotiation_status": [
-                            f"Choose one of: {', '.join(Article.NegotiationStatus.values)}."
-                        ]
-                    },
-                )
-            article.negotiation_status = negotiation_status
-            changed.append("negotiation_status")
+            # Derived from sign-offs, brackets and reservations (services/negotiation.py):
+            # never set by hand. The same value back (a client round-tripping the article) is
+            # no change.
+            raise ApplicationError(
+                "negotiation_status is read-only: it follows from the delegations' sign-offs, "
+                "reservations and reopenings (see the article's signoff, reservation and reopen "
+                "endpoints).",
+                fields={"negotiation_status": ["Read-only."]},
+                code="negotiation_status_read_only",
+            )
+        if {"heading", "heading_ja"} & set(changed) or texts_changed_any(article, texts):
+            # An agreed article's headings are part of what was agreed; its texts are guarded
+            # by text_set itself.
+            text_change_guard(article)
         renumber = False
         if number is not None:
             if article.kind == Article.Kind.PREAMBLE:
@@ -401,6 +405,10 @@ def article_edit(
         Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
     article.refresh_from_db()
     return article
+
+
+def texts_changed_any(article: Article, texts: dict[str, str]) -> bool:
+    return any(article.text(language) != text for language, text in texts.items())
 
 
 def article_move(*, actor: Actor, article: Article, position: int) -> Article:

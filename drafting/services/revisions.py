@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from .. import permissions, textdiff
 from ..core.anchors import anchors_follow
+from ..core.negotiation import signoffs_withdraw_on_change, text_change_guard
 from ..core.revisions import language_field, revision_latest, text_at
 from ..errors import NotFoundError, PermissionDeniedError
-from ..models import Article, Draft, Revision, Suggestion, Thread
+from ..models import Article, Bracket, Draft, Revision, SignOff, Suggestion, Thread
 from ..permissions import Actor
 from .audit import audit_record
 from .coalescing import COALESCIBLE, coalesces
@@ -138,6 +139,9 @@ def text_set(
     first = latest is None
     if old == text and not first:
         return None
+    if old != text:
+        # The one place every text change passes: an agreed article's text does not change.
+        text_change_guard(article)
     revision = _revision_record(
         latest=latest,
         article=article,
@@ -157,6 +161,7 @@ def text_set(
         article.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         article.save(update_fields=[field, "updated_by", "updated_at"])
         anchors_follow(article, language, old, text)
+        signoffs_withdraw_on_change(article, language, revision.number, actor)
     audit_record(
         actor=actor,
         action=f"article.text.{kind}",
@@ -189,16 +194,20 @@ def article_lock(article_id: int, *, actor: Actor = None) -> Article | None:
     Only the article's row is locked: locking its draft too would queue every write to every
     article of the draft. The same query reads what a text change needs besides, so that a
     keystroke sync spends no query on them: whether anything is anchored to the text
-    (``anchors_follow`` reads ``anchored``) and the actor's membership of the draft (primed
-    into the cache ``permissions`` reads). Anchors cannot appear meanwhile: creating a thread
-    or a suggestion takes this same lock."""
-    anchored = Exists(Thread.objects.filter(article_id=OuterRef("pk"), detached=False)) | Exists(
-        Suggestion.objects.filter(article_id=OuterRef("pk"), status="pending")
+    (``anchors_follow`` reads ``anchored``), whether a sign-off stands (``signed``) and the actor's membership of the draft (primed
+    into the cache ``permissions`` reads). Anchors and sign-offs cannot appear meanwhile:
+    creating a thread, a suggestion or a bracket, and signing off, take this same lock."""
+    anchored = (
+        Exists(Thread.objects.filter(article_id=OuterRef("pk"), detached=False))
+        | Exists(Suggestion.objects.filter(article_id=OuterRef("pk"), status="pending"))
+        | Exists(Bracket.objects.filter(article_id=OuterRef("pk"), detached=False))
     )
+    # Whether a sign-off stands (core.negotiation.signoffs_withdraw_on_change reads it).
+    signed = Exists(SignOff.objects.filter(article_id=OuterRef("pk"), withdrawn_at__isnull=True))
     query = (
         Article.objects.select_for_update(of=("self",))
         .select_related("draft")
-        .annotate(anchored=anchored)
+        .annotate(anchored=anchored, signed=signed)
     )
     user_id = getattr(actor, "pk", None)
     if user_id is not None:

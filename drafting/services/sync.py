@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import permissions, textdiff
+from ..core.negotiation import agreement_describe, article_agreed
 from ..core.revisions import LANGUAGES, revision_number_latest
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..models import Article, EditSession, Membership, Revision, SyncConflict
@@ -51,6 +52,9 @@ def session_start(*, actor: Actor, article: Article, language: str) -> dict[str,
     read_only = not permissions.can_edit_text(actor, article.draft)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
+        # An agreed article takes no edits: its session is read-only, and says why.
+        locked = agreement_describe(article) if article_agreed(article) else ""
+        read_only = read_only or bool(locked)
         text = article.text(language)
         session = EditSession.objects.create(
             article=article,
@@ -68,6 +72,7 @@ def session_start(*, actor: Actor, article: Article, language: str) -> dict[str,
         "revision": revision_number_latest(article, language),
         "protocol": PROTOCOL,
         "read_only": read_only,
+        "locked": locked,
     }
 
 
@@ -254,13 +259,44 @@ def sync(*, actor: Actor, article_id: int, session_key: str, payload: Any) -> Sy
 
         language = session.language
         text = article.text(language)
-        result = _apply(actor, session, article, text, seq, server_version, edits)
+        if article_agreed(article) and any(cv >= session.client_version for cv, _ in edits):
+            result = _refuse_agreed(session, article, text, seq, edits)
+        else:
+            result = _apply(actor, session, article, text, seq, server_version, edits)
         session.seq = seq
         session.last_response = result.body
         session.last_status = result.status
         session.last_seen_at = timezone.now()
         session.save(update_fields=SESSION_STATE)
     return result
+
+
+def _refuse_agreed(
+    session: EditSession, article: Article, text: str, seq: int, edits: list[tuple[int, str]]
+) -> SyncResult:
+    """The article was agreed while this session was open: its edits are refused, not merged
+    (text_set would refuse them too). The answer (409, code ``article_agreed``) names the
+    agreement and carries the text as it stands; the session moves past the refused edits,
+    so a repeat of the request gets the same answer and nothing is retried: the browser
+    shows the text read-only, with what was typed kept to copy."""
+    session.client_version = max(cv for cv, _ in edits) + 1
+    session.shadow = text
+    session.server_version += 1
+    session.backup_shadow = None
+    session.backup_client_version = session.client_version
+    session.backup_server_version = session.server_version
+    return SyncResult(
+        409,
+        {
+            "seq": seq,
+            "code": "article_agreed",
+            "detail": agreement_describe(article),
+            "read_only": True,
+            "text": text,
+            "client_version": session.client_version,
+            "server_version": session.server_version,
+        },
+    )
 
 
 # What a sync changes in its session row (the rest is fixed when the session starts).

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from ..core.negotiation import agreement_describe, article_agreed
 from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
 from .context import draft_context
@@ -49,5 +50,8 @@ def article_coedit(request: HttpRequest, draft_id: int, article_id: int) -> Http
         api_root=api_root,
         conflicts_url=reverse("api-article-conflicts", args=[article.pk]),
         resolve_url=reverse("api-conflict-resolve", args=[0]),
+        # Brackets drawn in the editor (frontend/src/negotiation/brackets.js).
+        brackets_url=reverse("api-article-brackets", args=[article.pk]) + f"?language={language}",
+        locked=agreement_describe(article) if article_agreed(article) else "",
     )
     return render(request, "drafting/article_coedit.html", context)

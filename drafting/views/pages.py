@@ -31,6 +31,7 @@ from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..forms import DraftSettingsForm, form_errors_add, initial_of
 from ..models import Article, Classification, Delegation, Membership, Releasability, Role
 from ..selectors import drafts as draft_selectors
+from ..selectors import negotiation as negotiation_selectors
 from ..services import drafts as draft_services
 from ..services import members as member_services
 from ..services import notifications as notification_services
@@ -148,6 +149,11 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
     if lang not in LANG_VIEWS:
         lang = "both"
     articles = list(draft_selectors.articles_of(request.user, draft))
+    # Two reading modes (selectors.negotiation): the bracketed text, or what is agreed so far.
+    mode = request.GET.get("mode", "bracketed")
+    if mode not in negotiation_selectors.READING_MODES:
+        mode = "bracketed"
+    articles = negotiation_selectors.draft_reading(request.user, draft, mode, articles)
     return render(
         request,
         "drafting/draft_detail.html",
@@ -158,6 +164,8 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
             lang=lang,
             lang_views=LANG_VIEWS,
             numbering_problems=draft_selectors.numbering_problems(articles),
+            mode=mode,
+            reading_modes=negotiation_selectors.READING_MODES,
         ),
     )
 
@@ -171,7 +179,6 @@ def _article_form_values(request: HttpRequest) -> dict[str, str]:
             "text_en",
             "text_ja",
             "number",
-            "negotiation_status",
             "releasability",
         )
     }
@@ -236,7 +243,6 @@ def _article_save(request: HttpRequest, article: Article, form: dict[str, str]) 
         number=(number if article.number_fixed or number != article.number else None)
         if article.kind == Article.Kind.ARTICLE
         else None,
-        negotiation_status=form["negotiation_status"] or None,
         releasability=releasability,
     )
 

@@ -12,12 +12,14 @@ document.addEventListener("DOMContentLoaded", async () => {
   const hasEditor = document.querySelector("[data-coedit]");
   const hasReview = document.querySelector("[data-review]");
   if (!hasEditor && !hasReview) return;
-  // Both chunks load in parallel; the editor mounts first, as the review panel draws its
-  // marks into the editor it finds.
-  const [editor, review] = await Promise.all([
+  // The chunks load in parallel; the editor mounts first, as the review panel and the
+  // negotiation's brackets draw their marks into the editor they find.
+  const [editor, brackets, review] = await Promise.all([
     hasEditor ? import("./coedit/editor.js") : null,
+    hasEditor ? import("./negotiation/brackets.js") : null,
     hasReview ? import("./review/panel.js") : null,
   ]);
   editor?.coeditMount(document);
+  brackets?.bracketsMount(document);
   review?.reviewMount(document);
 });

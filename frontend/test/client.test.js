@@ -331,3 +331,67 @@ test("the syncer holds an answer while the editor is composing, and applies it a
   assert.equal(server.text, editorText);
   syncer.stop();
 });
+
+test("an agreed article: the edits are refused once, the text comes back, nothing is retried", async () => {
+  const agreed = "The Parties shall consult together.";
+  let editorText = null;
+  let syncs = 0;
+  const events = [];
+  const client = new SyncClient({ articleId: 1 });
+  const transport = async (url, body) => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (url.endsWith("/sessions/")) {
+      return {
+        status: 201,
+        body: { session: "s1", text: agreed, client_version: 0, server_version: 0, revision: 3 },
+      };
+    }
+    syncs += 1;
+    if (!body.edits.length) {
+      return { status: 200, body: { seq: body.seq, client_version: 0, edits: [], editors: [] } };
+    }
+    return {
+      status: 409,
+      body: {
+        seq: body.seq,
+        code: "article_agreed",
+        detail: "Article 2 is agreed ad referendum.",
+        read_only: true,
+        text: agreed,
+        client_version: 1,
+        server_version: 1,
+      },
+    };
+  };
+  const syncer = new Syncer(
+    client,
+    transport,
+    {
+      init: (text) => {
+        editorText = text;
+      },
+      getText: () => editorText,
+      applyText: (old, text) => {
+        assert.equal(old, editorText);
+        editorText = text;
+      },
+      isBusy: () => false,
+      onUpdate: (event) => events.push(event),
+    },
+    { activeDelay: 5, idleDelay: 10, maxBackoff: 20 },
+  );
+  await syncer.start();
+  editorText = `${agreed} Typed after.`;
+  syncer.touch();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(editorText, agreed);
+  assert.equal(syncer.status, "locked");
+  assert.equal(client.readOnly, true);
+  const locked = events.find((e) => e.type === "locked");
+  assert.equal(locked.detail, "Article 2 is agreed ad referendum.");
+  assert.equal(locked.refused, `${agreed} Typed after.`);
+  const after = syncs;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(syncs, after, "nothing is sent after the refusal");
+  syncer.stop();
+});

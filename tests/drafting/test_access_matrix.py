@@ -29,6 +29,7 @@ from rest_framework.test import APIClient
 from drafting.models import Article, Membership, SyncConflict, Thread
 from drafting.services import consultation as consultation_services
 from drafting.services import drafts as draft_services
+from drafting.services import negotiation as negotiation_services
 from drafting.services import review as review_services
 from drafting.services import versions as version_services
 from drafting.services.members import member_add
@@ -53,6 +54,7 @@ GROUPS: list[tuple[str, str]] = [
     (r"^/api/v1/responses/\{response_id\}/", "round"),
     (r"^/api/v1/drafts/\{draft_id\}/", "live"),
     (r"^/api/v1/(articles|threads|comments|suggestions|conflicts)/", "live"),
+    (r"^/api/v1/brackets/", "live"),
 ]
 PAGE_GROUPS: list[tuple[str, str]] = [
     (r"^/(login|logout)/$", "public"),
@@ -121,6 +123,9 @@ def world(draft, personas):
         body="internal UNRELEASEDMARKER note",
     )
     version_services.version_create(actor=owner, draft=draft, name="v1")
+    bracket = negotiation_services.bracket_create(
+        actor=owner, article=unreleased, language="en", start=0, end=5, options=[{"text": "X"}]
+    )
     suggestion = review_services.suggestion_create(
         actor=personas.reviewer, article=sent, language="en", start=0, end=4, replacement="SEEN"
     )
@@ -144,6 +149,7 @@ def world(draft, personas):
         "dod": dod,
         "response": response,
         "thread": thread,
+        "bracket": bracket,
     }
 
 
@@ -199,6 +205,8 @@ def fill(path: str, world: Any, article: Article, draft: Any) -> str:
         "comment_id": world["thread"].comments.first().pk,
         "suggestion_id": world["suggestion"].pk,
         "conflict_id": world["conflict"].pk,
+        "bracket_id": world["bracket"].pk,
+        "action": "signoff",
         "member_id": Membership.objects.filter(draft=draft).first().pk,
         "number": 1,
         "session": world["sessions"].get(article.pk, "no-session"),

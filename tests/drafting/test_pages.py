@@ -116,7 +116,8 @@ def test_edit_form_saves(client, personas, draft):
             "text_en": "The Parties shall deepen their alliance.\r\nSecond line.",
             "text_ja": "締約国は、同盟を深化させる。",
             "number": "1",
-            "negotiation_status": "bracketed",
+            # Read-only now (services/negotiation.py sets it): a posted value is ignored.
+            "negotiation_status": "agreed_ad_ref",
             "base_updated_at": article.updated_at.isoformat(),
         },
     )
@@ -125,7 +126,7 @@ def test_edit_form_saves(client, personas, draft):
     assert article.text_en == "The Parties shall deepen their alliance.\nSecond line."
     assert (article.heading_ja, article.negotiation_status, article.number_fixed) == (
         "目的",
-        "bracketed",
+        "open",
         False,
     )
 

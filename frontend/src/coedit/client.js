@@ -130,6 +130,17 @@ export class SyncClient {
     return conflicts;
   }
 
+  /** The article was agreed: the server refused the edits (409 article_agreed) and sent the
+   * text as it stands. Take it, read-only; nothing typed is sent again. */
+  lock(body) {
+    this.inFlight = null;
+    this.pending = [];
+    this.text = this.shadow = body.text;
+    this.clientVersion = body.client_version;
+    this.serverVersion = body.server_version;
+    this.readOnly = true;
+  }
+
   /** Take the server's text as the new shadow. `applied`: the server's n, below which every
    * edit reached it (-1: unknown). */
   adopt(text, clientVersion, serverVersion, applied) {
@@ -247,6 +258,7 @@ export class Syncer {
       return this.state;
     }
     if (this.state === "error") return "error";
+    if (this.state === "locked") return "locked";
     if (this.client.readOnly) return "read-only";
     if (this.client.dirty || this.localChangesPending()) return "syncing";
     return "saved";
@@ -306,6 +318,7 @@ export class Syncer {
       type: "started",
       conflicts,
       readOnly: this.client.readOnly,
+      locked: result.body.locked || "",
       refreshConflicts: true,
     });
     this.schedule(this.activeDelay);
@@ -406,6 +419,18 @@ export class Syncer {
       this.client.lost();
       this.failed("offline", result.error ? result.error.message : `HTTP ${status}`);
       this.schedule(this.backoff());
+      return;
+    }
+    if (status === 409 && body && body.code === "article_agreed") {
+      // The article was agreed meanwhile: the edits are refused for good, so they are not
+      // retried. Show the text as it stands, read-only; what was typed is handed to the page
+      // to copy.
+      const before = this.hooks.getText();
+      this.client.lock(body);
+      if (this.client.text !== before) this.hooks.applyText(before, this.client.text);
+      this.state = "locked";
+      this.detail = body.detail || "";
+      this.emit({ type: "locked", detail: this.detail, refused: before, readOnly: true });
       return;
     }
     if (status === 200 || (status === 409 && body && (body.reset || body.stale))) {

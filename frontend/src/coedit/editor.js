@@ -28,6 +28,7 @@ const STATUS_TEXT = {
   "read-only": () => gettext("Read only"),
   error: () => gettext("Not saved — will retry"),
   gone: () => gettext("This article is no longer available to you"),
+  locked: () => gettext("Agreed — read only"),
 };
 
 /** CodeMirror changes turning `oldText` into `newText`, in `oldText`'s coordinates. Made by
@@ -261,6 +262,11 @@ class CoEditor {
       });
       this.root.classList.toggle("coedit--read-only", Boolean(event.readOnly));
     }
+    if ((event.type === "locked" || event.locked) && this.view) {
+      this.view.dispatch({ effects: this.readOnly.reconfigure(this.readOnlyExtensions(true)) });
+      this.root.classList.add("coedit--read-only");
+      this.showLocked(event.detail || event.locked, event.refused || "");
+    }
     if (this.syncer.state === "gone" && this.view && !this.gone) {
       // Nothing typed now could be saved: stop taking changes, keep the text to copy.
       this.gone = true;
@@ -271,6 +277,26 @@ class CoEditor {
     for (const conflict of event.serverConflicts || []) this.addServerConflict(conflict);
     if (event.refreshConflicts) this.loadConflicts();
     this.renderStatus();
+  }
+
+  /** The article is agreed: say so where the status is, and keep what was typed to copy. */
+  showLocked(detail, refused) {
+    let notice = this.root.querySelector("[data-coedit-locked]");
+    if (!notice) {
+      notice = element("div", { class: "note coedit__locked", "data-coedit-locked": "", role: "alert" });
+      notice.setAttribute("data-testid", "coedit-locked");
+      this.statusEl?.parentElement?.after(notice);
+    }
+    notice.replaceChildren(element("p", {}, detail));
+    if (refused && refused !== this.client.text) {
+      const copy = element("button", { type: "button", class: "small" }, gettext("Copy what you typed"));
+      copy.addEventListener("click", async () => {
+        const ok = await copyText(refused);
+        this.announce(ok ? "Copied." : "Could not copy.");
+      });
+      notice.append(element("p", {}, gettext("What you typed since the agreement was not saved.")), copy);
+    }
+    this.announce(detail);
   }
 
   renderStatus() {
