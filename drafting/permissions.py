@@ -138,3 +138,12 @@ def can_read_round(user: Any, round_: Any) -> bool:
 
 def can_use_channel(user: Any, round_: Any, office_id: int) -> bool:
     return can_edit_text(user, round_.draft) or office_id in consultee_office_ids(user, round_)
+
+
+# --- concordance of the two authentic texts ---------------------------------------------------
+
+
+def can_confirm_concordance(user: Any, draft: Draft) -> bool:
+    """Confirm that an article's English and Japanese texts say the same thing: a drafter's
+    call, like changing the text (reviewers read and comment)."""
+    return can_edit_text(user, draft)

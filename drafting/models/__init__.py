@@ -1,4 +1,5 @@
 from .audit import AuditEvent, AuditHead
+from .concordance import Concordance
 from .consultation import (
     ChannelMessage,
     DisclosureEvent,
@@ -23,6 +24,7 @@ __all__ = [
     "ChannelMessage",
     "Classification",
     "Comment",
+    "Concordance",
     "Delegation",
     "DisclosureEvent",
     "Disposition",
