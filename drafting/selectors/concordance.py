@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..core.revisions import LANGUAGES, revision_latest
@@ -145,8 +146,8 @@ def concordance_language_parse(value: Any) -> str | None:
         return None
     if value not in LANGUAGES:
         raise ApplicationError(
-            f"Unknown language {value!r}: use 'en' or 'ja'.",
-            fields={"language": ["Use en or ja."]},
+            _("Unknown language '%(language)s': use 'en' or 'ja'.") % {"language": value},
+            fields={"language": [_("Use en or ja.")]},
             code="unknown_language",
         )
     return str(value)

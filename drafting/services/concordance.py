@@ -46,7 +46,7 @@ def concordance_pair_parse(value: Any) -> dict[str, int]:
             continue
         if isinstance(number, bool) or not str(number).strip().isdigit() or int(number) < 1:
             raise ApplicationError(
-                _("%(language)s: %(number)r is not a revision number.")
+                _("%(language)s: '%(number)s' is not a revision number.")
                 % {"language": language, "number": number},
                 fields={language: [_("A revision number (1 or more).")]},
             )
