@@ -131,6 +131,11 @@ urlpatterns += [
         name="draft-concordance",
     ),
     path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/concordance/",
+        concordance_views.article_concordance_panel,
+        name="article-concordance-panel",
+    ),
+    path(
         "drafts/<int:draft_id>/articles/<int:article_id>/concordance/confirm/",
         concordance_views.article_concordance_confirm,
         name="article-concordance-confirm",

@@ -67,12 +67,12 @@ def concordance_badge(
 
 @register.inclusion_tag("drafting/concordance/_panel.html", takes_context=True)
 def concordance_panel(
-    context: template.Context, article: Article, language: str = ""
+    context: template.Context, article: Article, language: str = "", back: str = ""
 ) -> dict[str, Any]:
     """The article's concordance: state, who confirmed which pair when, the redline of each
     text changed since, the structural check and (for drafters) the confirm button. On the
     co-editor of one ``language``, the other text's changes come first: they are what to
-    carry over."""
+    carry over. ``back``: where confirming returns to (default: this page)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     try:
@@ -100,5 +100,5 @@ def concordance_panel(
         ],
         "can_confirm": permissions.can_confirm_concordance(user, article.draft),
         "csrf_token": context.get("csrf_token"),
-        "request": request,
+        "back": back or (request.get_full_path() if request is not None else ""),
     }

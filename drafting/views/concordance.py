@@ -87,3 +87,18 @@ def article_concordance_confirm(
             % {"article": article.label, "en": concordance.rev_en, "ja": concordance.rev_ja},
         )
     return HttpResponseRedirect(back)
+
+
+@login_required
+@require_safe
+def article_concordance_panel(request: HttpRequest, draft_id: int, article_id: int) -> HttpResponse:
+    """The article's concordance panel alone: the co-editor reloads it while people type, so
+    that the state, the numbers the confirm button names and the redline stay current."""
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    article = draft_services.article_get_in_draft(draft, article_id)
+    language = request.GET.get("language", "")
+    return render(
+        request,
+        "drafting/concordance/_panel_live.html",
+        {"article": article, "language": language if language in ("en", "ja") else ""},
+    )

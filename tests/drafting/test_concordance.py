@@ -357,3 +357,26 @@ def test_confirm_from_the_page(personas, article, draft) -> None:
     outsider.force_login(personas.outsider)
     assert outsider.post(url, {"en": en, "ja": ja}).status_code == 404
     assert Client().post(url, {"en": en, "ja": ja}).status_code == 302  # to the login page
+
+
+def test_co_editor_reloads_the_panel(personas, article, draft) -> None:
+    url = f"/drafts/{draft.pk}/articles/{article.pk}/concordance/?language=ja"
+    coedit = page(
+        personas.jp_drafter, f"/drafts/{draft.pk}/articles/{article.pk}/coedit/?language=ja"
+    )
+    assert f'hx-get="{url}"' in coedit.replace("&amp;", "&")
+    client = Client()
+    client.force_login(personas.jp_drafter)
+    confirm(personas.uk_drafter, article)
+    assert 'data-state="in_step"' in client.get(url).content.decode()
+    draft_services.article_edit(actor=personas.uk_drafter, article=article, text_en=EN + " Now.")
+    html = client.get(url).content.decode()
+    assert 'data-state="en_ahead"' in html
+    assert 'data-testid="concordance-redline-en"' in html
+    # Confirming from the reloaded panel comes back to the co-editor, not to the panel.
+    assert (
+        f'name="next" value="/drafts/{draft.pk}/articles/{article.pk}/coedit/?language=ja"' in html
+    )
+    outsider = Client()
+    outsider.force_login(personas.outsider)
+    assert outsider.get(url).status_code == 404
