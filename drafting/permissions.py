@@ -180,3 +180,12 @@ def can_lead_delegation(user: Any, draft: Draft, delegation: str | None = None) 
 
 def can_name_leads(user: Any, draft: Draft) -> bool:
     return role_of(user, draft) == Role.OWNER
+
+
+# --- concordance of the two authentic texts ---------------------------------------------------
+
+
+def can_confirm_concordance(user: Any, draft: Draft) -> bool:
+    """Confirm that an article's English and Japanese texts say the same thing: a drafter's
+    call, like changing the text (reviewers read and comment)."""
+    return can_edit_text(user, draft)

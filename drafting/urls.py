@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .views import coedit as coedit_views
+from .views import concordance as concordance_views
 from .views import consultation as consultation_views
 from .views import history as history_views
 from .views import library as library_views
@@ -145,3 +146,22 @@ handler400 = "drafting.views.errors.bad_request"
 handler403 = "drafting.views.errors.forbidden"
 handler404 = "drafting.views.errors.not_found"
 handler500 = "drafting.views.errors.server_error"
+
+# Concordance of the two authentic texts (issue 11, part 4).
+urlpatterns += [
+    path(
+        "drafts/<int:draft_id>/concordance/",
+        concordance_views.draft_concordance,
+        name="draft-concordance",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/concordance/",
+        concordance_views.article_concordance_panel,
+        name="article-concordance-panel",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/concordance/confirm/",
+        concordance_views.article_concordance_confirm,
+        name="article-concordance-confirm",
+    ),
+]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors
+from . import searchtext, selectors
 from .filters import clause_filters_parse
 from .models import LibraryClause, Provision, Treaty
 
@@ -65,11 +65,22 @@ class ProvisionOut(serializers.ModelSerializer):
         ]
 
 
+class ClauseHighlightOut(serializers.Serializer):
+    """The clause's title and texts as HTML: escaped, with the words the query matched in
+    <mark>."""
+
+    title = serializers.CharField()
+    text = serializers.CharField()
+    text_ja = serializers.CharField()
+
+
 class ClauseOut(serializers.ModelSerializer):
     obligation_type: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
     derived_from = ProvisionOut(many=True, read_only=True)
+    rank = serializers.SerializerMethodField()
+    highlight = serializers.SerializerMethodField()
 
     class Meta:
         model = LibraryClause
@@ -84,7 +95,28 @@ class ClauseOut(serializers.ModelSerializer):
             "guidance",
             "derived_from",
             "updated_at",
+            "rank",
+            "highlight",
         ]
+
+    def _terms(self) -> list[searchtext.Term]:
+        request = self.context.get("request")
+        query = request.query_params.get("q", "") if request is not None else ""
+        return searchtext.query_terms(query[:200])
+
+    def get_rank(self, clause: LibraryClause) -> int | None:
+        """Relevance to the query (higher first); null without a query."""
+        return getattr(clause, "rank", None) if self._terms() else None
+
+    @extend_schema_field(ClauseHighlightOut(allow_null=True))
+    def get_highlight(self, clause: LibraryClause) -> dict[str, str] | None:
+        terms = self._terms()
+        if not terms:
+            return None
+        return {
+            name: searchtext.highlight(getattr(clause, name), terms)
+            for name in ("title", "text", "text_ja")
+        }
 
 
 _CLAUSE_PARAMS = [

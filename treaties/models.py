@@ -5,9 +5,24 @@ This app knows nothing of drafts: drafting imports it, never the other way round
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from .searchtext import index_text
+
+
+def _search_fields_saved(
+    update_fields: Iterable[str] | None, sources: set[str], targets: set[str]
+) -> set[str] | None:
+    """A save limited to some fields also saves the search columns made from them."""
+    if update_fields is None:
+        return None
+    fields = set(update_fields)
+    return fields | targets if fields & sources else fields
 
 
 class Party(models.Model):
@@ -72,6 +87,9 @@ class Treaty(models.Model):
         blank=True,
         help_text="Other source notes: citations, variants, parties and dates notes.",
     )
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="Titles in searchable form (treaties.searchtext)."
+    )
 
     class Meta:
         ordering = ["signed_on", "short_title"]
@@ -79,6 +97,13 @@ class Treaty(models.Model):
 
     def __str__(self) -> str:
         return self.short_title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = index_text(self.short_title, self.title)
+        kwargs["update_fields"] = _search_fields_saved(
+            kwargs.get("update_fields"), {"short_title", "title"}, {"search_text"}
+        )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("treaty-detail", args=[self.slug])
@@ -120,6 +145,9 @@ class Provision(models.Model):
         blank=True, help_text="Notes on this text: truncation, OCR, variants."
     )
     notes = models.JSONField(default=dict, blank=True)
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="Heading and text in searchable form."
+    )
 
     class Meta:
         ordering = ["treaty", "is_fragment", "position"]
@@ -133,6 +161,13 @@ class Provision(models.Model):
     def __str__(self) -> str:
         label = f"{self.treaty.short_title}, {self.label}"
         return f"{label} (fragment)" if self.is_fragment else label
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = index_text(self.heading, self.text)
+        kwargs["update_fields"] = _search_fields_saved(
+            kwargs.get("update_fields"), {"heading", "text"}, {"search_text"}
+        )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("provision-detail", args=[self.pk])
@@ -182,12 +217,25 @@ class LibraryClause(models.Model):
     derived_from = models.ManyToManyField(Provision, related_name="library_clauses", blank=True)
     guidance = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Searchable forms (treaties.searchtext) of the title, and of the texts and guidance.
+    search_title = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["obligation_type__position", "title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_title = index_text(self.title)
+        self.search_text = index_text(self.text, self.text_ja, self.guidance)
+        kwargs["update_fields"] = _search_fields_saved(
+            kwargs.get("update_fields"),
+            {"title", "text", "text_ja", "guidance"},
+            {"search_title", "search_text"},
+        )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("clause-detail", args=[self.slug])

@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import Combinable
 
 from .models import LibraryClause, ObligationType, Party, Provision, Treaty
+from .searchtext import Term, query_terms
 
 
 @dataclass(frozen=True)
@@ -43,11 +55,9 @@ def provisions_list(
         qs = qs.filter(treaty__slug=treaty)
     if partial is not None:
         qs = qs.filter(partial=partial)
-    for word in q.split():
+    for term in query_terms(q):
         qs = qs.filter(
-            Q(text__icontains=word)
-            | Q(heading__icontains=word)
-            | Q(treaty__short_title__icontains=word)
+            Q(search_text__contains=term.like) | Q(treaty__search_text__contains=term.like)
         )
     return qs
 
@@ -65,18 +75,55 @@ def _year_bounds(qs: QuerySet[LibraryClause], filters: ClauseFilters) -> QuerySe
     return qs.filter(**bounds) if bounds else qs
 
 
+# How much a term found in each place adds to a clause's relevance (a whole word counts
+# double in the clause's own title and text).
+WEIGHT_TITLE = 6
+WEIGHT_TEXT = 3
+WEIGHT_PRECEDENT = 1
+
+
+def _term_rank(term: Term) -> Combinable:
+    """The relevance one query term adds to a clause, as an SQL expression."""
+
+    def found(lookup: str, weight: int) -> Case:
+        whens = []
+        if term.latin:
+            whens.append(When(**{f"{lookup}__contains": term.exact}, then=Value(2 * weight)))
+        whens.append(When(**{f"{lookup}__contains": term.like}, then=Value(weight)))
+        return Case(*whens, default=Value(0), output_field=IntegerField())
+
+    in_precedent = Exists(
+        Provision.objects.filter(library_clauses=OuterRef("pk")).filter(
+            Q(search_text__contains=term.like) | Q(treaty__search_text__contains=term.like)
+        )
+    )
+    return (
+        found("search_title", WEIGHT_TITLE)
+        + found("search_text", WEIGHT_TEXT)
+        + Case(
+            When(in_precedent, then=Value(WEIGHT_PRECEDENT)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def clauses_search(filters: ClauseFilters) -> QuerySet[LibraryClause]:
     """Library clauses matching every word of ``q`` (in either language, the guidance or a
-    precedent's text) and every filter given."""
+    precedent's text) and every filter given; with a query, the most relevant first
+    (``rank``), otherwise in the library's order.
+
+    Words match after normalising (NFKC, case) and stemming (treaties.searchtext): "armed
+    attacks" finds "armed attack", full-width letters find their ASCII forms, and a Japanese query of one or
+    two characters finds them anywhere in the Japanese text."""
+    terms = query_terms(filters.q)
     qs = LibraryClause.objects.select_related("obligation_type")
-    for word in filters.q.split():
+    for term in terms:
         qs = qs.filter(
-            Q(title__icontains=word)
-            | Q(text__icontains=word)
-            | Q(text_ja__icontains=word)
-            | Q(guidance__icontains=word)
-            | Q(derived_from__text__icontains=word)
-            | Q(derived_from__treaty__short_title__icontains=word)
+            Q(search_title__contains=term.like)
+            | Q(search_text__contains=term.like)
+            | Q(derived_from__search_text__contains=term.like)
+            | Q(derived_from__treaty__search_text__contains=term.like)
         )
     if filters.obligation_type:
         qs = qs.filter(obligation_type__code=filters.obligation_type)
@@ -90,6 +137,9 @@ def clauses_search(filters: ClauseFilters) -> QuerySet[LibraryClause]:
         qs = qs.filter(commitment_strength=filters.strength)
     qs = _year_bounds(qs, filters)
     ids = qs.values("pk")
+    rank: Combinable = Value(0, output_field=IntegerField())
+    for term in terms:
+        rank = rank + _term_rank(term)
     return (
         LibraryClause.objects.filter(pk__in=ids)
         .select_related("obligation_type")
@@ -99,7 +149,8 @@ def clauses_search(filters: ClauseFilters) -> QuerySet[LibraryClause]:
                 queryset=Provision.objects.select_related("treaty").order_by("treaty__signed_on"),
             )
         )
-        .order_by("obligation_type__position", "status", "title")
+        .annotate(rank=rank)
+        .order_by("-rank", "obligation_type__position", "status", "title")
     )
 
 

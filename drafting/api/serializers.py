@@ -3,13 +3,15 @@ services validate meaning, outputs only render. No serializer saves anything."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Article, Delegation, Draft, Membership, Notification, Role
 from ..permissions import role_of
+from ..selectors.concordance import STATES, concordance_state, concordances_for
 
 
 class DraftOut(serializers.ModelSerializer):
@@ -65,6 +67,33 @@ class ProvenanceField(serializers.JSONField):
     pass
 
 
+class ConcordanceOut(serializers.Serializer):
+    """Whether the article's English and Japanese texts are in step with the pair of
+    revisions last confirmed equivalent."""
+
+    state = serializers.ChoiceField(choices=STATES)
+    confirmed_en = serializers.IntegerField(allow_null=True)
+    confirmed_ja = serializers.IntegerField(allow_null=True)
+    latest_en = serializers.IntegerField()
+    latest_ja = serializers.IntegerField()
+    changed = serializers.ListField(child=serializers.ChoiceField(choices=["en", "ja"]))
+    confirmed_by = serializers.CharField(allow_null=True)
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ArticleListOut(serializers.ListSerializer):
+    """Reads the concordance of a whole page of articles at once (the article list's query
+    count does not grow with the draft)."""
+
+    def to_representation(self, data: Any) -> Any:
+        items = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        if items and request is not None:
+            context = cast(dict[str, Any], self.context)  # the dict the view passed in
+            context["concordances"] = concordances_for(request.user, items[0].draft, items)
+        return super().to_representation(items)
+
+
 class ArticleOut(serializers.ModelSerializer):
     draft: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     library_clause: serializers.SlugRelatedField = serializers.SlugRelatedField(
@@ -75,6 +104,7 @@ class ArticleOut(serializers.ModelSerializer):
         read_only=True,
         help_text="The number in Japanese legal form: 第五条の二 for '5 bis', 前文 for the preamble.",
     )
+    concordance = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
@@ -95,7 +125,15 @@ class ArticleOut(serializers.ModelSerializer):
             "library_clause",
             "provenance",
             "updated_at",
+            "concordance",
         ]
+        list_serializer_class = ArticleListOut
+
+    @extend_schema_field(ConcordanceOut)
+    def get_concordance(self, article: Article) -> dict[str, Any]:
+        known = self.context.get("concordances") or {}
+        status = known.get(article.pk) or concordance_state(article)
+        return status.as_dict()
 
 
 class ArticleCreateIn(serializers.Serializer):

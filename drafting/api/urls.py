@@ -2,7 +2,7 @@ from django.urls import path
 
 from treaties import api as library
 
-from . import consultation, history, me, negotiation, review, sync, views
+from . import concordance, consultation, history, me, negotiation, review, sync, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -280,5 +280,24 @@ urlpatterns = [
         "drafts/<int:draft_id>/leads/",
         negotiation.DraftLeadsView.as_view(),
         name="api-draft-leads",
+    ),
+]
+
+# Concordance of the two authentic texts (issue 11, part 4).
+urlpatterns += [
+    path(
+        "articles/<int:article_id>/concordance/",
+        concordance.ArticleConcordanceView.as_view(),
+        name="api-article-concordance",
+    ),
+    path(
+        "articles/<int:article_id>/concordance/confirm/",
+        concordance.ArticleConcordanceConfirmView.as_view(),
+        name="api-article-concordance-confirm",
+    ),
+    path(
+        "drafts/<int:draft_id>/concordance/",
+        concordance.DraftConcordanceView.as_view(),
+        name="api-draft-concordance",
     ),
 ]

@@ -1,4 +1,5 @@
 from .audit import AuditEvent, AuditHead
+from .concordance import Concordance
 from .consultation import (
     ChannelMessage,
     DisclosureEvent,
@@ -39,6 +40,7 @@ __all__ = [
     "ChannelMessage",
     "Classification",
     "Comment",
+    "Concordance",
     "Delegation",
     "DelegationLead",
     "DisclosureEvent",

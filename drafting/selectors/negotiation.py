@@ -15,8 +15,7 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import permissions
 from ..core.negotiation import AGREED, bracket_json, texts_in_step

@@ -16,6 +16,7 @@ from treaties.services import library_admins_group_ensure
 
 from ..demo import PERSONAS
 from ..models import Article, Draft, UserPreference
+from . import concordance as concordance_services
 from . import consultation, versions
 from . import drafts as draft_services
 from . import members as member_services
@@ -95,6 +96,11 @@ def demo_seed(*, password: str) -> Draft:
                     article=article,
                     releasability=item["releasability"],
                 )
+        # The shipped texts are confirmed equivalent, so that a change to either shows the
+        # article out of step (concordance).
+        for article in Article.objects.filter(draft=draft).order_by("position"):
+            if article.text_en.strip() and article.text_ja.strip():
+                concordance_services.concordance_confirm(actor=owner, article=article)
         # Two US offices, a named version and a first consultation round, so that the US
         # personas have something to answer.
         eap = consultation.office_create(

@@ -9,6 +9,13 @@ import { personaPicker } from "./personas.js";
 document.addEventListener("DOMContentLoaded", async () => {
   keepFormDrafts(document);
   personaPicker(document);
+  // Panels that refresh themselves from the server (hx-get) load htmx; other pages do not.
+  if (document.querySelector("[hx-get], [hx-post]")) {
+    import("htmx.org").then(({ default: htmx }) => {
+      window.htmx = htmx;
+      htmx.process(document.body);
+    });
+  }
   const hasEditor = document.querySelector("[data-coedit]");
   const hasReview = document.querySelector("[data-review]");
   if (!hasEditor && !hasReview) return;

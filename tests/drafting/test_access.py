@@ -81,6 +81,13 @@ DRAFT_PAGES = {
     "negotiation-board",
     "article-negotiate",
 }
+# Concordance of the two texts (issue 11, part 4).
+DRAFT_SCOPED |= {
+    "api-article-concordance",
+    "api-article-concordance-confirm",
+    "api-draft-concordance",
+}
+DRAFT_PAGES |= {"draft-concordance", "article-concordance-confirm", "article-concordance-panel"}
 SIGNED_IN_PAGES = {
     "dashboard",
     "draft-new",

@@ -1,0 +1,216 @@
+"""Reads of concordance: whether an article's English and Japanese texts are still in step
+with the pair last confirmed equivalent, and if not, what changed in each since.
+
+State, from the confirmed pair (English n, Japanese m) and the latest revision of each text:
+
+- ``unconfirmed``: nobody has confirmed a pair yet;
+- ``in_step``: neither text changed since;
+- ``en_ahead`` / ``ja_ahead``: that text changed, the other did not (the other needs the
+  change carried over);
+- ``both_changed``: both changed.
+
+A text "changed" when its latest revision is not the confirmed one and its wording differs
+from the confirmed wording: a change rejected, or an old revision restored, that brings the
+text back word for word leaves it in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..core.revisions import LANGUAGES, revision_latest
+from ..errors import ApplicationError, NotFoundError
+from ..models import Article, Concordance, Draft, Revision
+from ..paragraphs import StructureMismatch, structure_compare
+from .history import Compare, article_compare
+
+STATES = ("in_step", "en_ahead", "ja_ahead", "both_changed", "unconfirmed")
+
+# (number, text hash) of the latest revision of one text; (0, "") when it has none.
+Latest = tuple[int, str]
+
+
+@dataclass
+class ConcordanceState:
+    article_id: int
+    state: str
+    latest: dict[str, int]
+    changed: tuple[str, ...] = ()
+    confirmed: dict[str, int] | None = None
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+
+    @property
+    def in_step(self) -> bool:
+        return self.state == "in_step"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "confirmed_en": self.confirmed["en"] if self.confirmed else None,
+            "confirmed_ja": self.confirmed["ja"] if self.confirmed else None,
+            "latest_en": self.latest["en"],
+            "latest_ja": self.latest["ja"],
+            "changed": list(self.changed),
+            "confirmed_by": self.confirmed_by,
+            "confirmed_at": self.confirmed_at.isoformat() if self.confirmed_at else None,
+        }
+
+
+def _state(
+    article_id: int, concordance: Concordance | None, latest: dict[str, Latest]
+) -> ConcordanceState:
+    numbers = {language: latest[language][0] for language in LANGUAGES}
+    if concordance is None:
+        return ConcordanceState(article_id, "unconfirmed", numbers)
+    confirmed = {"en": concordance.rev_en, "ja": concordance.rev_ja}
+    hashes = {"en": concordance.hash_en, "ja": concordance.hash_ja}
+    changed = tuple(
+        language
+        for language in LANGUAGES
+        if latest[language][0] != confirmed[language] and latest[language][1] != hashes[language]
+    )
+    state = {(): "in_step", ("en",): "en_ahead", ("ja",): "ja_ahead"}.get(changed, "both_changed")
+    return ConcordanceState(
+        article_id,
+        state,
+        numbers,
+        changed,
+        confirmed,
+        concordance.confirmed_by.get_username(),
+        concordance.confirmed_at,
+    )
+
+
+def _concordance_row(article: Article) -> Concordance | None:
+    return Concordance.objects.select_related("confirmed_by").filter(article=article).first()
+
+
+def concordance_state(article: Article) -> ConcordanceState:
+    """The article's concordance state, without an access check (callers have done it)."""
+    latest: dict[str, Latest] = {}
+    for language in LANGUAGES:
+        revision = revision_latest(article, language)
+        latest[language] = (revision.number, revision.text_hash) if revision else (0, "")
+    return _state(article.pk, _concordance_row(article), latest)
+
+
+def concordance_in_step(article: Article) -> bool:
+    """Whether the article's two texts are confirmed equivalent as they now stand (for rules
+    such as "only texts in step can be agreed")."""
+    return concordance_state(article).in_step
+
+
+def concordance_of(user: Any, article: Article) -> ConcordanceState:
+    if not permissions.can_view_draft(user, article.draft):
+        raise NotFoundError("No such article.")
+    return concordance_state(article)
+
+
+def concordances_for(
+    user: Any, draft: Draft, articles: list[Article]
+) -> dict[int, ConcordanceState]:
+    """The state of each of the draft's articles given, in two queries whatever their
+    number (nothing if the user may not read the draft)."""
+    if not permissions.can_view_draft(user, draft):
+        return {}
+    ids = [a.pk for a in articles if a.draft_id == draft.pk]
+    if not ids:
+        return {}
+    newest = (
+        Revision.objects.filter(article_id=OuterRef("article_id"), language=OuterRef("language"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    latest: dict[int, dict[str, Latest]] = {i: {lang: (0, "") for lang in LANGUAGES} for i in ids}
+    for article_id, language, number, text_hash in Revision.objects.filter(
+        article_id__in=ids, number=Subquery(newest)
+    ).values_list("article_id", "language", "number", "text_hash"):
+        latest[article_id][language] = (number, text_hash)
+    rows = {
+        c.article_id: c
+        for c in Concordance.objects.filter(article_id__in=ids).select_related("confirmed_by")
+    }
+    return {i: _state(i, rows.get(i), latest[i]) for i in ids}
+
+
+def concordance_language_parse(value: Any) -> str | None:
+    """``?language=``: en, ja, or nothing for both; anything else is a 400."""
+    if value in (None, ""):
+        return None
+    if value not in LANGUAGES:
+        raise ApplicationError(
+            _("Unknown language '%(language)s': use 'en' or 'ja'.") % {"language": value},
+            fields={"language": [_("Use en or ja.")]},
+            code="unknown_language",
+        )
+    return str(value)
+
+
+@dataclass
+class ConcordanceDetail:
+    article: Article
+    status: ConcordanceState
+    # For each text that changed since the confirmed pair: its redline from the confirmed
+    # revision to the latest (what to carry over into the other text).
+    redlines: dict[str, Compare] = field(default_factory=dict)
+    structure: list[StructureMismatch] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article.pk,
+            **self.status.as_dict(),
+            "redlines": {language: c.as_dict() for language, c in self.redlines.items()},
+            "structure": [m.as_dict() for m in self.structure],
+        }
+
+
+def concordance_detail(
+    user: Any, article: Article, language: str | None = None
+) -> ConcordanceDetail:
+    """The state with the redline of every text changed since the confirmed pair (only
+    ``language``'s when given), and the structural check of the current texts."""
+    status = concordance_of(user, article)
+    redlines = {}
+    if status.confirmed:
+        for changed in status.changed:
+            if language in (None, changed):
+                redlines[changed] = article_compare(
+                    user,
+                    article,
+                    changed,
+                    status.confirmed[changed],
+                    status.latest[changed],
+                )
+    return ConcordanceDetail(article, status, redlines, article_structure(article))
+
+
+def article_structure(article: Article) -> list[StructureMismatch]:
+    return structure_compare({"en": article.text_en, "ja": article.text_ja})
+
+
+@dataclass
+class ConcordanceRow:
+    article: Article
+    status: ConcordanceState
+    structure: list[StructureMismatch]
+
+
+def draft_concordance(user: Any, draft: Draft) -> dict[str, Any]:
+    """Every live article of the draft with its state and structural check, in order, and
+    how many are in each state."""
+    if not permissions.can_view_draft(user, draft):
+        raise NotFoundError("No such draft.")
+    articles = list(Article.objects.filter(draft=draft).order_by("position"))
+    states = concordances_for(user, draft, articles)
+    rows = [ConcordanceRow(a, states[a.pk], article_structure(a)) for a in articles]
+    counts = {state: 0 for state in STATES}
+    for row in rows:
+        counts[row.status.state] += 1
+    return {"counts": counts, "articles": rows}
