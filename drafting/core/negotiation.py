@@ -19,18 +19,18 @@ from django.utils.translation import gettext as _
 from ..errors import ConflictError
 from ..models import Article, ArticleStatusChange, Bracket, SignOff
 from ..textdiff import utf16_slice
+from .concordance import concordance_state
 
 AGREED = frozenset({Article.NegotiationStatus.AGREED_AD_REF, Article.NegotiationStatus.INITIALLED})
 LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}
 
 
 def texts_in_step(article: Article) -> bool:
-    """HOOK for the texts-in-step (concordance) feature, built on another branch: whether the
-    English and Japanese texts were last confirmed equivalent at their current revisions.
-    ``services.negotiation.agreement_check`` calls it before an article becomes agreed ad
-    referendum, and the board shows it. Until concordance is merged, every article is in
-    step."""
-    return True
+    """Whether the English and Japanese texts were last confirmed equivalent as they now
+    stand (core.concordance). ``services.negotiation.agreement_check`` calls it before an
+    article becomes agreed ad referendum, and the board shows it: both texts are authentic,
+    so neither may be agreed while the other has moved on."""
+    return concordance_state(article).in_step
 
 
 def article_agreed(article: Article) -> bool:

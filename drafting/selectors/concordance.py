@@ -17,88 +17,20 @@ text back word for word leaves it in step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..core.revisions import LANGUAGES, revision_latest
+from ..core.concordance import STATES as STATES
+from ..core.concordance import ConcordanceState as ConcordanceState
+from ..core.concordance import Latest, concordance_state, state_from
+from ..core.revisions import LANGUAGES
 from ..errors import ApplicationError, NotFoundError
 from ..models import Article, Concordance, Draft, Revision
 from ..paragraphs import StructureMismatch, structure_compare
 from .history import Compare, article_compare
-
-STATES = ("in_step", "en_ahead", "ja_ahead", "both_changed", "unconfirmed")
-
-# (number, text hash) of the latest revision of one text; (0, "") when it has none.
-Latest = tuple[int, str]
-
-
-@dataclass
-class ConcordanceState:
-    article_id: int
-    state: str
-    latest: dict[str, int]
-    changed: tuple[str, ...] = ()
-    confirmed: dict[str, int] | None = None
-    confirmed_by: str | None = None
-    confirmed_at: datetime | None = None
-
-    @property
-    def in_step(self) -> bool:
-        return self.state == "in_step"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "state": self.state,
-            "confirmed_en": self.confirmed["en"] if self.confirmed else None,
-            "confirmed_ja": self.confirmed["ja"] if self.confirmed else None,
-            "latest_en": self.latest["en"],
-            "latest_ja": self.latest["ja"],
-            "changed": list(self.changed),
-            "confirmed_by": self.confirmed_by,
-            "confirmed_at": self.confirmed_at.isoformat() if self.confirmed_at else None,
-        }
-
-
-def _state(
-    article_id: int, concordance: Concordance | None, latest: dict[str, Latest]
-) -> ConcordanceState:
-    numbers = {language: latest[language][0] for language in LANGUAGES}
-    if concordance is None:
-        return ConcordanceState(article_id, "unconfirmed", numbers)
-    confirmed = {"en": concordance.rev_en, "ja": concordance.rev_ja}
-    hashes = {"en": concordance.hash_en, "ja": concordance.hash_ja}
-    changed = tuple(
-        language
-        for language in LANGUAGES
-        if latest[language][0] != confirmed[language] and latest[language][1] != hashes[language]
-    )
-    state = {(): "in_step", ("en",): "en_ahead", ("ja",): "ja_ahead"}.get(changed, "both_changed")
-    return ConcordanceState(
-        article_id,
-        state,
-        numbers,
-        changed,
-        confirmed,
-        concordance.confirmed_by.get_username(),
-        concordance.confirmed_at,
-    )
-
-
-def _concordance_row(article: Article) -> Concordance | None:
-    return Concordance.objects.select_related("confirmed_by").filter(article=article).first()
-
-
-def concordance_state(article: Article) -> ConcordanceState:
-    """The article's concordance state, without an access check (callers have done it)."""
-    latest: dict[str, Latest] = {}
-    for language in LANGUAGES:
-        revision = revision_latest(article, language)
-        latest[language] = (revision.number, revision.text_hash) if revision else (0, "")
-    return _state(article.pk, _concordance_row(article), latest)
 
 
 def concordance_in_step(article: Article) -> bool:
@@ -137,7 +69,7 @@ def concordances_for(
         c.article_id: c
         for c in Concordance.objects.filter(article_id__in=ids).select_related("confirmed_by")
     }
-    return {i: _state(i, rows.get(i), latest[i]) for i in ids}
+    return {i: state_from(i, rows.get(i), latest[i]) for i in ids}
 
 
 def concordance_language_parse(value: Any) -> str | None:

@@ -20,6 +20,7 @@ from ..errors import ApplicationError, PermissionDeniedError
 from ..models import Article, Concordance, Revision
 from ..permissions import Actor
 from .audit import audit_record
+from .negotiation import agreement_check
 from .revisions import article_lock_existing
 
 
@@ -128,4 +129,7 @@ def concordance_confirm(
             draft_id=article.draft_id,
             data={"en": chosen["en"].number, "ja": chosen["ja"].number},
         )
+        # Both delegations may have signed off this very pair already, waiting only for the
+        # texts to be confirmed in step: the article is agreed now.
+        agreement_check(article, actor)
     return concordance

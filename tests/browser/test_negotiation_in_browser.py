@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from drafting.models import Article, Revision
+from drafting.models import Article, Revision, UserPreference
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -72,7 +72,9 @@ def test_bracket_resolve_sign_off_board_and_locked_editor(
     )
     coedit.screenshot(path=str(SHOTS / "negotiation-coedit-brackets.png"))
 
-    # 2. The Japanese drafter resolves it with Option B, and signs off.
+    # 2. The Japanese drafter resolves it with Option B, and signs off. (She works in the
+    # English interface here; test_japanese_in_browser covers the Japanese one.)
+    UserPreference.objects.filter(user__username="jp.drafter").update(language="en")
     jp_context, jp = _open(browser, login, "jp.drafter", article_url)
     item = jp.get_by_test_id("bracket-item").first
     item.get_by_label("Choose Option B").check()
@@ -91,9 +93,12 @@ def test_bracket_resolve_sign_off_board_and_locked_editor(
         "shall consult together", timeout=15_000
     )
 
-    # 3. The UK drafter signs off too: agreed ad referendum.
+    # 3. The UK drafter signs off too; the resolution changed the English text, so the
+    # article waits for the two texts to be confirmed in step, then is agreed ad referendum.
     uk.goto(article_url)
     uk.get_by_test_id("signoff-button").click()
+    expect(uk.get_by_test_id("negotiation-status")).to_have_text("Open")
+    uk.get_by_test_id("concordance-confirm").click()
     expect(uk.get_by_test_id("negotiation-status")).to_have_text("Agreed ad referendum")
     expect(uk.get_by_test_id("agreed-note")).to_be_visible()
     uk.screenshot(path=str(SHOTS / "negotiation-agreed.png"), full_page=True)

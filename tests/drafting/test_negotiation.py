@@ -3,6 +3,8 @@ sign-off per delegation, the status machine and its log, the board, and bad inpu
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,14 +18,24 @@ from drafting.models import (
     AuditEvent,
     Bracket,
     BracketEvent,
+    Membership,
     Revision,
     SignOff,
 )
 from drafting.selectors import negotiation as negotiation_selectors
+from drafting.services import concordance as concordance_services
 from drafting.services import drafts as draft_services
 from drafting.services import negotiation
 from drafting.services import sync as sync_services
 from drafting.textdiff import utf16_len, utf16_slice
+
+
+def signoff_in_step(*, actor: Any, article: Article, **pair: Any) -> Any:
+    """Sign off as ``actor`` after the owner confirmed the two texts in step (an article is
+    agreed only with its texts in step, issue 11's concordance)."""
+    owner = Membership.objects.get(draft=article.draft, role="owner").user
+    concordance_services.concordance_confirm(actor=owner, article=article)
+    return negotiation.article_signoff(actor=actor, article=article, **pair)
 
 
 def span(text: str, word: str) -> tuple[int, int]:
@@ -45,7 +57,7 @@ def revisions(article: Article) -> dict[str, int]:
 
 def sign_both(article: Article, personas) -> None:
     for user in (personas.uk_drafter, personas.jp_drafter):
-        negotiation.article_signoff(actor=user, article=article, **revisions(article))
+        signoff_in_step(actor=user, article=article, **revisions(article))
 
 
 # --- brackets --------------------------------------------------------------------------------
@@ -139,9 +151,7 @@ def test_bracket_whose_words_are_deleted_is_kept_detached(article, personas):
     with pytest.raises(ConflictError):
         negotiation.bracket_resolve(actor=personas.uk_drafter, bracket=bracket, resolution="delete")
     with pytest.raises(ConflictError, match="bracket"):
-        negotiation.article_signoff(
-            actor=personas.uk_drafter, article=article, **revisions(article)
-        )
+        signoff_in_step(actor=personas.uk_drafter, article=article, **revisions(article))
     negotiation.bracket_resolve(actor=personas.uk_drafter, bracket=bracket, resolution="keep")
 
 
@@ -310,10 +320,10 @@ def test_choosing_an_option_that_does_not_exist(article, personas):
 
 
 def test_both_signoffs_on_the_same_pair_agree_the_article_and_log_it(article, personas):
-    negotiation.article_signoff(actor=personas.uk_drafter, article=article, **revisions(article))
+    signoff_in_step(actor=personas.uk_drafter, article=article, **revisions(article))
     article.refresh_from_db()
     assert article.negotiation_status == "open"
-    negotiation.article_signoff(actor=personas.jp_drafter, article=article, **revisions(article))
+    signoff_in_step(actor=personas.jp_drafter, article=article, **revisions(article))
     article.refresh_from_db()
     assert article.negotiation_status == "agreed_ad_ref"
     change = ArticleStatusChange.objects.get(article=article)
@@ -345,7 +355,7 @@ def test_both_signoffs_on_the_same_pair_agree_the_article_and_log_it(article, pe
 
 
 def test_a_text_change_after_a_signoff_withdraws_it_visibly(article, personas):
-    negotiation.article_signoff(actor=personas.uk_drafter, article=article, **revisions(article))
+    signoff_in_step(actor=personas.uk_drafter, article=article, **revisions(article))
     draft_services.article_edit(
         actor=personas.jp_drafter, article=article, text_ja="締約国は、常に"
     )
@@ -365,13 +375,13 @@ def test_signoffs_on_different_pairs_or_stale_reads_do_not_agree(article, person
     old = revisions(article)
     draft_services.article_edit(actor=personas.jp_drafter, article=article, text_en="Changed.")
     with pytest.raises(ConflictError) as exc:
-        negotiation.article_signoff(actor=personas.uk_drafter, article=article, **old)
+        signoff_in_step(actor=personas.uk_drafter, article=article, **old)
     assert exc.value.code == "signoff_stale"
     assert not SignOff.objects.exists()
 
 
 def test_reservation_and_reopen(article, personas):
-    negotiation.article_signoff(actor=personas.uk_drafter, article=article, **revisions(article))
+    signoff_in_step(actor=personas.uk_drafter, article=article, **revisions(article))
     with pytest.raises(ApplicationError):
         negotiation.article_reserve(actor=personas.uk_drafter, article=article, note="")
     negotiation.article_reserve(actor=personas.uk_drafter, article=article, note="pending cabinet")
@@ -379,9 +389,7 @@ def test_reservation_and_reopen(article, personas):
     assert article.negotiation_status == "reserved"
     assert SignOff.objects.get(article=article).withdrawn_at is not None
     with pytest.raises(ConflictError):
-        negotiation.article_signoff(
-            actor=personas.jp_drafter, article=article, **revisions(article)
-        )
+        signoff_in_step(actor=personas.jp_drafter, article=article, **revisions(article))
     # A reserved article is not agreed: its text may still change.
     draft_services.article_edit(actor=personas.jp_drafter, article=article, text_en="Still open.")
     negotiation.article_reopen(actor=personas.uk_drafter, article=article, reason="cleared")
@@ -421,11 +429,9 @@ def test_who_may_sign_off(article, personas, draft):
         personas.outsider,
     ):
         with pytest.raises(PermissionDeniedError):
-            negotiation.article_signoff(actor=user, article=article, **pair)
+            signoff_in_step(actor=user, article=article, **pair)
     with pytest.raises(PermissionDeniedError, match="own delegation"):
-        negotiation.article_signoff(
-            actor=personas.uk_drafter, article=article, delegation="JP", **pair
-        )
+        signoff_in_step(actor=personas.uk_drafter, article=article, delegation="JP", **pair)
     assert not SignOff.objects.exists()
     # The owner names the UK leads: then only they sign for the UK.
     with pytest.raises(PermissionDeniedError):
@@ -441,10 +447,10 @@ def test_who_may_sign_off(article, personas, draft):
     )
     fresh = Article.objects.select_related("draft").get(pk=article.pk)
     with pytest.raises(PermissionDeniedError):
-        negotiation.article_signoff(actor=personas.uk_drafter, article=fresh, **pair)
-    negotiation.article_signoff(actor=personas.owner, article=fresh, **pair)
+        signoff_in_step(actor=personas.uk_drafter, article=fresh, **pair)
+    signoff_in_step(actor=personas.owner, article=fresh, **pair)
     # The JP delegation has no named lead: its drafters sign.
-    negotiation.article_signoff(actor=personas.jp_drafter, article=fresh, **pair)
+    signoff_in_step(actor=personas.jp_drafter, article=fresh, **pair)
 
 
 def test_who_may_bracket(article, personas):
@@ -540,6 +546,9 @@ def test_api_round_trip_and_board(article, personas, api, draft):
     assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
     article.refresh_from_db()
     pair = revisions(article)
+    # The resolution changed the English text: the translator confirms the texts in step again.
+    confirmed = uk.post(f"/api/v1/articles/{article.pk}/concordance/confirm/", {}, format="json")
+    assert confirmed.status_code == 200, confirmed.content
     assert (
         uk.post(f"/api/v1/articles/{article.pk}/signoff/", pair, format="json").json()["status"]
         == "open"

@@ -13,8 +13,9 @@ import pytest
 from drafting import textdiff
 from drafting.core.revisions import revision_number_latest
 from drafting.errors import ConflictError
-from drafting.models import Article, Revision
+from drafting.models import Article, Membership, Revision
 from drafting.services import changes as change_services
+from drafting.services import concordance as concordance_services
 from drafting.services import drafts as draft_services
 from drafting.services import negotiation
 from drafting.services import restore as restore_services
@@ -22,6 +23,14 @@ from drafting.services import review as review_services
 from drafting.services import sync as sync_services
 from drafting.services import versions as version_services
 from treaties.models import LibraryClause
+
+
+def signoff_in_step(*, actor: Any, article: Article, **pair: Any) -> Any:
+    """Sign off as ``actor`` after the owner confirmed the two texts in step (an article is
+    agreed only with its texts in step, issue 11's concordance)."""
+    owner = Membership.objects.get(draft=article.draft, role="owner").user
+    concordance_services.concordance_confirm(actor=owner, article=article)
+    return negotiation.article_signoff(actor=actor, article=article, **pair)
 
 
 @pytest.fixture
@@ -42,8 +51,8 @@ def agreed(draft, personas) -> dict[str, Any]:
         "revision_en": revision_number_latest(article, "en"),
         "revision_ja": revision_number_latest(article, "ja"),
     }
-    negotiation.article_signoff(actor=personas.uk_drafter, article=article, **pair)
-    negotiation.article_signoff(actor=personas.jp_drafter, article=article, **pair)
+    signoff_in_step(actor=personas.uk_drafter, article=article, **pair)
+    signoff_in_step(actor=personas.jp_drafter, article=article, **pair)
     article.refresh_from_db()
     assert article.negotiation_status == "agreed_ad_ref"
     return {

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from drafting.core.revisions import revision_number_latest
 from drafting.models import Article, Bracket, SignOff
+from drafting.services import concordance as concordance_services
 from drafting.services import consultation as consultation_services
 from drafting.services import drafts as draft_services
 from drafting.services import negotiation
@@ -65,6 +66,11 @@ def test_bracket_resolve_and_sign_off_through_the_pages(client, personas, articl
     assert post(client, article, "signoff", pair).status_code == 302
     client.force_login(personas.uk_drafter)
     assert post(client, article, "signoff", pair).status_code == 302
+    article.refresh_from_db()
+    # Both signed, but the English text changed since the texts were last confirmed in step.
+    assert article.negotiation_status == "open"
+    # Confirming the texts in step completes the agreement both delegations signed.
+    concordance_services.concordance_confirm(actor=personas.uk_drafter, article=article)
     article.refresh_from_db()
     assert article.negotiation_status == "agreed_ad_ref"
     page = client.get(article.get_absolute_url()).content.decode()
