@@ -3,13 +3,17 @@ clause library here, with import and export in JSON and CSV."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, JSON
 
 from .models import LibraryClause, ObligationType, Party, Provision, Treaty
 from .resources import LibraryClauseResource, ProvisionResource, TreatyResource
+from .services import library_clause_revise
 
 FORMATS = [JSON, CSV]
 
@@ -76,6 +80,14 @@ class LibraryClauseAdmin(LibraryImportExportAdmin):
     filter_horizontal = ["derived_from"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["obligation_type"]
+    readonly_fields = ["version"]
+
+    def save_model(self, request: HttpRequest, obj: LibraryClause, form: Any, change: bool) -> None:
+        # A changed text or status becomes a new clause version, which the drafts that
+        # inserted the clause are offered (treaties.hooks).
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            library_clause_revise(actor=request.user, clause=obj)
 
 
 @admin.register(ObligationType)

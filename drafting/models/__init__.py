@@ -1,3 +1,4 @@
+from .analysis import LibraryUpdate, ObligationCorrection
 from .audit import AuditEvent, AuditHead
 from .consultation import (
     ChannelMessage,
@@ -30,8 +31,10 @@ __all__ = [
     "DraftMute",
     "EditSession",
     "Language",
+    "LibraryUpdate",
     "Membership",
     "Notification",
+    "ObligationCorrection",
     "Office",
     "Releasability",
     "Response",

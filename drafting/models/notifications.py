@@ -20,6 +20,7 @@ class Notification(models.Model):
         ROUND_OVERDUE = "round_overdue", "Consultation answers overdue"
         RESPONSE = "response", "US response received"
         CHANNEL = "channel", "Consultation channel message"
+        LIBRARY_UPDATE = "library_update", "Library clause changed"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

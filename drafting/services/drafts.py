@@ -276,6 +276,7 @@ def article_create(
             heading=_text_field_validate("heading", heading.strip(), MAX_HEADING_LENGTH),
             heading_ja=_text_field_validate("heading_ja", heading_ja.strip(), MAX_HEADING_LENGTH),
             source_clause=source_clause,
+            source_clause_version=source_clause.version if source_clause else None,
             provenance=provenance or {},
             updated_by=actor,
         )
@@ -501,6 +502,7 @@ def clause_provenance(clause: LibraryClause, actor: Actor) -> dict[str, Any]:
             "status": clause.status,
             "obligation_type": clause.obligation_type.code,
             "commitment_strength": clause.commitment_strength,
+            "version": clause.version,
         },
         "derived_from": [
             {
