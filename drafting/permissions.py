@@ -138,3 +138,8 @@ def can_read_round(user: Any, round_: Any) -> bool:
 
 def can_use_channel(user: Any, round_: Any, office_id: int) -> bool:
     return can_edit_text(user, round_.draft) or office_id in consultee_office_ids(user, round_)
+
+
+def can_correct_obligations(user: Any, draft: Draft) -> bool:
+    """Correct an article's ATOP tagging (precedent intelligence): the drafters."""
+    return can_edit_text(user, draft)

@@ -217,6 +217,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("ENTENTE_DEADLINE_CHECK_SECONDS", "300")),
     },
     "edit-sessions-prune": {"task": "drafting.tasks.edit_sessions_prune", "schedule": 3600.0},
+    # Library clause changes are queued when made; this catches any offer a lost task missed.
+    "library-updates-sweep": {"task": "drafting.tasks.library_updates_sweep", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

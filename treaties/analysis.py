@@ -38,6 +38,10 @@ LIBRARY_TO_ATOP = {
 }
 ATOP_TO_LIBRARY = {v: k for k, v in LIBRARY_TO_ATOP.items()}
 STRENGTHS = ("automatic", "conditional", "consultative", "discretionary")
+ATOP_DEFINITION = (
+    "a formal agreement among independent states to cooperate militarily in the face of "
+    "potential or realized military conflict"
+)
 
 # --- tokenising -----------------------------------------------------------------------------
 
