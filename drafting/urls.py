@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .views import analysis as analysis_views
 from .views import coedit as coedit_views
 from .views import consultation as consultation_views
 from .views import history as history_views
@@ -121,3 +122,23 @@ handler400 = "drafting.views.errors.bad_request"
 handler403 = "drafting.views.errors.forbidden"
 handler404 = "drafting.views.errors.not_found"
 handler500 = "drafting.views.errors.server_error"
+
+# Precedent intelligence (issue 14).
+urlpatterns += [
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/precedents/",
+        analysis_views.article_panel,
+        name="article-precedents-panel",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/precedents/<str:kind>/<int:pid>/",
+        analysis_views.precedent_compare,
+        name="article-precedent-compare",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/obligations/",
+        analysis_views.obligations_correct,
+        name="article-obligations-correct",
+    ),
+    path("drafts/<int:draft_id>/profile/", analysis_views.draft_profile, name="draft-profile"),
+]
