@@ -125,6 +125,8 @@ def ids(draft, personas) -> dict[str, Any]:
         "thread_id": 1,
         "comment_id": 1,
         "suggestion_id": 1,
+        "kind": "provision",
+        "pid": 1,
     }
 
 
