@@ -348,6 +348,10 @@ _AUTOMATIC = re.compile(
     r"すべての軍事的その他の援助",
     re.IGNORECASE,
 )
+_CASUS_FOEDERIS = re.compile(
+    r"(?:any|another|other) (?:Power|Powers|State|States) (?:or Powers )?(?:should|shall) join",
+    re.IGNORECASE,
+)
 _DISCRETIONARY = re.compile(
     r"self-help and mutual aid|\bendeavour\b|\bmay\b (?:consider|take)|as appropriate|if it so wishes",
     re.IGNORECASE,
@@ -427,6 +431,10 @@ def conditions_in(text: str, language: str) -> list[str]:
 def strength_of(type_: str, text: str, conditions: Sequence[str]) -> str:
     if type_ == "consul":
         return "consultative"
+    if _CASUS_FOEDERIS.search(text):
+        # Automatic help, but only once a further Power joins the war (Anglo-Japanese 1902
+        # Art III): conditional on the attackers.
+        return "conditional"
     if _AUTOMATIC.search(text):
         return "automatic"
     if _DISCRETIONARY.search(text):
@@ -517,13 +525,19 @@ _DURATION = re.compile(
     r"indefinitely|until the expiration|有効期間|効力を存続",
     re.IGNORECASE,
 )
+# Exit from the treaty itself (not, say, measures that "shall be terminated").
 _EXIT = re.compile(
-    r"cease to be a party|notice of (?:denunciation|termination|withdrawal)|denounce|terminate|withdraw|"
-    r"give notice|終了させる意思|廃棄",
+    r"cease to be a party|notice of (?:denunciation|termination|withdrawal)|"
+    r"(?:denounce|terminate|withdraw from) (?:this|the present) (?:Treaty|Agreement|Convention)|"
+    r"give (?:one year's |written )?notice|終了させる意思|廃棄",
     re.IGNORECASE,
 )
+# Secrecy of the agreement or of some of its articles (ATOP pubsecr/secrart), not the
+# protection of classified information the Parties exchange (秘密情報, "SECRET" markings).
 _SECRECY = re.compile(
-    r"\bsecret\b|shall not be (?:made )?public|shall not be published|kept confidential|秘密",
+    r"(?:this|the present) (?:Treaty|Agreement|article|protocol)s? shall (?:be kept|remain) secret|"
+    r"secret (?:article|protocol|annex|clause)s?\b|(?:Treaty|Agreement) shall not be (?:made )?public|"
+    r"shall not be published|本(?:条約|協定)[^。]{0,20}(?:秘密とする|公表しない)",
     re.IGNORECASE,
 )
 _THREAT = re.compile(

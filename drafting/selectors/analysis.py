@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from treaties import analysis
 from treaties import selectors as library
@@ -131,10 +132,10 @@ def precedent_compare(
 # --- the whole draft --------------------------------------------------------------------------
 
 STRENGTH_NAMES = {
-    "automatic": _("automatic"),
-    "conditional": _("conditional"),
-    "consultative": _("consultative"),
-    "discretionary": _("discretionary"),
+    "automatic": gettext_lazy("automatic"),
+    "conditional": gettext_lazy("conditional"),
+    "consultative": gettext_lazy("consultative"),
+    "discretionary": gettext_lazy("discretionary"),
 }
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from treaties import analysis
@@ -26,11 +27,11 @@ from ..services import drafts as draft_services
 from .context import draft_context
 
 TYPE_NAMES = {
-    "defense": _("Defence"),
-    "offense": _("Offence"),
-    "neutral": _("Neutrality"),
-    "nonagg": _("Non-aggression"),
-    "consul": _("Consultation"),
+    "defense": gettext_lazy("Defence"),
+    "offense": gettext_lazy("Offence"),
+    "neutral": gettext_lazy("Neutrality"),
+    "nonagg": gettext_lazy("Non-aggression"),
+    "consul": gettext_lazy("Consultation"),
 }
 
 

@@ -152,3 +152,26 @@ def test_conditions_are_named(corpus: None) -> None:
     assert obligation.type == "defense" and obligation.conditional
     assert obligation.strength == "conditional"
     assert set(obligation.conditions) == {"location", "constitutional processes"}
+
+
+def _tags(label: str, text: str) -> analysis.ArticleTags:
+    return analysis.ArticleTags(label=label, ref={}, text=text, obligations=[])
+
+
+def test_profile_features_name_their_articles() -> None:
+    prof = analysis.profile(
+        [
+            _tags("Art 1", "This Agreement shall remain in force for ten years."),
+            _tags("Art 2", "Either Party may denounce the present Treaty by giving notice."),
+            _tags("Art 3", "The present article shall remain secret."),
+            _tags("Art 4", "in the event of a renewal by Germany of a policy of aggression"),
+            _tags("Art 5", "Classified information marked SECRET shall be protected. 秘密情報"),
+            _tags("Art 6", "Such measures shall be terminated when the Council has acted."),
+        ]
+    )
+    assert [e["article"] for e in prof["duration"]] == ["Art 1"]
+    assert [e["article"] for e in prof["exit"]] == ["Art 2"]
+    assert [e["article"] for e in prof["secrecy"]] == ["Art 3"]
+    assert [(e["article"], e["state"]) for e in prof["specific_threat"]] == [("Art 4", "Germany")]
+    alliance, reasons = analysis.verdict(prof)
+    assert alliance is False and reasons[0]["code"] == "no_atop_promise"
