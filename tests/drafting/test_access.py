@@ -71,6 +71,19 @@ DRAFT_PAGES = {
     "draft-compare",
     "draft-changes",
 }
+# Precedent intelligence (issue 14) reads live text: draft-scoped, consultees excluded.
+DRAFT_SCOPED |= {
+    "api-article-analysis",
+    "api-article-obligations",
+    "api-article-precedent-compare",
+    "api-draft-analysis",
+}
+DRAFT_PAGES |= {
+    "article-precedents-panel",
+    "article-precedent-compare",
+    "article-obligations-correct",
+    "draft-profile",
+}
 SIGNED_IN_PAGES = {
     "dashboard",
     "draft-new",
