@@ -4,10 +4,12 @@ offered to live drafts."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from import_export.formats.base_formats import JSON
 
 from drafting.errors import ConflictError
 from drafting.models import Article, LibraryUpdate, Notification, ObligationCorrection, Suggestion
@@ -17,6 +19,7 @@ from drafting.services import members as member_services
 from drafting.services import review as review_services
 from drafting.services.library_updates import library_updates_offer, library_updates_sweep
 from treaties.models import ClauseRevision, LibraryClause, Provision, Treaty
+from treaties.resources import LibraryClauseResource
 from treaties.services import library_clause_revise
 
 pytestmark = pytest.mark.django_db
@@ -358,3 +361,21 @@ def test_an_admin_save_records_a_version(corpus: None, personas: Any, client: An
     clause.refresh_from_db()
     assert clause.version == 2
     assert ClauseRevision.objects.get(clause=clause, version=2).changed_by == personas.librarian
+
+
+def test_an_import_records_a_version_and_a_dry_run_does_not(
+    corpus: None, personas: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    _, article = _insert(personas, "Draft D")
+    exported = json.loads(JSON().export_data(LibraryClauseResource().export()))
+    target = next(row for row in exported if row["slug"] == CLAUSE)
+    target["text"] = target["text"].replace("is threatened", "is endangered")
+    payload = JSON().create_dataset(json.dumps(exported))
+    LibraryClauseResource().import_data(payload, dry_run=True)
+    assert LibraryClause.objects.get(slug=CLAUSE).version == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        result = LibraryClauseResource().import_data(JSON().create_dataset(json.dumps(exported)))
+    assert result.totals["update"] == 1
+    assert LibraryClause.objects.get(slug=CLAUSE).version == 2
+    offer = LibraryUpdate.objects.get(article=article, language="en")
+    assert offer.outcome == "clean" and "is endangered" in offer.merged
