@@ -189,3 +189,8 @@ def can_confirm_concordance(user: Any, draft: Draft) -> bool:
     """Confirm that an article's English and Japanese texts say the same thing: a drafter's
     call, like changing the text (reviewers read and comment)."""
     return can_edit_text(user, draft)
+
+
+def can_correct_obligations(user: Any, draft: Draft) -> bool:
+    """Correct an article's ATOP tagging (precedent intelligence): the drafters."""
+    return can_edit_text(user, draft)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "django_htmx",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.htmx: panels refreshed by htmx get their fragment, a direct visit a whole page.
+    "django_htmx.middleware.HtmxMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "drafting.middleware.UserPreferenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -292,6 +295,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "drafting.brokerprune.embedded_broker_prune",
         "schedule": 3600.0,
     },
+    # Library clause changes are queued when made; this catches any offer a lost task missed.
+    "library-updates-sweep": {"task": "drafting.tasks.library_updates_sweep", "schedule": 3600.0},
 }
 CELERY_IMPORTS = ["drafting.brokerprune"]
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from celery import shared_task
 
-from .jobs import NOTIFICATION_EMAIL_SEND
-from .services import consultation, notifications, sync
+from .jobs import LIBRARY_UPDATES_OFFER, NOTIFICATION_EMAIL_SEND
+from .services import consultation, library_updates, notifications, sync
 
 
 @shared_task(
@@ -28,3 +28,15 @@ def consultation_deadlines_run() -> dict[str, int]:
 @shared_task(acks_late=True)
 def edit_sessions_prune() -> int:
     return sync.edit_sessions_prune()
+
+
+@shared_task(name=LIBRARY_UPDATES_OFFER, acks_late=True)
+def library_updates_offer(clause_revision_id: int) -> int:
+    """Offer a library clause's new version to the live drafts that use it (idempotent)."""
+    return library_updates.library_updates_offer(clause_revision_id=clause_revision_id)
+
+
+@shared_task(acks_late=True)
+def library_updates_sweep() -> int:
+    """Run by Celery beat: offers any clause version a queued offer missed."""
+    return library_updates.library_updates_sweep()

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .views import analysis as analysis_views
 from .views import coedit as coedit_views
 from .views import concordance as concordance_views
 from .views import consultation as consultation_views
@@ -164,4 +165,24 @@ urlpatterns += [
         concordance_views.article_concordance_confirm,
         name="article-concordance-confirm",
     ),
+]
+
+# Precedent intelligence (issue 14).
+urlpatterns += [
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/precedents/",
+        analysis_views.article_panel,
+        name="article-precedents-panel",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/precedents/<str:kind>/<int:pid>/",
+        analysis_views.precedent_compare,
+        name="article-precedent-compare",
+    ),
+    path(
+        "drafts/<int:draft_id>/articles/<int:article_id>/obligations/",
+        analysis_views.obligations_correct,
+        name="article-obligations-correct",
+    ),
+    path("drafts/<int:draft_id>/profile/", analysis_views.draft_profile, name="draft-profile"),
 ]

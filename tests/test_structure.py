@@ -44,7 +44,7 @@ def test_imports_are_at_module_level() -> None:
                 for node in ast.walk(func):
                     if isinstance(node, ast.Import | ast.ImportFrom):
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    assert offenders == ["drafting/apps.py:12"]
+    assert [o.split(":")[0] for o in offenders] == ["drafting/apps.py"]
 
 
 @pytest.mark.parametrize("package", ["drafting.services", "drafting.core", "drafting.selectors"])

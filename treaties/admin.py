@@ -3,7 +3,10 @@ clause library here, with import and export in JSON and CSV."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import JSON
@@ -11,6 +14,7 @@ from import_export.formats.base_formats import JSON
 from .csvexport import SafeCSV
 from .models import LibraryClause, ObligationType, Party, Provision, Treaty
 from .resources import LibraryClauseResource, ProvisionResource, TreatyResource
+from .services import library_clause_revise
 
 # CSV through treaties.csvexport: no formula injection, a BOM for Excel, re-importable.
 FORMATS = [JSON, SafeCSV]
@@ -78,6 +82,14 @@ class LibraryClauseAdmin(LibraryImportExportAdmin):
     filter_horizontal = ["derived_from"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["obligation_type"]
+    readonly_fields = ["version"]
+
+    def save_model(self, request: HttpRequest, obj: LibraryClause, form: Any, change: bool) -> None:
+        # A changed text or status becomes a new clause version, which the drafts that
+        # inserted the clause are offered (treaties.hooks).
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            library_clause_revise(actor=request.user, clause=obj)
 
 
 @admin.register(ObligationType)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -220,6 +221,9 @@ class LibraryClause(models.Model):
     # Searchable forms (treaties.searchtext) of the title, and of the texts and guidance.
     search_title = models.TextField(blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every change of the text or status (ClauseRevision)."
+    )
 
     class Meta:
         ordering = ["obligation_type__position", "title"]
@@ -243,3 +247,31 @@ class LibraryClause(models.Model):
     @property
     def is_insertable(self) -> bool:
         return self.status != self.Status.WITHDRAWN
+
+
+class ClauseRevision(models.Model):
+    """One version of a library clause's text and status, recorded by every library write that
+    changes them (treaties.services.library_clause_revise). Drafts that inserted the clause
+    keep the version they took, so a later change can be offered to them as the clause's own
+    old→new change."""
+
+    clause = models.ForeignKey(LibraryClause, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    text_ja = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=LibraryClause.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["clause", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clause", "version"], name="clause_revision_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clause} v{self.version}"

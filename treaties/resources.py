@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from .models import LibraryClause, ObligationType, Party, Provision, Treaty
+from .services import library_clause_revise
 
 
 class ProvisionRefWidget(widgets.ManyToManyWidget):
@@ -210,3 +211,10 @@ class LibraryClauseResource(StrictModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def after_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        # An imported change of text or status is a new clause version, offered to the drafts
+        # that inserted the clause, as an admin's save is (treaties.services). A dry run rolls
+        # its transaction back, and with it the version and the queued offer.
+        super().after_save_instance(instance, row, **kwargs)
+        library_clause_revise(actor=None, clause=instance)

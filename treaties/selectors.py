@@ -3,7 +3,9 @@ signed-in user may read it, so these take no user."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -18,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable
 
+from . import analysis
 from .models import LibraryClause, ObligationType, Party, Provision, Treaty
 from .searchtext import Term, query_terms
 
@@ -172,4 +175,165 @@ def filter_choices() -> dict[str, object]:
         "parties": list(Party.objects.filter(treaties__isnull=False).distinct().order_by("name")),
         "statuses": LibraryClause.Status.choices,
         "strengths": LibraryClause.Strength.choices,
+    }
+
+
+# --- precedent intelligence (treaties.analysis over the stored library) -----------------------
+
+_ANALYSIS_CACHE: dict[str, Any] = {}
+
+
+def library_stamp() -> str:
+    """A digest of every text the analysis reads: provisions (language, text) and clauses
+    (text, text_ja, tags). It changes with any library edit, whichever path made it (the
+    admin writes provisions directly), so the indexes below are never stale. Two small
+    queries over ~150 rows."""
+    digest = hashlib.blake2b(digest_size=12)
+    for row in Provision.objects.order_by("pk").values_list("pk", "language", "text"):
+        digest.update(repr(row).encode())
+    for clause_row in LibraryClause.objects.order_by("pk").values_list(
+        "pk", "text", "text_ja", "status", "obligation_type__code", "commitment_strength"
+    ):
+        digest.update(repr(clause_row).encode())
+    return digest.hexdigest()
+
+
+def _provision_meta(p: Provision) -> dict[str, Any]:
+    return {
+        "kind": "provision",
+        "id": p.pk,
+        "treaty": p.treaty.short_title,
+        "treaty_slug": p.treaty.slug,
+        "number": p.label,
+        "year": p.treaty.year,
+        "partial": p.is_incomplete,
+        "url": p.get_absolute_url(),
+    }
+
+
+def _clause_meta(c: LibraryClause) -> dict[str, Any]:
+    return {
+        "kind": "clause",
+        "id": c.pk,
+        "treaty": c.title,
+        "treaty_slug": c.slug,
+        "number": "",
+        "year": None,
+        "partial": False,
+        "url": c.get_absolute_url(),
+        "status": c.status,
+    }
+
+
+def _build(stamp: str) -> dict[str, Any]:
+    provisions = list(Provision.objects.select_related("treaty").exclude(text=""))
+    clauses = list(LibraryClause.objects.select_related("obligation_type"))
+    candidates: dict[str, list[analysis.Candidate]] = {"en": [], "ja": []}
+    for p in provisions:
+        candidates[p.language].append(
+            analysis.Candidate(("provision", p.pk), p.text, _provision_meta(p))
+        )
+    for c in clauses:
+        meta = _clause_meta(c)
+        candidates["en"].append(analysis.Candidate(("clause", c.pk), c.text, meta))
+        if c.text_ja:
+            candidates["ja"].append(analysis.Candidate(("clause", c.pk), c.text_ja, meta))
+    examples = [
+        analysis.TaggedExample(
+            key=c.slug,
+            text=text,
+            atop_type=analysis.LIBRARY_TO_ATOP.get(c.obligation_type.code, ""),
+            strength=c.commitment_strength,
+            language=language,
+        )
+        for c in clauses
+        for language, text in (("en", c.text), ("ja", c.text_ja))
+        if text
+    ]
+    return {
+        "stamp": stamp,
+        "indexes": {
+            lang: analysis.PrecedentIndex(cands, lang) for lang, cands in candidates.items()
+        },
+        "tagger": analysis.Tagger(examples),
+        "texts": {
+            **{("provision", p.pk): p.text for p in provisions},
+            **{("clause", c.pk): c.text for c in clauses},
+            **{("clause_ja", c.pk): c.text_ja for c in clauses},
+        },
+    }
+
+
+def analysis_state() -> dict[str, Any]:
+    """The TF-IDF indexes and the tagger over the current library, built once per process
+    and rebuilt when the library changes (library_stamp)."""
+    stamp = library_stamp()
+    state = _ANALYSIS_CACHE.get("state")
+    if state is None or state["stamp"] != stamp:
+        state = _build(stamp)
+        _ANALYSIS_CACHE["state"] = state
+    return state
+
+
+def precedent_index(language: str) -> analysis.PrecedentIndex:
+    return analysis_state()["indexes"][language]
+
+
+def precedent_tagger() -> analysis.Tagger:
+    return analysis_state()["tagger"]
+
+
+def precedent_text(kind: str, pk: int, language: str) -> str | None:
+    """The text of a provision or clause in ``language`` (None if there is none)."""
+    if kind == "provision":
+        p = Provision.objects.filter(pk=pk, language=language).first()
+        return p.text if p else None
+    if kind == "clause":
+        c = LibraryClause.objects.filter(pk=pk).first()
+        if c is None:
+            return None
+        return (c.text_ja if language == "ja" else c.text) or None
+    return None
+
+
+# The precedents the alliance profile compares a draft with (issue 14).
+PROFILE_PRECEDENTS = [
+    "north_atlantic_treaty_1949",
+    "us_japan_treaty_of_mutual_cooperation_and_security_1960",
+    "anzus_security_treaty_1951",
+    "anglo_japanese_alliance_1902",
+    "hiroshima_accord_uk_japan_2023",
+]
+
+
+def treaty_profile(slug: str) -> dict[str, Any] | None:
+    """The alliance profile of a corpus treaty, from the provisions the corpus holds."""
+    treaty = Treaty.objects.filter(slug=slug).first()
+    if treaty is None:
+        return None
+    tagger = precedent_tagger()
+    tags = []
+    for p in treaty.provisions.order_by("is_fragment", "position"):
+        if not p.text:
+            continue
+        en, ja = (p.text, "") if p.language == "en" else ("", p.text)
+        tags.append(
+            analysis.ArticleTags(
+                label=p.label,
+                ref={"provision_id": p.pk},
+                text=p.text,
+                obligations=analysis.tag_article(tagger, en, ja),
+            )
+        )
+    prof = analysis.profile(tags)
+    alliance, reasons = analysis.verdict(prof)
+    return {
+        "slug": treaty.slug,
+        "title": treaty.short_title,
+        "year": treaty.year,
+        "complete": treaty.is_complete,
+        "coverage_note": treaty.coverage_note,
+        "profile": prof,
+        "alliance": alliance,
+        "reasons": reasons,
     }

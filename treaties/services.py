@@ -12,7 +12,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from .models import LibraryClause, ObligationType, Party, Provision, Treaty
+from . import hooks
+from .models import ClauseRevision, LibraryClause, ObligationType, Party, Provision, Treaty
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 CORPUS_DIR = FIXTURES_DIR / "corpus"
@@ -291,6 +292,7 @@ def library_clause_load(
             clause.derived_from.set(wanted)
             updated = not created
     report.count("library clauses", created, updated)
+    library_clause_revise(actor=None, clause=clause)
     return clause
 
 
@@ -331,3 +333,43 @@ def library_admins_group_ensure() -> Group:
     if set(group.permissions.values_list("pk", flat=True)) != wanted:
         group.permissions.set(wanted)
     return group
+
+
+def library_clause_revise(*, actor: Any, clause: LibraryClause) -> ClauseRevision | None:
+    """Record the clause's text and status as a new version if they differ from its latest
+    recorded version (the first call records version 1), and once the write commits tell the
+    registered handlers (treaties.hooks: the drafting app offers the change to live drafts).
+
+    Called by every library write path: the admin's save, the admin's import and the corpus
+    loader. Returns the new ClauseRevision, or None if nothing changed."""
+    with transaction.atomic():
+        clause = LibraryClause.objects.select_for_update().get(pk=clause.pk)
+        latest = clause.revisions.order_by("-version").first()
+        if latest is None:
+            return ClauseRevision.objects.create(
+                clause=clause,
+                version=clause.version,
+                text=clause.text,
+                text_ja=clause.text_ja,
+                status=clause.status,
+                changed_by=actor,
+            )
+        if (latest.text, latest.text_ja, latest.status) == (
+            clause.text,
+            clause.text_ja,
+            clause.status,
+        ):
+            return None
+        version = latest.version + 1
+        LibraryClause.objects.filter(pk=clause.pk).update(version=version)
+        revision = ClauseRevision.objects.create(
+            clause=clause,
+            version=version,
+            text=clause.text,
+            text_ja=clause.text_ja,
+            status=clause.status,
+            changed_by=actor,
+        )
+        for handler in hooks.clause_changed_handlers():
+            transaction.on_commit(lambda h=handler, pk=revision.pk: h(pk))  # type: ignore[misc]
+    return revision

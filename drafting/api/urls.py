@@ -2,7 +2,7 @@ from django.urls import path
 
 from treaties import api as library
 
-from . import concordance, consultation, history, me, negotiation, review, sync, views
+from . import analysis, concordance, consultation, history, me, negotiation, review, sync, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -299,5 +299,29 @@ urlpatterns += [
         "drafts/<int:draft_id>/concordance/",
         concordance.DraftConcordanceView.as_view(),
         name="api-draft-concordance",
+    ),
+]
+
+# Precedent intelligence (issue 14).
+urlpatterns += [
+    path(
+        "articles/<int:article_id>/analysis/",
+        analysis.ArticleAnalysisView.as_view(),
+        name="api-article-analysis",
+    ),
+    path(
+        "articles/<int:article_id>/analysis/obligations/",
+        analysis.ArticleObligationsView.as_view(),
+        name="api-article-obligations",
+    ),
+    path(
+        "articles/<int:article_id>/precedents/<str:kind>/<int:pid>/compare/",
+        analysis.PrecedentCompareView.as_view(),
+        name="api-article-precedent-compare",
+    ),
+    path(
+        "drafts/<int:draft_id>/analysis/",
+        analysis.DraftAnalysisView.as_view(),
+        name="api-draft-analysis",
     ),
 ]

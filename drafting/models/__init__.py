@@ -1,3 +1,4 @@
+from .analysis import LibraryUpdate, ObligationCorrection
 from .audit import AuditEvent, AuditHead
 from .concordance import Concordance
 from .consultation import (
@@ -51,8 +52,10 @@ __all__ = [
     "GroupPolicy",
     "InterfaceLanguage",
     "Language",
+    "LibraryUpdate",
     "Membership",
     "Notification",
+    "ObligationCorrection",
     "Office",
     "Releasability",
     "Response",

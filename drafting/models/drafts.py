@@ -117,6 +117,11 @@ class Article(models.Model):
         blank=True,
         related_name="draft_articles",
     )
+    source_clause_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The library clause version the text was inserted from (ClauseRevision).",
+    )
     provenance = models.JSONField(
         default=dict,
         blank=True,

@@ -21,6 +21,7 @@ class Notification(models.Model):
         ROUND_OVERDUE = "round_overdue", _("Consultation answers overdue")
         RESPONSE = "response", _("US response received")
         CHANNEL = "channel", _("Consultation channel message")
+        LIBRARY_UPDATE = "library_update", _("Library clause changed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

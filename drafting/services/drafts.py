@@ -277,6 +277,7 @@ def article_create(
             heading=_text_field_validate("heading", heading.strip(), MAX_HEADING_LENGTH),
             heading_ja=_text_field_validate("heading_ja", heading_ja.strip(), MAX_HEADING_LENGTH),
             source_clause=source_clause,
+            source_clause_version=source_clause.version if source_clause else None,
             provenance=provenance or {},
             updated_by=actor,
         )
@@ -511,6 +512,7 @@ def clause_provenance(clause: LibraryClause, actor: Actor) -> dict[str, Any]:
             "obligation_type_name": clause.obligation_type.name,
             "commitment_strength": clause.commitment_strength,
             "commitment_strength_label": clause.get_commitment_strength_display(),
+            "version": clause.version,
         },
         "derived_from": [
             {

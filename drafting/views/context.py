@@ -25,5 +25,7 @@ def draft_context(request: HttpRequest, draft: Any, **extra: Any) -> dict[str, A
         "can_edit": permissions.can_edit_text(user, draft),
         "can_manage": permissions.can_manage_members(user, draft),
         "can_release": permissions.can_change_releasability(user, draft),
+        # Precedent intelligence reads live text: not for consultees.
+        "can_view_analysis": permissions.can_view_draft(user, draft),
         **extra,
     }

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from drafting.models import Article
+from drafting.models import Article, UserPreference
 from drafting.services import drafts as draft_services
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,8 @@ def test_out_of_step_article_is_shown_and_confirmed(page: Page, live_server, dem
     )
     SHOTS.mkdir(exist_ok=True)
 
+    # The Japanese drafter in the English interface here; test_japanese_in_browser covers hers.
+    UserPreference.objects.filter(user__username="jp.drafter").update(language="en")
     login(page, "jp.drafter")
     page.goto(f"{live_server.url}{demo.get_absolute_url()}")
     badge = page.locator(f"#article-{article.pk} [data-testid=concordance-badge]")

@@ -88,6 +88,19 @@ DRAFT_SCOPED |= {
     "api-draft-concordance",
 }
 DRAFT_PAGES |= {"draft-concordance", "article-concordance-confirm", "article-concordance-panel"}
+# Precedent intelligence (issue 14) reads live text: draft-scoped, consultees excluded.
+DRAFT_SCOPED |= {
+    "api-article-analysis",
+    "api-article-obligations",
+    "api-article-precedent-compare",
+    "api-draft-analysis",
+}
+DRAFT_PAGES |= {
+    "article-precedents-panel",
+    "article-precedent-compare",
+    "article-obligations-correct",
+    "draft-profile",
+}
 SIGNED_IN_PAGES = {
     "dashboard",
     "draft-new",
@@ -157,6 +170,8 @@ def ids(draft, personas) -> dict[str, Any]:
         "suggestion_id": 1,
         "bracket_id": 1,
         "action": "signoff",
+        "kind": "provision",
+        "pid": 1,
     }
 
 

@@ -212,6 +212,8 @@ def fill(path: str, world: Any, article: Article, draft: Any) -> str:
         "session": world["sessions"].get(article.pk, "no-session"),
         "slug": "north_atlantic_treaty_1949" if "treaties" in path else "consultation-nato-art4",
         "provision_id": Provision.objects.first().pk,
+        "kind": "provision",
+        "pid": Provision.objects.get(treaty__slug="north_atlantic_treaty_1949", number="5").pk,
     }
     for key, value in values.items():
         path = path.replace("{" + key + "}", str(value))
