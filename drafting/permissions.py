@@ -138,3 +138,9 @@ def can_read_round(user: Any, round_: Any) -> bool:
 
 def can_use_channel(user: Any, round_: Any, office_id: int) -> bool:
     return can_edit_text(user, round_.draft) or office_id in consultee_office_ids(user, round_)
+
+
+def can_export_round(user: Any, round_: Any) -> bool:
+    """The round pack (its frozen articles as DOCX or PDF) is for the owner, who sends it, and
+    the consultees of the round's offices, who answer it; a consultee can export nothing else."""
+    return can_manage_consultation(user, round_.draft) or bool(consultee_office_ids(user, round_))

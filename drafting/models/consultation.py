@@ -174,6 +174,7 @@ class DisclosureEvent(models.Model):
     class Kind(models.TextChoices):
         SENT = "sent", "Sent"
         OPENED = "opened", "Opened"
+        EXPORTED = "exported", "Exported"
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="disclosures")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="disclosures")
