@@ -22,6 +22,7 @@ def file_response(filename: str, fmt: str, data: bytes, marking: str) -> HttpRes
     """A document download; the marking travels in a header too, for proxies and logs."""
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Classification"] = marking
+    # HTTP headers are ASCII: the dash between marking and caveat becomes a slash.
+    response["X-Classification"] = marking.replace(" — ", " / ")
     response["Cache-Control"] = "no-store"
     return response

@@ -28,11 +28,11 @@ class DocArticle:
         """The article's heading line, as the reader expects it in that language."""
         if language == "ja":
             if self.kind == "preamble":
-                return "前文"
+                return self.heading_ja or "前文"
             head = article_label_ja(self.number)
             return head + (f"（{self.heading_ja}）" if self.heading_ja else "")
         if self.kind == "preamble":
-            return "Preamble"
+            return self.heading or "Preamble"
         return f"Article {self.number}" + (f" — {self.heading}" if self.heading else "")
 
 

@@ -200,7 +200,7 @@ def split(doc: Docx) -> Split:
             new_unit = (
                 Unit("article", heading.number, heading.heading, heading.language, p.index)
                 if heading
-                else Unit("preamble", "", "", preamble or "en", p.index)
+                else Unit("preamble", "", text.strip(), preamble or "en", p.index)
             )
             result.units.append(new_unit)
             current[p.column] = new_unit

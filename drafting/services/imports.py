@@ -9,6 +9,8 @@ import re
 import secrets
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,11 +49,18 @@ __all__ = [
 ]
 
 
-def _open(data: Any) -> Any:
+@contextmanager
+def _file_errors() -> Iterator[None]:
+    """What the readers refuse is the user's file's fault: a 400 that says why."""
     try:
-        return docx_open(data)
+        yield
     except DocumentError as exc:
         raise ApplicationError(str(exc), fields={"file": [str(exc)]}, code="bad_file") from None
+
+
+def _read(data: Any) -> Split:
+    with _file_errors():
+        return docx_reader.split(docx_open(data))
 
 
 def _refuse(message: str) -> ApplicationError:
@@ -127,7 +136,7 @@ def draft_import(
     """A Word draft as a new draft. With ``dry_run``, only the preview of the split."""
     if not permissions.can_create_draft(actor):
         raise PermissionDeniedError("Sign in to import a draft.")
-    split = docx_reader.split(_open(data))
+    split = _read(data)
     plan = split_plan(split)
     preview: dict[str, Any] = {
         "title": title or split.title or split.title_ja,
@@ -239,9 +248,10 @@ def markup_import(*, actor: Actor, draft: Draft, data: Any, filename: str) -> di
         raise NotFoundError("No such draft.")
     if not permissions.can_edit_text(actor, draft):
         raise PermissionDeniedError("Only the draft's drafters can import a marked-up copy.")
-    doc = _open(data)
-    split = docx_reader.split(doc)
-    word_comments = docx_reader.comments(doc)
+    with _file_errors():
+        doc = docx_open(data)
+        split = docx_reader.split(doc)
+        word_comments = docx_reader.comments(doc)
     if not any(u.kind == "article" for u in split.units):
         raise _refuse(
             f"No article headings were found in the file's {split.paragraphs} paragraphs, so "

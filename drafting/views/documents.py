@@ -171,6 +171,8 @@ def draft_import(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=data, filename=filename
             )
             context["filename"] = filename
+            # The file is about to become a draft under this marking: the page shows it.
+            context["marking"] = form["classification"]
             form["title"] = form["title"] or context["preview"]["title"]
         except ApplicationError as exc:
             context["error"] = exc

@@ -85,6 +85,14 @@ SIGNED_IN_PAGES = {
 # The API's schema and its docs hold no data, so integrators can read them before signing in.
 PUBLIC_PAGES = {"login", "logout", "api-schema", "api-docs"}
 
+# Texts in and out (issue 10).
+DRAFT_SCOPED |= {"api-draft-export", "api-draft-compare-export", "api-draft-import-markup"}
+SIGNED_IN |= {"api-draft-import"}
+ROUND_SCOPED |= {"api-consultation-export"}
+DRAFT_PAGES |= {"draft-documents", "draft-export", "draft-compare-export", "draft-print"}
+SIGNED_IN_PAGES |= {"draft-import"}
+ROUND_PAGES |= {"round-export"}
+
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPattern]]:
     found = []
