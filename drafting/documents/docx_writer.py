@@ -302,8 +302,12 @@ def _document(builder: _Builder, body: list[str]) -> bytes:
     document.core_properties.subject = doc.marking
     document.core_properties.keywords = doc.marking
     section = document.sections[0]
-    _marking(section.header, doc.marking, footer=False)
-    _marking(section.footer, doc.marking, footer=True)
+    # Per article, the releasability of the article on the page: Word's STYLEREF field reads
+    # the nearest "Entente Releasability" paragraph (a round pack is REL USA throughout).
+    first_rel = next((f"[{a.releasability}]" for a in doc.articles), "")
+    per_article = "" if doc.releasability else first_rel
+    _marking(section.header, doc.marking, footer=False, releasability=per_article)
+    _marking(section.footer, doc.marking, footer=True, releasability=per_article)
     element = document.element.body
     sect = element.find(qn("w:sectPr"))
     for old in list(element):
@@ -334,10 +338,18 @@ def _document(builder: _Builder, body: list[str]) -> bytes:
     return out.getvalue()
 
 
-def _marking(part: object, marking: str, *, footer: bool) -> None:
+def _marking(part: object, marking: str, *, footer: bool, releasability: str) -> None:
     paragraph = part.paragraphs[0]  # type: ignore[attr-defined]
     paragraph.style = "Entente Marking"
     paragraph.add_run(marking)
+    if releasability:
+        paragraph._p.append(parse_xml(f'<w:r {NS}><w:t xml:space="preserve"> · </w:t></w:r>'))
+        paragraph._p.append(
+            parse_xml(
+                f'<w:fldSimple {NS} w:instr=" STYLEREF &quot;Entente Releasability&quot; ">'
+                f"<w:r><w:t>{escape(releasability)}</w:t></w:r></w:fldSimple>"
+            )
+        )
     if footer:
         p = paragraph._p
         p.append(parse_xml(f'<w:r {NS}><w:t xml:space="preserve"> — page </w:t></w:r>'))

@@ -4,6 +4,8 @@ pack, access rules, audit and disclosure, hostile files."""
 from __future__ import annotations
 
 import subprocess
+import tempfile
+from pathlib import Path
 
 import openxml_audit
 import pytest
@@ -13,7 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 from rest_framework.test import APIClient
 
-from drafting.documents import akn
+from drafting.documents import akn, docx_reader
+from drafting.documents.safety import docx_open
 from drafting.models import Article, AuditEvent
 from drafting.services import drafts as draft_services
 from drafting.services import review as review_services
@@ -51,7 +54,8 @@ def test_docx_export_is_valid_ooxml_with_marking_and_east_asian_font(
     assert response["X-Classification"] == "OFFICIAL-SENSITIVE"
     data = response.content
     assert ooxml_errors(data, tmp_path) == []
-    assert "OFFICIAL-SENSITIVE" in part(data, "word/header1.xml")
+    header = part(data, "word/header1.xml")
+    assert "OFFICIAL-SENSITIVE" in header and "STYLEREF" in header and "[UK/JPN ONLY]" in header
     footer = part(data, "word/footer1.xml")
     assert "OFFICIAL-SENSITIVE" in footer and "NUMPAGES" in footer
     body = part(data, "word/document.xml")
@@ -103,6 +107,7 @@ def test_pdf_export_has_the_marking_on_every_page_and_the_japanese_intact(
         assert page.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks its marking"
         assert f"page {number} of {len(pages)}" in page
     assert "締約国は、𠮟責することなく協議する。" in text.replace("\n", "").replace(" ", "")
+    assert all("[UK/JPN ONLY]" in page for page in pages)  # the page's article releasability
 
 
 def test_akn_export_validates_and_aligns_eids_across_languages(api, personas, draft):
@@ -230,6 +235,10 @@ def test_compare_export_walks_every_revision_with_its_author_and_date(
     comments = part(data, "word/comments.xml")
     assert "Why *Parties*?" in comments and "Because." in comments and "internal" not in comments
     assert "w15:paraIdParent" in part(data, "word/commentsExtended.xml")
+    read_back = docx_reader.comments(docx_open(data))
+    reply = next(c for c in read_back.values() if c.text == "Because.")
+    assert read_back[reply.parent].text == "Why *Parties*?"
+    assert reply.author == f"{personas.jp_drafter.get_full_name()} (JP)"
     found = {u.number: u for u in units(data)}
     unit = found[article.number]
     assert resolved(unit, accept=True) == "The Parties shall greatly strengthen their alliance 😀."
@@ -242,6 +251,9 @@ def test_compare_export_walks_every_revision_with_its_author_and_date(
 
 class TestCompareAcceptRejectProperty(HypothesisTestCase):
     """Accept-all gives exactly B and reject-all exactly A, whatever the revisions were."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp())
 
     @settings(max_examples=12, deadline=None)
     @given(

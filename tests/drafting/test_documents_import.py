@@ -13,6 +13,7 @@ import docx
 import pytest
 from django.utils import timezone
 
+from drafting.documents import akn
 from drafting.models import (
     Article,
     AuditEvent,
@@ -30,6 +31,7 @@ from drafting.services.members import member_add
 from tests.conftest import UserFactory
 
 from .docx_helpers import part
+from .test_documents import ooxml_errors
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MARKUP = FIXTURES / "markup_libreoffice.docx"
@@ -259,7 +261,7 @@ def test_a_file_that_cannot_be_split_creates_nothing_and_says_why(api, personas,
     assert _writes() == before
 
 
-def test_demo_draft_round_trips_through_docx(api, corpus, settings):
+def test_demo_draft_round_trips_through_docx(api, corpus, settings, tmp_path):
     settings.DEBUG = True
     draft = demo_seed(password="demo-password-123")
     owner = draft.created_by
@@ -282,6 +284,12 @@ def test_demo_draft_round_trips_through_docx(api, corpus, settings):
         )
 
     assert rows(copy) == rows(draft)
+    assert ooxml_errors(exported.content, tmp_path) == []
+    for language in ("en", "ja"):
+        akn_file = api(owner).get(
+            f"/api/v1/drafts/{draft.pk}/export/", {"format": "akn", "language": language}
+        )
+        assert akn.akn_errors(akn_file.content) == []
 
 
 # --- the consultation round pack -------------------------------------------------------------
@@ -334,6 +342,7 @@ def test_round_pack_for_a_consultee_is_marked_rel_usa_and_logged(api, personas, 
     )
     assert word.status_code == 200
     assert "REL USA" in part(word.content, "word/header1.xml")
+    assert ooxml_errors(word.content, tmp_path) == []
     assert "SENT armed attack text" in part(word.content, "word/document.xml")
     assert "UNRELEASED" not in part(word.content, "word/document.xml")
     assert DisclosureEvent.objects.filter(kind="exported").count() == 2
