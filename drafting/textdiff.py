@@ -953,6 +953,17 @@ class Segment:
     tag: Any = None
 
 
+class _Untracked:
+    """The tag of a step whose changes are not shown as changes (already decided on): what
+    it inserts is plain text, what it deletes is gone."""
+
+    def __repr__(self) -> str:
+        return "UNTRACKED"
+
+
+UNTRACKED: Any = _Untracked()
+
+
 def _units_take(text: str, units: int) -> tuple[str, str]:
     """Split ``text`` after ``units`` UTF-16 units (never inside a surrogate pair)."""
     if text.isascii():
@@ -982,9 +993,9 @@ def _consume(
         units -= length
         if not deleting:
             out.append(seg)
-        elif seg.op == "equal":
+        elif seg.op == "equal" and tag is not UNTRACKED:
             out.append(Segment("delete", seg.text, tag))
-        # an insert deleted again is in neither end: dropped
+        # an insert deleted again is in neither end, and untracked deletions leave no trace
 
 
 def tracked_segments(base: str, steps: Iterable[tuple[str, Any]]) -> list[Segment]:
@@ -994,8 +1005,9 @@ def tracked_segments(base: str, steps: Iterable[tuple[str, Any]]) -> list[Segmen
     Text a step inserts is an "insert" carrying that step's tag; base text a step deletes is a
     "delete" carrying that step's tag. Text inserted by one step and deleted by a later one is
     in neither end and disappears. So the equal and insert segments give the last text (accept
-    all) and the equal and delete segments give ``base`` (reject all). Raises DeltaError for a
-    delta that does not fit its text.
+    all) and the equal and delete segments give ``base`` (reject all). A step tagged
+    ``UNTRACKED`` changes the text without marking it (reject all then keeps it too). Raises
+    DeltaError for a delta that does not fit its text.
     """
     segments: list[Segment] = [Segment("equal", base)] if base else []
     for delta, tag in steps:
@@ -1008,7 +1020,13 @@ def tracked_segments(base: str, steps: Iterable[tuple[str, Any]]) -> list[Segmen
             elif op == "-":
                 _consume(queue, out, length, True, tag)
             elif text:
-                out.append(Segment("insert", text, tag))
+                out.append(
+                    Segment(
+                        "equal" if tag is UNTRACKED else "insert",
+                        text,
+                        None if tag is UNTRACKED else tag,
+                    )
+                )
         while queue:
             seg = queue.pop()
             if seg.op != "delete" and seg.text:

@@ -94,6 +94,9 @@ class DraftCompareExportView(APIView):
         parameters=[
             OpenApiParameter("from", str, description="Version number (the baseline)."),
             OpenApiParameter("to", str, description="Version number, or 'now' (default)."),
+            OpenApiParameter(
+                "pending", bool, description="Only the changes since from= not yet decided."
+            ),
             OpenApiParameter("format", str, enum=["docx"]),
             OpenApiParameter("language", str, enum=list(selectors.EXPORT_LANGUAGES)),
         ],
@@ -108,7 +111,11 @@ class DraftCompareExportView(APIView):
             )
         _fmt, language = selectors.export_params("docx", request.query_params.get("language"))
         compare = selectors.export_compare(
-            request.user, draft, request.query_params.get("from"), request.query_params.get("to")
+            request.user,
+            draft,
+            request.query_params.get("from"),
+            request.query_params.get("to"),
+            pending=request.query_params.get("pending") in ("1", "true", "yes"),
         )
         filename, data = render.compare_file(compare, language)
         export_services.export_record(

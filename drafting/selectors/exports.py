@@ -141,13 +141,23 @@ def _threads_visible(
     return out
 
 
-def export_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> DocCompare:
+def export_compare(
+    user: Any, draft: Draft, from_ref: Any, to_ref: Any, *, pending: bool = False
+) -> DocCompare:
     """Version A to version B (or now) as one chain of attributed changes per text: every
     revision between them, in order, with its author and date (not one diff of the ends).
-    Open threads come along when B is now (their anchors count the current text)."""
+    Open threads come along when B is now (their anchors count the current text).
+
+    With ``pending``, only the changes since baseline A that no drafter has decided on are
+    marked (the track-changes view): decided ones are part of the text on both sides."""
     _require_view(user, draft)
     from_label, before = _ref(user, draft, from_ref, "from")
     to_label, after = _ref(user, draft, to_ref, "to")
+    if pending and to_label != "now":
+        raise ApplicationError(
+            "Pending changes run from a baseline version to now: leave to= empty or 'now'.",
+            fields={"to": ["Use now with pending."]},
+        )
     before_by_id = {item["id"]: item for item in before}
     after_by_id = {item["id"]: item for item in after}
     order = [item["id"] for item in after] + [i for i in before_by_id if i not in after_by_id]
@@ -182,6 +192,8 @@ def export_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> DocCo
             "author_id",
             "author_delegation",
             "updated_at",
+            "kind",
+            "decision__id",
         )
     )
     for row in rows:
@@ -194,6 +206,7 @@ def export_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> DocCo
                     "author": row[5],
                     "delegation": row[6],
                     "at": row[7],
+                    "decided": row[8] == Revision.Kind.CHANGE_REJECTED or row[9] is not None,
                 }
             )
     users = {
@@ -224,9 +237,12 @@ def export_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> DocCo
                 if r["number"] <= old_rev:
                     base = text
                 elif new_item is not None:
-                    steps.append(
-                        (r["delta"], author_of(users.get(r["author"]), r["delegation"], r["at"]))
+                    tag = (
+                        textdiff.UNTRACKED
+                        if pending and r["decided"]
+                        else author_of(users.get(r["author"]), r["delegation"], r["at"])
                     )
+                    steps.append((r["delta"], tag))
             segments = textdiff.tracked_segments(base, steps)
             if new_item is None and base:
                 who = article.deleted_by if article else None
@@ -251,6 +267,8 @@ def export_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> DocCo
         compared.append(
             ComparedArticle(_doc_article(item), status, texts, heading_before, heading_author)  # type: ignore[arg-type]
         )
+    if pending:
+        to_label = "now (changes not yet decided)"
     return DocCompare(_doc_draft(draft, after, ""), from_label, to_label, compared)
 
 

@@ -95,7 +95,11 @@ def draft_compare_export(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, draft_id)
     _fmt, language = selectors.export_params("docx", request.GET.get("language"))
     compare = selectors.export_compare(
-        request.user, draft, request.GET.get("from"), request.GET.get("to")
+        request.user,
+        draft,
+        request.GET.get("from"),
+        request.GET.get("to"),
+        pending=request.GET.get("pending") in ("1", "true", "yes"),
     )
     filename, data = documents.compare_file(compare, language)
     export_services.export_record(

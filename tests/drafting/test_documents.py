@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from drafting.documents import akn, docx_reader
 from drafting.documents.safety import docx_open
 from drafting.models import Article, AuditEvent
+from drafting.services import changes as change_services
 from drafting.services import drafts as draft_services
 from drafting.services import review as review_services
 from drafting.services import versions as version_services
@@ -283,3 +284,25 @@ class TestCompareAcceptRejectProperty(HypothesisTestCase):
         assert resolved(by_language["en"], accept=False) == "start 𠮟"
         assert resolved(by_language["ja"], accept=True) == texts[-1][::-1]
         assert resolved(by_language["ja"], accept=False) == "始め😀"
+
+
+def test_pending_compare_marks_only_undecided_changes(api, personas, draft):
+    article = Article.objects.filter(draft=draft, kind="article").first()
+    version_services.version_create(actor=personas.owner, draft=draft, name="Baseline")
+    _edit(personas.uk_drafter, article, text_en="The Parties shall deepen their alliance.")
+    _edit(personas.jp_drafter, article, text_en="The Parties shall deepen their alliance 𠮟.")
+    first = article.revisions.get(language="en", number=2)
+    change_services.change_accept(actor=personas.owner, revision=first)
+    response = api(personas.uk_drafter).get(
+        f"/api/v1/drafts/{draft.pk}/compare/export/",
+        {"from": "1", "pending": "1", "language": "en"},
+    )
+    assert response.status_code == 200
+    unit = {u.number: u for u in units(response.content)}[article.number]
+    assert resolved(unit, accept=True) == "The Parties shall deepen their alliance 𠮟."
+    # Reject all undoes only what nobody decided on: the accepted change stays.
+    assert resolved(unit, accept=False) == "The Parties shall deepen their alliance."
+    bad = api(personas.uk_drafter).get(
+        f"/api/v1/drafts/{draft.pk}/compare/export/", {"from": "1", "to": "1", "pending": "1"}
+    )
+    assert bad.status_code == 400
