@@ -276,9 +276,21 @@ def _with_comment_marks(
         yield mark.xml
 
 
+_KEEP_OFF = '"/><w:keepNext w:val="0"/>'
+
+
+def _in_cell(xml: str) -> str:
+    """Headings keep with the next paragraph in running text; inside a table cell that only
+    makes LibreOffice push the whole table to the next page, so it is switched off there."""
+    for style in ("EntenteArticleHeading", "EntenteReleasability"):
+        xml = xml.replace(f'<w:pStyle w:val="{style}"/>', f'<w:pStyle w:val="{style}{_KEEP_OFF}')
+    return xml
+
+
 def _bilingual_table(rows: Iterable[tuple[list[str], list[str]]]) -> str:
     cells = []
     for left, right in rows:
+        left, right = [_in_cell(x) for x in left], [_in_cell(x) for x in right]
         cells.append(
             "<w:tr>"
             + "".join(
