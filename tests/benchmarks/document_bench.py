@@ -20,6 +20,7 @@ import os
 import random
 import re
 import signal
+import subprocess
 import sys
 import time
 import zipfile
@@ -150,11 +151,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     compare_xml = zipfile.ZipFile(io.BytesIO(outputs["compare"])).read("word/document.xml").decode()
     changes = len(re.findall(r"<w:(?:ins|del) ", compare_xml))
-    pdf_pages = outputs["pdf"].count(b"/Type /Page\n") or outputs["pdf"].count(b"/Type /Page")
+    pdf_pages = _pdf_pages(outputs["pdf"])
     floor = bench.median(floors)
     what = {
         "docx": f"DOCX export, both languages side by side ({len(outputs['docx']) / 1000:.0f} kB)",
-        "pdf": f"PDF export, both languages side by side ({len(outputs['pdf']) / 1000:.0f} kB)",
+        "pdf": f"PDF export, both languages side by side ({len(outputs['pdf']) / 1000:.0f} kB, "
+        f"{pdf_pages} pages)",
         "compare": f"compare v1 → now as Word tracked changes ({changes} w:ins/w:del)",
         "import": "import of the exported DOCX as a new draft (101 articles)",
     }
@@ -188,6 +190,18 @@ def main(argv: list[str] | None = None) -> int:
         "document-results.json", rows, 12, draft=draft.pk, pdf_pages=pdf_pages
     )
     return 0
+
+
+def _pdf_pages(data: bytes) -> int | None:
+    """Pages of the PDF, by poppler's pdfinfo (None without it)."""
+    try:
+        info = subprocess.run(
+            ["pdfinfo", "-"], input=data, capture_output=True, check=True, timeout=60
+        ).stdout.decode()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    return int(match.group(1)) if match else None
 
 
 def _named(data: bytes) -> io.BytesIO:
