@@ -194,3 +194,9 @@ def can_confirm_concordance(user: Any, draft: Draft) -> bool:
 def can_correct_obligations(user: Any, draft: Draft) -> bool:
     """Correct an article's ATOP tagging (precedent intelligence): the drafters."""
     return can_edit_text(user, draft)
+
+
+def can_export_round(user: Any, round_: Any) -> bool:
+    """The round pack (its frozen articles as DOCX or PDF) is for the owner, who sends it, and
+    the consultees of the round's offices, who answer it; a consultee can export nothing else."""
+    return can_manage_consultation(user, round_.draft) or bool(consultee_office_ids(user, round_))

@@ -1008,3 +1008,115 @@ def quote_locate(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] 
             return None
     start = utf16_len(text[:index])
     return start, start + utf16_len(quote)
+
+
+# --- tracked changes: a chain of revisions as one marked-up text ------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of marked-up text: ``op`` is "equal" (in both ends), "insert" (only in the
+    last text) or "delete" (only in the first); ``tag`` names the revision that made it."""
+
+    op: str
+    text: str
+    tag: Any = None
+
+
+class _Untracked:
+    """The tag of a step whose changes are not shown as changes (already decided on): what
+    it inserts is plain text, what it deletes is gone."""
+
+    def __repr__(self) -> str:
+        return "UNTRACKED"
+
+
+UNTRACKED: Any = _Untracked()
+
+
+def _units_take(text: str, units: int) -> tuple[str, str]:
+    """Split ``text`` after ``units`` UTF-16 units (never inside a surrogate pair)."""
+    if text.isascii():
+        return text[:units], text[units:]
+    raw = _utf16(text)
+    return _from_utf16(raw[: units * 2]), _from_utf16(raw[units * 2 :])
+
+
+def _consume(
+    queue: list[Segment], out: list[Segment], units: int, deleting: bool, tag: Any
+) -> None:
+    """Move ``units`` UTF-16 units of visible text from ``queue`` (reversed) to ``out``: kept
+    as they are, or (``deleting``) marked deleted by ``tag``. Deleted
+    segments on the way pass through untouched."""
+    while units > 0:
+        if not queue:
+            raise DeltaError("A delta is longer than its text.")
+        seg = queue.pop()
+        if seg.op == "delete":
+            out.append(seg)
+            continue
+        length = utf16_len(seg.text)
+        if length > units:
+            head, tail = _units_take(seg.text, units)
+            queue.append(Segment(seg.op, tail, seg.tag))
+            seg, length = Segment(seg.op, head, seg.tag), units
+        units -= length
+        if not deleting:
+            out.append(seg)
+        elif seg.op == "equal" and tag is not UNTRACKED:
+            out.append(Segment("delete", seg.text, tag))
+        # an insert deleted again is in neither end, and untracked deletions leave no trace
+
+
+def tracked_segments(base: str, steps: Iterable[tuple[str, Any]]) -> list[Segment]:
+    """Walk a chain of deltas from ``base``, keeping who did what: each step is (delta, tag),
+    the delta turning the previous text into the next.
+
+    Text a step inserts is an "insert" carrying that step's tag; base text a step deletes is a
+    "delete" carrying that step's tag. Text inserted by one step and deleted by a later one is
+    in neither end and disappears. So the equal and insert segments give the last text (accept
+    all) and the equal and delete segments give ``base`` (reject all). A step tagged
+    ``UNTRACKED`` changes the text without marking it (reject all then keeps it too). Raises
+    DeltaError for a delta that does not fit its text.
+    """
+    segments: list[Segment] = [Segment("equal", base)] if base else []
+    for delta, tag in steps:
+        out: list[Segment] = []
+        queue = list(reversed(segments))
+
+        for op, length, text in delta_ops(delta):
+            if op == "=":
+                _consume(queue, out, length, False, tag)
+            elif op == "-":
+                _consume(queue, out, length, True, tag)
+            elif text:
+                out.append(
+                    Segment(
+                        "equal" if tag is UNTRACKED else "insert",
+                        text,
+                        None if tag is UNTRACKED else tag,
+                    )
+                )
+        while queue:
+            seg = queue.pop()
+            if seg.op != "delete" and seg.text:
+                raise DeltaError("A delta is shorter than its text.")
+            out.append(seg)
+        segments = out
+    merged: list[Segment] = []
+    for seg in segments:
+        if not seg.text:
+            continue
+        if merged and merged[-1].op == seg.op and merged[-1].tag == seg.tag:
+            merged[-1] = Segment(seg.op, merged[-1].text + seg.text, seg.tag)
+        else:
+            merged.append(seg)
+    return merged
+
+
+def segments_accept(segments: Iterable[Segment]) -> str:
+    return "".join(s.text for s in segments if s.op != "delete")
+
+
+def segments_reject(segments: Iterable[Segment]) -> str:
+    return "".join(s.text for s in segments if s.op != "insert")

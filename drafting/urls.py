@@ -7,6 +7,7 @@ from .views import analysis as analysis_views
 from .views import coedit as coedit_views
 from .views import concordance as concordance_views
 from .views import consultation as consultation_views
+from .views import documents as document_views
 from .views import history as history_views
 from .views import library as library_views
 from .views import negotiation as negotiation_views
@@ -15,6 +16,25 @@ from .views import preferences as preference_views
 from .views import twofactor as twofactor_views
 
 urlpatterns = [
+    # Texts in and out (before drafts/<id>/ so that drafts/import/ is not a draft id).
+    path("drafts/import/", document_views.draft_import, name="draft-import"),
+    path(
+        "drafts/<int:draft_id>/documents/",
+        document_views.draft_documents,
+        name="draft-documents",
+    ),
+    path("drafts/<int:draft_id>/export/", document_views.draft_export, name="draft-export"),
+    path(
+        "drafts/<int:draft_id>/compare/export/",
+        document_views.draft_compare_export,
+        name="draft-compare-export",
+    ),
+    path("drafts/<int:draft_id>/print/", document_views.draft_print, name="draft-print"),
+    path(
+        "drafts/<int:draft_id>/consultations/<int:number>/export/",
+        document_views.round_export,
+        name="round-export",
+    ),
     path("", pages.dashboard, name="dashboard"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("login/", pages.EntenteLoginView.as_view(), name="login"),

@@ -36,6 +36,13 @@ ALLOWED = {
     "ATOP",
     "JavaScript",
     "Markdown",
+    # File formats, named as their makers name them.
+    "PDF",
+    "Word",
+    "DOCX",
+    "XML",
+    "Akoma",
+    "Ntoso",
     "Ctrl",
     "Alt",
     "Home",

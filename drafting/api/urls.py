@@ -2,7 +2,18 @@ from django.urls import path
 
 from treaties import api as library
 
-from . import analysis, concordance, consultation, history, me, negotiation, review, sync, views
+from . import (
+    analysis,
+    concordance,
+    consultation,
+    documents,
+    history,
+    me,
+    negotiation,
+    review,
+    sync,
+    views,
+)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -224,6 +235,28 @@ urlpatterns = [
     ),
     path("library/clauses/", library.ClauseListView.as_view(), name="api-clauses"),
     path("library/clauses/<slug:slug>/", library.ClauseDetailView.as_view(), name="api-clause"),
+    # Texts in and out (documents).
+    path(
+        "drafts/<int:draft_id>/export/",
+        documents.DraftExportView.as_view(),
+        name="api-draft-export",
+    ),
+    path(
+        "drafts/<int:draft_id>/compare/export/",
+        documents.DraftCompareExportView.as_view(),
+        name="api-draft-compare-export",
+    ),
+    path("drafts/import/", documents.DraftImportView.as_view(), name="api-draft-import"),
+    path(
+        "drafts/<int:draft_id>/import-markup/",
+        documents.DraftMarkupImportView.as_view(),
+        name="api-draft-import-markup",
+    ),
+    path(
+        "consultations/<int:round_id>/export/",
+        documents.ConsultationExportView.as_view(),
+        name="api-consultation-export",
+    ),
     # --- the negotiation (brackets, sign-off, status) ---
     path(
         "articles/<int:article_id>/brackets/",

@@ -187,6 +187,7 @@ class DisclosureEvent(models.Model):
     class Kind(models.TextChoices):
         SENT = "sent", _("Sent")
         OPENED = "opened", _("Opened")
+        EXPORTED = "exported", _("Exported")
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="disclosures")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="disclosures")

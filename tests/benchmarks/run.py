@@ -977,12 +977,13 @@ def report(
     return rows
 
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "B7")
 # Benchmarks with their own module (and their own gunicorn or client), run as child processes
 # of this one so that one command runs them all; each writes its rows as JSON for the table.
 CHILDREN = (
     ("page_bench", "page-results.json", {"B5"}),
     ("sync_bench", "sync-results.json", {"B1", "B2", "B3"}),
+    ("document_bench", "document-results.json", {"B7"}),
 )
 
 
@@ -1096,7 +1097,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--only", default=",".join(ALL), help="comma-separated, of B1 to B6 (default all)"
+        "--only", default=",".join(ALL), help="comma-separated, of B1 to B7 (default all)"
     )
     parser.add_argument("--runs", type=int, default=3, help="measured runs of B4-B6 (default 3)")
     parser.add_argument(
@@ -1134,7 +1135,7 @@ def main(argv: list[str] | None = None) -> int:
             chosen = sorted(only & ids)
             if not chosen:
                 continue
-            extra = ["--runs", str(args.runs)] if module == "page_bench" else []
+            extra = ["--runs", str(args.runs)] if module in ("page_bench", "document_bench") else []
             extra += ["--only", ",".join(chosen)] if module == "sync_bench" else []
             log(f"{', '.join(chosen)}: python -m tests.benchmarks.{module} {' '.join(extra)}")
             (bench_dir / results_file).unlink(missing_ok=True)

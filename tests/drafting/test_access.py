@@ -128,6 +128,14 @@ PUBLIC_PAGES = {
     "login-two-factor",
 }
 
+# Texts in and out (issue 10).
+DRAFT_SCOPED |= {"api-draft-export", "api-draft-compare-export", "api-draft-import-markup"}
+SIGNED_IN |= {"api-draft-import"}
+ROUND_SCOPED |= {"api-consultation-export"}
+DRAFT_PAGES |= {"draft-documents", "draft-export", "draft-compare-export", "draft-print"}
+SIGNED_IN_PAGES |= {"draft-import"}
+ROUND_PAGES |= {"round-export"}
+
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPattern]]:
     found = []

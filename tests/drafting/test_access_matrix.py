@@ -50,6 +50,8 @@ GROUPS: list[tuple[str, str]] = [
     (r"^/api/v1/drafts/\{draft_id\}/(offices|consultations)/$", "round_list"),
     (r"^/api/v1/offices/\{office_id\}/$", "round"),  # the office of the round
     (r"^/api/v1/consultations/\{round_id\}/disclosures/$", "round_internal"),
+    (r"^/api/v1/drafts/import/$", "user"),
+    (r"^/api/v1/consultations/\{round_id\}/export/$", "round_pack"),
     (r"^/api/v1/consultations/\{round_id\}/", "round"),
     (r"^/api/v1/responses/\{response_id\}/", "round"),
     (r"^/api/v1/drafts/\{draft_id\}/", "live"),
@@ -69,6 +71,8 @@ PAGE_GROUPS: list[tuple[str, str]] = [
     (r"^/$", "user"),
     (r"^/(drafts/new|notifications|library)/", "user"),
     (r"^/drafts/\{draft_id\}/consultations/\{number\}/disclosures/$", "round_internal"),
+    (r"^/drafts/import/$", "user"),
+    (r"^/drafts/\{draft_id\}/consultations/\{number\}/export/$", "round_pack"),
     (r"^/drafts/\{draft_id\}/consultations/", "round_page"),
     (r"^/drafts/\{draft_id\}/", "live"),
 ]
@@ -185,6 +189,9 @@ def expected(group: str, persona: str) -> str:
     readers = {"uk_drafter", "jp_drafter", "reviewer"}
     if group == "live" or group == "round_internal":
         return "ok" if persona in readers else "hidden"
+    if group == "round_pack":
+        # The round pack is the owner's (not a persona here) and the round's consultees'.
+        return "ok" if persona == "consultee_in_round" else "hidden"
     if group in ("round", "round_page"):
         return "ok" if persona in readers | {"consultee_in_round"} else "hidden"
     if group == "round_list":

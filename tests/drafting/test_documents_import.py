@@ -1,0 +1,415 @@
+"""Texts in: a Word draft as a new draft, a counterpart's marked-up copy as suggestions and
+threads, the round pack; hostile files get a clear 400 and write nothing."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import docx
+import pytest
+from django.utils import timezone
+
+from drafting.documents import akn
+from drafting.models import (
+    Article,
+    AuditEvent,
+    Comment,
+    DisclosureEvent,
+    Draft,
+    Membership,
+    Suggestion,
+    Thread,
+)
+from drafting.services import consultation as consultation_services
+from drafting.services import drafts as draft_services
+from drafting.services.demo import demo_seed
+from drafting.services.members import member_add
+from tests.conftest import UserFactory
+
+from .docx_helpers import part
+from .test_documents import ooxml_errors
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MARKUP = FIXTURES / "markup_libreoffice.docx"
+
+
+def upload(api, user, url, data: bytes, name="file.docx", **fields):
+    return api(user).post(url, {"file": _named(data, name), **fields}, format="multipart")
+
+
+def _named(data: bytes, name: str):
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
+
+
+def _writes() -> tuple[int, int, int, int]:
+    return (
+        Draft.objects.count(),
+        Suggestion.objects.count(),
+        Thread.objects.count(),
+        Article.objects.count(),
+    )
+
+
+# --- a counterpart's marked-up copy --------------------------------------------------------
+
+
+def test_libreoffice_markup_becomes_suggestions_and_threads(api, personas, draft):
+    response = upload(
+        api,
+        personas.uk_drafter,
+        f"/api/v1/drafts/{draft.pk}/import-markup/",
+        MARKUP.read_bytes(),
+        "markup.docx",
+    )
+    assert response.status_code == 200, response.content
+    result = response.json()
+    assert result["suggestions"] == 3 and result["threads"] == 1
+    assert [(u["article"], u["deleted"], u["author"]) for u in result["unplaced"]] == [
+        ("Article 3", " in Europe", "Jane Counsel")
+    ]
+    purposes = Article.objects.get(draft=draft, heading="Purposes")
+    replaced = Suggestion.objects.get(article=purposes, language="en")
+    assert (replaced.original, replaced.replacement) == ("strengthen", "deepen")
+    assert replaced.created_by == personas.reviewer and replaced.delegation == "UK"
+    assert "2026-11-20T10:15:00Z" in replaced.note
+    japanese = Suggestion.objects.get(article=purposes, language="ja")
+    assert (
+        japanese.replacement == "同盟を𠮟咤強化する😀。"
+        and japanese.created_by == personas.jp_drafter
+    )
+    outside = Suggestion.objects.get(article__heading="Consultation", article__draft=draft)
+    assert outside.replacement == " regularly" and outside.created_by == personas.uk_drafter
+    assert "Jane Counsel" in outside.note
+    thread = Thread.objects.get(article__draft=draft)
+    assert thread.quote == "consult together"
+    assert (
+        "Is “together” needed here?" in thread.comments.get().body
+        and "Jane Counsel" in thread.comments.get().body
+    )
+    event = AuditEvent.objects.filter(action="import.markup").get()
+    assert (
+        event.data["suggestions"] == 3
+        and event.data["unplaced"] == 1
+        and event.actor_username == "uk.drafter"
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("reviewer", 403), ("consultee", 404), ("outsider", 404)]
+)
+def test_markup_import_is_for_drafters(api, personas, draft, who, status):
+    before = _writes()
+    response = upload(
+        api,
+        getattr(personas, who),
+        f"/api/v1/drafts/{draft.pk}/import-markup/",
+        MARKUP.read_bytes(),
+    )
+    assert response.status_code == status
+    assert _writes() == before
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _docm() -> bytes:
+    source = zipfile.ZipFile(MARKUP)
+    parts = {n: source.read(n) for n in source.namelist()}
+    parts["word/vbaProject.bin"] = b"\x00macro"
+    return _zip(parts)
+
+
+def _entity_bomb() -> bytes:
+    source = zipfile.ZipFile(MARKUP)
+    parts = {n: source.read(n) for n in source.namelist()}
+    parts["word/document.xml"] = (
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    return _zip(parts)
+
+
+def _missing_part() -> bytes:
+    source = zipfile.ZipFile(MARKUP)
+    return _zip({n: source.read(n) for n in source.namelist() if n != "word/document.xml"})
+
+
+HOSTILE = {
+    "not a docx": (b"%PDF-1.4 hello", "not a DOCX"),
+    "zip bomb": (
+        _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"\0" * 40_000_000}),
+        "zip bomb",
+    ),
+    "macros": (_docm(), "macros"),
+    "xml bomb": (_entity_bomb(), "entities"),
+    "missing part": (_missing_part(), "word/document.xml"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+@pytest.mark.parametrize("endpoint", ["markup", "import"])
+def test_hostile_files_get_a_clear_400_and_write_nothing(api, personas, draft, case, endpoint):
+    data, message = HOSTILE[case]
+    before = _writes()
+    url = (
+        f"/api/v1/drafts/{draft.pk}/import-markup/"
+        if endpoint == "markup"
+        else "/api/v1/drafts/import/"
+    )
+    response = upload(api, personas.uk_drafter, url, data)
+    assert response.status_code == 400, response.content
+    assert message in response.json()["detail"]
+    assert _writes() == before
+
+
+def test_oversized_upload_is_refused(api, personas, settings):
+    big = b"PK\x03\x04" + b"0" * (10 * 1024 * 1024 + 10)
+    response = upload(api, personas.uk_drafter, "/api/v1/drafts/import/", big)
+    assert response.status_code == 400 and "limit" in response.json()["detail"]
+
+
+# --- a Word draft as a new draft -----------------------------------------------------------
+
+
+def _word(paragraphs: list[str]) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_import_previews_then_creates_a_foreign_word_draft(api, personas, corpus):
+    data = _word(
+        [
+            "Agreement on Defence Cooperation",
+            "The Parties, desiring to deepen their cooperation,",
+            "Have agreed as follows:",
+            "Article 1 — Definitions",
+            "For the purposes of this Agreement:",
+            "(a) “forces” means the armed forces.",
+            "Article 1 bis",
+            "Inserted article.",
+            "Article 2: Consultation",
+            "The Parties shall consult.",
+        ]
+    )
+    before = _writes()
+    preview = upload(api, personas.owner, "/api/v1/drafts/import/", data, dry_run="true")
+    assert preview.status_code == 200, preview.content
+    body = preview.json()
+    assert _writes() == before and body["draft"] is None
+    assert body["title"] == "Agreement on Defence Cooperation"
+    assert [(a["kind"], a["number"], a["heading"]) for a in body["articles"]] == [
+        ("preamble", "", ""),
+        ("article", "1", "Definitions"),
+        ("article", "1 bis", ""),
+        ("article", "2", "Consultation"),
+    ]
+    assert (
+        body["articles"][0]["text_en"]
+        == "The Parties, desiring to deepen their cooperation,\nHave agreed as follows:"
+    )
+    created = upload(
+        api,
+        personas.owner,
+        "/api/v1/drafts/import/",
+        data,
+        title="Imported",
+        classification="OFFICIAL",
+    )
+    assert created.status_code == 201
+    draft = Draft.objects.get(pk=created.json()["draft"])
+    assert draft.title == "Imported" and draft.classification == "OFFICIAL"
+    assert list(
+        Article.objects.filter(draft=draft).order_by("position").values_list("number", "heading")
+    ) == [("", ""), ("1", "Definitions"), ("1 bis", ""), ("2", "Consultation")]
+    assert (
+        Article.objects.get(draft=draft, number="1").text_en
+        == "For the purposes of this Agreement:\n(a) “forces” means the armed forces."
+    )
+    assert AuditEvent.objects.filter(action="import.draft", draft_id=draft.pk).exists()
+
+
+def test_a_file_that_cannot_be_split_creates_nothing_and_says_why(api, personas, corpus):
+    before = _writes()
+    response = upload(
+        api, personas.owner, "/api/v1/drafts/import/", _word(["A memo", "No articles here."])
+    )
+    assert response.status_code == 400
+    assert (
+        "No article headings" in response.json()["detail"]
+        and "2 paragraphs" in response.json()["detail"]
+    )
+    twice = upload(
+        api, personas.owner, "/api/v1/drafts/import/", _word(["Article 1", "a", "Article 1", "b"])
+    )
+    assert twice.status_code == 400 and "paragraphs 1 and 3" in twice.json()["detail"]
+    assert _writes() == before
+
+
+def test_demo_draft_round_trips_through_docx(api, corpus, settings, tmp_path):
+    settings.DEBUG = True
+    draft = demo_seed(password="demo-password-123")
+    owner = draft.created_by
+    exported = api(owner).get(
+        f"/api/v1/drafts/{draft.pk}/export/", {"format": "docx", "language": "both"}
+    )
+    assert exported.status_code == 200
+    created = upload(api, owner, "/api/v1/drafts/import/", exported.content, title="Round trip")
+    assert created.status_code == 201, created.content
+    copy = Draft.objects.get(pk=created.json()["draft"])
+    assert copy.title_ja == draft.title_ja
+
+    def rows(d):
+        return list(
+            Article.objects.filter(draft=d)
+            .order_by("position")
+            .values_list(
+                "kind", "number", "heading", "heading_ja", "text_en", "text_ja", "releasability"
+            )
+        )
+
+    assert rows(copy) == rows(draft)
+    assert ooxml_errors(exported.content, tmp_path) == []
+    for language in ("en", "ja"):
+        akn_file = api(owner).get(
+            f"/api/v1/drafts/{draft.pk}/export/", {"format": "akn", "language": language}
+        )
+        assert akn.akn_errors(akn_file.content) == []
+
+
+# --- the consultation round pack -------------------------------------------------------------
+
+
+@pytest.fixture
+def round_(draft, personas):
+    owner = personas.owner
+    UserFactory(username="us.dod")
+    member_add(actor=owner, draft=draft, username="us.dod", role="consultee", delegation="US")
+    office = consultation_services.office_create(
+        actor=owner, draft=draft, name="State EAP", members=["us.state"]
+    )
+    consultation_services.office_create(
+        actor=owner, draft=draft, name="OSD Policy", members=["us.dod"]
+    )
+    sent = Article.objects.get(draft=draft, heading="Mutual assistance")
+    draft_services.article_edit(
+        actor=owner, article=sent, text_en="SENT armed attack text", text_ja="送付済み𠮟"
+    )
+    Article.objects.filter(draft=draft, heading="Purposes").update(text_en="UNRELEASED secret")
+    draft_services.article_set_releasability(actor=owner, article=sent, releasability="REL USA")
+    return consultation_services.round_open(
+        actor=owner,
+        draft=draft,
+        article_ids=[sent.pk],
+        office_ids=[office.pk],
+        deadline=timezone.now() + timedelta(days=3),
+        cover_note="Please answer by the deadline.",
+    )
+
+
+def test_round_pack_for_a_consultee_is_marked_rel_usa_and_logged(api, personas, round_, tmp_path):
+    response = api(personas.consultee).get(
+        f"/api/v1/consultations/{round_.pk}/export/", {"format": "pdf"}
+    )
+    assert response.status_code == 200
+    assert response["X-Classification"] == "OFFICIAL-SENSITIVE / REL USA"
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "REL USA" in text and "Please answer by the deadline." in text and "Deadline" in text
+    assert "SENT armed attack text" in text and "送付済み𠮟" in text and "UNRELEASED" not in text
+    event = DisclosureEvent.objects.get(kind="exported")
+    assert event.user == personas.consultee and event.office.name == "State EAP"
+    word = api(personas.consultee).get(
+        f"/api/v1/consultations/{round_.pk}/export/", {"format": "docx"}
+    )
+    assert word.status_code == 200
+    assert "REL USA" in part(word.content, "word/header1.xml")
+    assert ooxml_errors(word.content, tmp_path) == []
+    assert "SENT armed attack text" in part(word.content, "word/document.xml")
+    assert "UNRELEASED" not in part(word.content, "word/document.xml")
+    assert DisclosureEvent.objects.filter(kind="exported").count() == 2
+
+
+def test_round_pack_owner_may_others_may_not(api, personas, round_):
+    assert (
+        api(personas.owner)
+        .get(f"/api/v1/consultations/{round_.pk}/export/", {"format": "docx"})
+        .status_code
+        == 200
+    )
+    assert set(
+        DisclosureEvent.objects.filter(kind="exported").values_list("office__name", flat=True)
+    ) == {"State EAP"}
+    for user in (personas.uk_drafter, personas.reviewer, personas.outsider):
+        assert api(user).get(f"/api/v1/consultations/{round_.pk}/export/").status_code == 404
+    other = Membership.objects.get(user__username="us.dod").user
+    assert api(other).get(f"/api/v1/consultations/{round_.pk}/export/").status_code == 404
+
+
+def test_pages_have_the_buttons_and_the_import_flow_works(client, personas, draft, round_):
+    client.force_login(personas.uk_drafter)
+    page = client.get(f"/drafts/{draft.pk}/").content.decode()
+    assert (
+        f"/drafts/{draft.pk}/export/?format=docx" in page
+        and f"/drafts/{draft.pk}/documents/" in page
+    )
+    documents = client.get(f"/drafts/{draft.pk}/documents/").content.decode()
+    assert 'data-testid="export-form"' in documents and 'data-testid="markup-form"' in documents
+    response = client.post(
+        f"/drafts/{draft.pk}/documents/", {"file": _named(MARKUP.read_bytes(), "m.docx")}
+    )
+    assert (
+        response.status_code == 200 and 'data-testid="markup-result"' in response.content.decode()
+    )
+    assert "in Europe" in response.content.decode()
+    assert (
+        client.get(f"/drafts/{draft.pk}/export/?format=pdf&language=en")["Content-Type"]
+        == "application/pdf"
+    )
+    preview = client.post(
+        "/drafts/import/",
+        {
+            "file": _named(_word(["T", "Article 1", "x"]), "t.docx"),
+            "classification": "OFFICIAL",
+            "delegation": "UK",
+        },
+    )
+    assert preview.status_code == 200 and 'data-testid="import-preview"' in preview.content.decode()
+    token = preview.context["token"]
+    created = client.post(
+        "/drafts/import/",
+        {"token": token, "title": "From Word", "classification": "OFFICIAL", "delegation": "UK"},
+    )
+    assert created.status_code == 302
+    assert Draft.objects.filter(title="From Word").exists()
+    bad = client.post("/drafts/import/", {"file": _named(b"nonsense", "x.docx")})
+    assert bad.status_code == 400 and "not a DOCX" in bad.content.decode()
+    client.force_login(personas.consultee)
+    round_page = client.get(f"/drafts/{draft.pk}/consultations/{round_.number}/").content.decode()
+    assert 'data-testid="round-pack"' in round_page
+    assert (
+        client.get(
+            f"/drafts/{draft.pk}/consultations/{round_.number}/export/?format=docx"
+        ).status_code
+        == 200
+    )
+    assert client.get(f"/drafts/{draft.pk}/export/?format=docx").status_code == 404
+    assert Comment.objects.exists()
