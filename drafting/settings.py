@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "edit-sessions-prune": {"task": "drafting.tasks.edit_sessions_prune", "schedule": 3600.0},
 }
+# Sealing chains the per-draft audit chains' heads together (services.audit.audit_seal).
+CELERY_BEAT_SCHEDULE["audit-seal"] = {
+    "task": "drafting.tasks.audit_seal",
+    "schedule": float(os.environ.get("ENTENTE_AUDIT_SEAL_SECONDS", "300")),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

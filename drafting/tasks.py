@@ -5,7 +5,7 @@ from typing import Any
 from celery import shared_task
 
 from .jobs import NOTIFICATION_EMAIL_SEND
-from .services import consultation, notifications, sync
+from .services import audit, consultation, notifications, sync
 
 
 @shared_task(
@@ -28,3 +28,10 @@ def consultation_deadlines_run() -> dict[str, int]:
 @shared_task(acks_late=True)
 def edit_sessions_prune() -> int:
     return sync.edit_sessions_prune()
+
+
+@shared_task(acks_late=True)
+def audit_seal() -> int | None:
+    """Run by Celery beat: chain the audit chains' heads together (see services.audit)."""
+    event = audit.audit_seal()
+    return event.seq if event is not None else None
