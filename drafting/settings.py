@@ -273,3 +273,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Real-time pushes (Django Channels, docs/protocol.md "Pushes"). With CHANNEL_LAYER_URL
+# (redis://…) every ASGI server process shares one Redis channel layer, as production needs;
+# without it, the in-memory layer, which reaches only the sockets of its own process: enough
+# for `manage.py up`'s single server.
+CHANNEL_LAYER_URL = os.environ.get("CHANNEL_LAYER_URL", "")
+if CHANNEL_LAYER_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "capacity": 500, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Messages a second one socket may send (on average, and at once) before it is closed.
+ENTENTE_SOCKET_RATE = float(os.environ.get("ENTENTE_SOCKET_RATE", "20"))
+ENTENTE_SOCKET_BURST = float(os.environ.get("ENTENTE_SOCKET_BURST", "60"))

@@ -93,7 +93,23 @@ class Command(BaseCommand):
         if not no_browser:
             threading.Thread(target=self._open_when_ready, args=(port, url), daemon=True).start()
         try:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            # The ASGI server (pages, API and the draft sockets), as in production.
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "drafting.asgi:application",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--lifespan",
+                    "off",
+                ],
+                env=os.environ.copy(),
+                check=False,
+            )
         finally:
             if worker is not None:
                 worker.send_signal(signal.SIGTERM)

@@ -1,0 +1,139 @@
+"""Real ASGI server processes (uvicorn) for the socket tests, on the test database.
+
+Each server is its own process, as in production: with CHANNEL_LAYER_URL (Redis) the
+processes share one channel layer; without it each has its in-memory layer, so a test that
+writes must write through the server whose sockets it watches."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class AsgiServer:
+    def __init__(self, db_name: str, log: Path, *, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.log_path = log
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "ENTENTE_TEST_DB_NAME": db_name,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **(env or {}),
+        }
+        with open(log, "w") as out:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "drafting.asgi:application",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--lifespan",
+                    "off",
+                    "--no-access-log",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=environment,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    break
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def socket(
+        self,
+        draft_id: int,
+        *,
+        session: str | None = None,
+        token: str | None = None,
+        origin: str | None = None,
+    ) -> ClientConnection:
+        headers = {"Cookie": f"sessionid={session}"} if session else None
+        ws = connect(
+            f"{self.ws_url}/ws/drafts/{draft_id}/",
+            additional_headers=headers,
+            origin=origin or (self.url if session else None),  # type: ignore[arg-type]
+            open_timeout=10,
+        )
+        # Entered by hand: the tests close it themselves (or watch the server close it).
+        ws.__enter__()
+        if token is not None:
+            ws.send(json.dumps({"type": "auth", "token": token}))
+        return ws
+
+    def transport(self, token: str) -> Any:
+        """A syncclient transport speaking HTTP to this server with an API token."""
+        http = requests.Session()
+        http.headers["Authorization"] = f"Token {token}"
+
+        def send(path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+            response = http.post(f"{self.url}{path}", json=body, timeout=30)
+            return response.status_code, response.json()
+
+        return send
+
+
+def receive(ws: ClientConnection, kind: str, timeout: float = 5.0) -> dict[str, Any]:
+    """The next message of type `kind` (others are skipped)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"no {kind!r} message within {timeout} s")
+        message = json.loads(ws.recv(timeout=remaining))
+        if message.get("type") == kind:
+            return message
+
+
+def closed_with(
+    ws: ClientConnection, timeout: float = 5.0
+) -> tuple[int | None, list[dict[str, Any]]]:
+    """Read until the server closes; its close code and the messages before it."""
+    messages = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            messages.append(json.loads(ws.recv(timeout=deadline - time.monotonic())))
+    except ConnectionClosed:
+        pass
+    return (ws.close_code, messages)
