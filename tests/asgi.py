@@ -6,6 +6,7 @@ writes must write through the server whose sockets it watches."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -137,3 +138,131 @@ def closed_with(
     except ConnectionClosed:
         pass
     return (ws.close_code, messages)
+
+
+class PushedEditor:
+    """The reference client (drafting/syncclient.py) as the browser drives it with the socket
+    up: it syncs when the socket announces a change to its article (unless it is the
+    co-edited revision its last sync already brought), right after the sync in flight if one
+    is, and types when told to. One thread reads the socket; one thread does the syncing, so
+    at most one request is in flight, as in the protocol."""
+
+    def __init__(
+        self,
+        http_url: str,
+        ws_url: str,
+        token: str,
+        draft_id: int,
+        article_id: int,
+        *,
+        on_synced: Any = None,
+        language: str = "en",
+    ) -> None:
+        import queue
+        import threading
+
+        from drafting.syncclient import SyncClient
+
+        self.article_id, self.language = article_id, language
+        self.on_synced = on_synced
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Token {token}"
+        self.http_url = http_url
+        self.client = SyncClient(transport=self.transport, article_id=article_id, language=language)
+        self.client.start()
+        self.jobs: queue.Queue[Any] = queue.Queue()
+        self.lock = threading.Lock()
+        self.syncs = 0
+        self.pushes = 0
+        self.errors: list[BaseException] = []
+        self.ws = connect(f"{ws_url}/ws/drafts/{draft_id}/", open_timeout=30)
+        self.ws.__enter__()
+        self.ws.send(json.dumps({"type": "auth", "token": token}))
+        hello = json.loads(self.ws.recv(timeout=30))
+        if hello.get("type") != "hello":
+            raise RuntimeError(f"no hello: {hello}")
+        self.stopped = False
+        self.reader = threading.Thread(target=self.read, daemon=True)
+        self.worker = threading.Thread(target=self.work, daemon=True)
+        self.reader.start()
+        self.worker.start()
+
+    def transport(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        response = self.http.post(f"{self.http_url}{path}", json=body, timeout=60)
+        return response.status_code, response.json()
+
+    def read(self) -> None:
+        try:
+            while not self.stopped:
+                message = json.loads(self.ws.recv())
+                if (
+                    message.get("type") == "changed"
+                    and message["article"] == self.article_id
+                    and message["language"] == self.language
+                ):
+                    self.pushes += 1
+                    self.jobs.put(("changed", message))
+        except ConnectionClosed:
+            pass
+        except BaseException as exc:
+            if not self.stopped:
+                self.errors.append(exc)
+
+    def work(self) -> None:
+        import queue
+
+        while not self.stopped:
+            try:
+                job = self.jobs.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if job is None:
+                return
+            # Everything queued meanwhile is answered by one sync, as the browser's poke.
+            jobs = [job]
+            while True:
+                try:
+                    jobs.append(self.jobs.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                with self.lock:
+                    needed = False
+                    for kind, value in jobs:
+                        if kind == "type":
+                            self.client.text += value
+                            needed = True
+                        elif kind == "sync" or not (
+                            value.get("kind") == "synced"
+                            and value.get("revision") == self.client.revision
+                        ):
+                            needed = True
+                    if not needed:
+                        continue
+                    self.client.sync()
+                    self.syncs += 1
+                    text = self.client.text
+                if self.on_synced is not None:
+                    self.on_synced(self, text)
+            except BaseException as exc:
+                self.errors.append(exc)
+
+    def type(self, words: str) -> None:
+        self.jobs.put(("type", words))
+
+    def sync_soon(self) -> None:
+        self.jobs.put(("sync", None))
+
+    def text(self) -> str:
+        with self.lock:
+            return self.client.text
+
+    def settled(self) -> bool:
+        with self.lock:
+            return not self.client.pending and self.client.text == self.client.shadow
+
+    def close(self) -> None:
+        self.stopped = True
+        self.jobs.put(None)
+        with contextlib.suppress(Exception):  # closing anyway
+            self.ws.close()
