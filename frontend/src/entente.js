@@ -2,6 +2,7 @@
 // nothing typed is lost (form text is kept in this browser until it is saved), and
 // htmx for partial page updates.
 import htmx from "htmx.org";
+import { canvasMount } from "./coedit/canvas.js";
 import { coeditMount } from "./coedit/editor.js";
 import { keepFormDrafts } from "./form-drafts.js";
 import "./history.js";
@@ -14,5 +15,6 @@ document.addEventListener("DOMContentLoaded", () => {
   keepFormDrafts(document);
   personaPicker(document);
   coeditMount(document);
+  canvasMount(document);
   reviewMount(document);
 });

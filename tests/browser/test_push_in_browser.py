@@ -112,3 +112,62 @@ def test_without_the_socket_the_editor_polls_and_says_so(
         assert article.text_en.endswith(" Polled.")
     finally:
         context.close()
+
+
+def _sign_in(browser: Browser, server: AsgiServer, username: str) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{server.url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("entente-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/")
+    return context, page
+
+
+def test_the_draft_page_is_a_canvas_to_write_on(
+    browser: Browser, asgi: AsgiServer, demo: Any
+) -> None:
+    article = Article.objects.get(draft=demo, heading="Consultation")
+    url = f"{asgi.url}/drafts/{demo.pk}/?lang=both"
+    uk_context, uk = _sign_in(browser, asgi, "uk.drafter")
+    jp_context, jp = _sign_in(browser, asgi, "jp.drafter")
+    try:
+        for page in (uk, jp):
+            page.goto(url)
+        text = f'[data-canvas-text][data-article="{article.pk}"][data-language="en"]'
+        # No editor until someone clicks: the page stays a page.
+        assert uk.locator("[data-coedit]").count() == 0
+        jp.locator(text).click()
+        expect(jp.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=15_000)
+        expect(jp.get_by_test_id("coedit-live")).to_have_text("Live", timeout=15_000)
+        uk.locator(text).click()
+        expect(uk.get_by_test_id("coedit-status")).to_have_text("Saved", timeout=15_000)
+        assert uk.locator("[data-coedit]").count() == 1  # only the text clicked
+        uk.keyboard.press("Control+End")
+        uk.keyboard.type(" Hokkaido", delay=15)
+        typed = time.monotonic()
+        jp.wait_for_function(
+            "() => document.querySelector('[data-coedit]').coeditor.view.state.doc"
+            ".toString().includes('Hokkaido')",
+            timeout=1000,
+        )
+        assert time.monotonic() - typed < 1.0
+        # The UK drafter's caret in the JP editor; who is writing shows beside the article.
+        expect(jp.locator(".remote-caret.delegation--uk")).to_have_count(1, timeout=3000)
+        expect(jp.locator(f'[data-canvas-here="{article.pk}"]')).to_contain_text("Ashby")
+        # A text the JP drafter did not open (the Japanese one) follows too.
+        ja = f'[data-canvas-text][data-article="{article.pk}"][data-language="ja"]'
+        uk.locator(ja).click()
+        expect(uk.locator("[data-coedit]")).to_have_count(2, timeout=5000)
+        expect(uk.get_by_test_id("coedit-status").nth(1)).to_have_text("Saved", timeout=15_000)
+        uk.keyboard.press("Control+End")
+        uk.keyboard.type("札幌", delay=15)
+        expect(jp.locator(ja)).to_contain_text("札幌", timeout=3000)
+        SHOTS.mkdir(exist_ok=True)
+        jp.screenshot(path=str(SHOTS / "canvas-jp.png"))
+        article.refresh_from_db()
+        assert article.text_en.endswith(" Hokkaido") and article.text_ja.endswith("札幌")
+    finally:
+        uk_context.close()
+        jp_context.close()

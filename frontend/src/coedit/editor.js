@@ -623,5 +623,10 @@ class CoEditor {
 
 /** Starts a live editor on every [data-coedit] element of the page. */
 export function coeditMount(root = document) {
-  return [...root.querySelectorAll("[data-coedit]")].map((el) => new CoEditor(el));
+  return [...root.querySelectorAll("[data-coedit]")].map((el) => coeditStart(el));
+}
+
+/** Starts the live editor on one [data-coedit] element (once: a started one is returned). */
+export function coeditStart(el) {
+  return el.coeditor || new CoEditor(el);
 }
