@@ -192,7 +192,10 @@ class PushedEditor:
 
     def transport(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         response = self.http.post(f"{self.http_url}{path}", json=body, timeout=60)
-        return response.status_code, response.json()
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            raise RuntimeError(f"HTTP {response.status_code}: {response.text[:300]!r}") from None
 
     def read(self) -> None:
         assert self.ws is not None
