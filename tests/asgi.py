@@ -40,6 +40,9 @@ class AsgiServer:
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "ENTENTE_TEST_DB_NAME": db_name,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Under ASGI every request has a thread of its own: no persistent connections
+            # (drafting/settings.py, DATABASE_POOL_MAX_SIZE, says why).
+            "CONN_MAX_AGE": "0",
             **(env or {}),
         }
         with open(log, "w") as out:

@@ -361,6 +361,11 @@ class Gunicorn:
         # "uvicorn.workers.UvicornWorker": the ASGI application (pages, API and sockets).
         self.worker_class = worker_class
         self.env = env or {}
+        if self.worker_class:
+            # ASGI: a connection pool per worker, not a persistent connection per request thread.
+            self.env.setdefault(
+                "DATABASE_POOL_MAX_SIZE", os.environ.get("DATABASE_POOL_MAX_SIZE", "4")
+            )
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, probe_path: str) -> None:
