@@ -147,10 +147,8 @@ def b8(
         word = f"w{index}x{count}"
         editor = editors[index]
         tracker.typed(word, editor.article_id, groups[editor.article_id] - {index})
+        # Pushed, the editor sends it at once; polling, at its next tick (PushedEditor.work).
         editor.type(f" {word}")
-        if not pushed:
-            # Today's browser sends typing at its next tick (within the active 1 s).
-            pass
         heapq.heappush(schedule, (at + rng.uniform(*TYPE_EVERY), index))
     # Let everything arrive (pushes: at once; polling: within the next ticks).
     deadline = time.monotonic() + 30
