@@ -5,7 +5,7 @@ from typing import Any
 from celery import shared_task
 
 from .jobs import LIBRARY_UPDATES_OFFER, NOTIFICATION_EMAIL_SEND
-from .services import consultation, library_updates, notifications, sync
+from .services import audit, consultation, library_updates, notifications, sync
 
 
 @shared_task(
@@ -40,3 +40,10 @@ def library_updates_offer(clause_revision_id: int) -> int:
 def library_updates_sweep() -> int:
     """Run by Celery beat: offers any clause version a queued offer missed."""
     return library_updates.library_updates_sweep()
+
+
+@shared_task(acks_late=True)
+def audit_seal() -> int | None:
+    """Run by Celery beat: chain the audit chains' heads together (see services.audit)."""
+    event = audit.audit_seal()
+    return event.seq if event is not None else None

@@ -13,7 +13,11 @@ class AuditEvent(models.Model):
     On PostgreSQL the database itself refuses UPDATE and DELETE on this table.
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    # Which chain the event belongs to: "" for writes outside drafts (and every event written
+    # before the chains were split), "draft:<id>" for a draft's writes. Numbering and hashes
+    # run per chain, so writes on different drafts never wait for each other.
+    chain = models.CharField(max_length=40, default="", blank=True)
+    seq = models.PositiveBigIntegerField()
     at = models.DateTimeField()
     actor_id = models.BigIntegerField(null=True)
     actor_username = models.CharField(max_length=150, blank=True)
@@ -26,18 +30,23 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="auditevent_chain_seq_unique")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_username}"
 
 
 class AuditHead(models.Model):
-    """The last event's number and hash: one row, locked while an event is appended, so that
-    appends are serialised and numbered without gaps."""
+    """A chain's last event number and hash: one row per chain, locked while an event is
+    appended to that chain, so that its appends are serialised and numbered without gaps
+    (and appends to other chains are not held up)."""
 
+    chain = models.CharField(max_length=40, default="", blank=True, unique=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
 
     def __str__(self) -> str:
-        return f"audit head #{self.seq}"
+        return f"audit head {self.chain or 'global'} #{self.seq}"

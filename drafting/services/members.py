@@ -9,6 +9,7 @@ from .. import permissions
 from ..errors import ApplicationError, PermissionDeniedError
 from ..models import Delegation, Draft, Membership, Role
 from ..permissions import Actor
+from . import announce
 from .audit import audit_record
 from .notifications import notification_create
 
@@ -76,6 +77,7 @@ def member_add(
             draft_id=draft.pk,
             data={"username": username, "role": role, "delegation": delegation},
         )
+        announce.members_changed(draft_id=draft.pk)
         notification_create(
             recipient=user,
             draft=draft,
@@ -135,6 +137,7 @@ def member_change(
                 "delegation": new_delegation,
             },
         )
+        announce.members_changed(draft_id=draft.pk)
     permissions.forget_memberships(draft)
     return membership
 
@@ -158,5 +161,6 @@ def member_remove(*, actor: Actor, membership: Membership) -> None:
             draft_id=draft.pk,
             data={"username": membership.user.get_username(), "role": membership.role},
         )
+        announce.members_changed(draft_id=draft.pk)
         membership.delete()
     permissions.forget_memberships(draft)

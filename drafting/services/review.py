@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..permissions import Actor
 from ..textdiff import utf16_len, utf16_slice, utf16_splice
+from . import announce
 from .audit import audit_record
 from .notifications import notification_create
 from .revisions import text_set
@@ -177,6 +178,7 @@ def thread_start(
                 "visibility": visibility,
             },
         )
+        announce.article_review_changed(draft_id=draft.pk, article_id=article.pk, what="threads")
         common = {
             "actor": actor,
             "article": article,
@@ -229,6 +231,9 @@ def comment_add(*, actor: Actor, thread: Thread, body: Any) -> Comment:
             draft_id=draft.pk,
             data={"thread": thread.pk},
         )
+        announce.article_review_changed(
+            draft_id=draft.pk, article_id=thread.article_id, what="threads"
+        )
         participants = [thread.created_by] + [
             c.author for c in thread.comments.select_related("author")
         ]
@@ -280,6 +285,9 @@ def comment_edit(*, actor: Actor, comment: Comment, body: Any) -> Comment:
             object_id=comment.pk,
             draft_id=thread.article.draft_id,
         )
+        announce.article_review_changed(
+            draft_id=thread.article.draft_id, article_id=thread.article_id, what="threads"
+        )
     return comment
 
 
@@ -304,6 +312,9 @@ def thread_set_status(*, actor: Actor, thread: Thread, status: str) -> Thread:
             object_type="thread",
             object_id=thread.pk,
             draft_id=draft.pk,
+        )
+        announce.article_review_changed(
+            draft_id=draft.pk, article_id=thread.article_id, what="threads"
         )
     return thread
 
@@ -372,6 +383,9 @@ def suggestion_create(
             object_id=suggestion.pk,
             draft_id=draft.pk,
             data={"article": article.pk, "language": language, "anchor": [start, end]},
+        )
+        announce.article_review_changed(
+            draft_id=draft.pk, article_id=article.pk, what="suggestions"
         )
     return suggestion
 
@@ -460,6 +474,9 @@ def suggestion_accept(*, actor: Actor, suggestion: Suggestion) -> Suggestion:
                 object_id=suggestion.pk,
                 draft_id=article.draft_id,
             )
+            announce.article_review_changed(
+                draft_id=article.draft_id, article_id=article.pk, what="suggestions"
+            )
             _notify_decision(actor, article, suggestion, "accepted")
     if stale_error is not None:
         # Raised after the transaction so that the stale flag is kept.
@@ -488,6 +505,9 @@ def suggestion_reject(*, actor: Actor, suggestion: Suggestion, reason: Any) -> S
             object_id=suggestion.pk,
             draft_id=article.draft_id,
             data={"reason": suggestion.reason[:200]},
+        )
+        announce.article_review_changed(
+            draft_id=article.draft_id, article_id=article.pk, what="suggestions"
         )
         _notify_decision(actor, article, suggestion, "rejected")
     return suggestion

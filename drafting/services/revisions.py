@@ -22,6 +22,7 @@ from ..core.revisions import language_field, revision_latest, text_at
 from ..errors import NotFoundError, PermissionDeniedError
 from ..models import Article, Bracket, Draft, Revision, SignOff, Suggestion, Thread
 from ..permissions import Actor
+from . import announce
 from .audit import audit_record
 from .coalescing import COALESCIBLE, coalesces
 
@@ -176,6 +177,14 @@ def text_set(
             "text_hash": revision.text_hash,
             **(audit_data or {}),
         },
+    )
+    # Browsers on the draft sync at once, after the commit (announce says why).
+    announce.article_text_changed(
+        draft_id=article.draft_id,
+        article_id=article.pk,
+        language=language,
+        revision=revision.number,
+        kind=revision.kind,
     )
     return revision
 

@@ -392,8 +392,8 @@ def _apply(
         session.server_version += 1
     editors = _editors(session, article.draft_id)
     # 5. The change reaches the article's history, attributed to this session's user. Last,
-    # because it appends to the audit chain, whose lock every write in the system queues
-    # for: it is then held only until the commit.
+    # because it appends to the draft's audit chain, whose head lock every write on this
+    # draft queues for: it is then held only until the commit.
     revision = None
     if text != original_text:
         revision = text_set(

@@ -17,16 +17,20 @@ document.addEventListener("DOMContentLoaded", async () => {
     });
   }
   const hasEditor = document.querySelector("[data-coedit]");
+  const hasCanvas = document.querySelector("[data-canvas]");
   const hasReview = document.querySelector("[data-review]");
-  if (!hasEditor && !hasReview) return;
+  if (!hasEditor && !hasCanvas && !hasReview) return;
   // The chunks load in parallel; the editor mounts first, as the review panel and the
-  // negotiation's brackets draw their marks into the editor they find.
-  const [editor, brackets, review] = await Promise.all([
+  // negotiation's brackets draw their marks into the editor they find. The draft page (the
+  // canvas) mounts an editor only where someone clicks into a text.
+  const [editor, canvas, brackets, review] = await Promise.all([
     hasEditor ? import("./coedit/editor.js") : null,
+    hasCanvas ? import("./coedit/canvas.js") : null,
     hasEditor ? import("./negotiation/brackets.js") : null,
     hasReview ? import("./review/panel.js") : null,
   ]);
   editor?.coeditMount(document);
+  canvas?.canvasMount(document);
   brackets?.bracketsMount(document);
   review?.reviewMount(document);
 });

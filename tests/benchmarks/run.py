@@ -57,7 +57,8 @@ FLOOR_SECONDS = 5.0
 FLOOR_WARMUP_SECONDS = 1.0
 # Per client and measurement: bounds the run even if the floor is far faster than expected.
 FLOOR_MAX_REQUESTS_PER_CLIENT = 10_000
-GUNICORN_WORKERS = 2
+# ENTENTE_BENCH_WORKERS: B2 at 2, 4 and 8 workers (docs/benchmarks.md, "B2 scaling").
+GUNICORN_WORKERS = int(os.environ.get("ENTENTE_BENCH_WORKERS", "2"))
 
 B4_ARTICLES = 100
 B4_EN_CHARS = 1_800
@@ -348,20 +349,40 @@ def _die_with_parent() -> None:
 
 
 class Gunicorn:
-    def __init__(self, port: int, log_path: Path) -> None:
+    def __init__(
+        self,
+        port: int,
+        log_path: Path,
+        *,
+        workers: int = GUNICORN_WORKERS,
+        # ENTENTE_BENCH_WORKER_CLASS=uvicorn.workers.UvicornWorker runs B1-B3 on the ASGI app.
+        worker_class: str = os.environ.get("ENTENTE_BENCH_WORKER_CLASS", ""),
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = port
         self.log_path = log_path
+        self.workers = workers
+        # "uvicorn.workers.UvicornWorker": the ASGI application (pages, API and sockets).
+        self.worker_class = worker_class
+        self.env = env or {}
+        if self.worker_class:
+            # ASGI: a connection pool per worker, not a persistent connection per request thread.
+            self.env.setdefault(
+                "DATABASE_POOL_MAX_SIZE", os.environ.get("DATABASE_POOL_MAX_SIZE", "4")
+            )
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, probe_path: str) -> None:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, **self.env}
+        app = "drafting.asgi:application" if self.worker_class else "drafting.wsgi:application"
         command = [
             sys.executable,
             "-m",
             "gunicorn",
-            "drafting.wsgi:application",
+            app,
+            *(["--worker-class", self.worker_class] if self.worker_class else []),
             "--workers",
-            str(GUNICORN_WORKERS),
+            str(self.workers),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--log-level",
@@ -371,7 +392,9 @@ class Gunicorn:
             "--graceful-timeout",
             "5",
         ]
-        log(f"starting gunicorn ({GUNICORN_WORKERS} workers) on 127.0.0.1:{self.port}")
+        log(
+            f"starting gunicorn ({self.workers} {self.worker_class or 'sync'} workers) on 127.0.0.1:{self.port}"
+        )
         self.process = subprocess.Popen(
             command,
             cwd=ROOT,

@@ -33,6 +33,14 @@ DATABASES = {
 }
 if "postgresql" in DATABASES["default"]["ENGINE"]:
     DATABASES["default"]["OPTIONS"] = dict(POSTGRESQL_OPTIONS)  # as in production
+    # ASGI servers (uvicorn workers) use a pool, as drafting/settings.py explains.
+    if int(os.environ.get("DATABASE_POOL_MAX_SIZE", "0")) > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ["DATABASE_POOL_MAX_SIZE"]),
+            "timeout": 20,
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The same options as drafting/settings.py gives SQLite (WAL, IMMEDIATE transactions).
     DATABASES["default"]["OPTIONS"] = {

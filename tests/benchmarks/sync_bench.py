@@ -41,7 +41,8 @@ B2_TRACES = [
     "seph-blog1",
 ]
 B2_CLIENTS = 32
-B2_EDITS_PER_CLIENT = 2_500
+# ENTENTE_B2_EDITS: fewer edits per client for quick runs (docs/benchmarks.md says which)
+B2_EDITS_PER_CLIENT = int(os.environ.get("ENTENTE_B2_EDITS", "2500"))
 B3_CLIENTS = 40
 
 

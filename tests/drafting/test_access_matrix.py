@@ -346,3 +346,65 @@ def test_delegation_only_thread_never_reaches_a_consultee_or_the_other_delegatio
         assert client.get(f"/api/v1/threads/{thread.pk}/").status_code == 404
         for notification in client.get("/api/v1/notifications/").json()["results"]:
             assert "UNRELEASEDMARKER" not in notification["body"]
+
+
+# --- the draft socket (/ws/drafts/{id}/), against a real uvicorn process -----------------
+
+
+@pytest.fixture(scope="module")
+def asgi_server(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
+    from django.db import connection
+
+    from tests.asgi import AsgiServer
+
+    with django_db_blocker.unblock():
+        name = str(connection.settings_dict["NAME"])
+    server = AsgiServer(name, tmp_path_factory.mktemp("asgi") / "uvicorn.log")
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_socket_access_matrix(draft, personas, world, persona, asgi_server):
+    """The socket follows the "live" row: readers subscribe (drafters may send carets, a
+    reviewer only receives), consultees and outsiders are refused as if the draft did not
+    exist, and without a session nothing is said until a valid token arrives."""
+    import json
+
+    from django.test import Client
+
+    from tests.asgi import closed_with, receive
+
+    user = user_for(persona, personas, world)
+    session = None
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies["sessionid"].value
+    ws = asgi_server.socket(draft.pk, session=session)
+    verdict = expected("live", persona)
+    if verdict == "ok":
+        hello = receive(ws, "hello")
+        assert hello["read_only"] is (persona == "reviewer")
+        article = draft.articles.exclude(kind="preamble").first()
+        ws.send(
+            json.dumps(
+                {"type": "presence", "article": article.pk, "language": "en", "from": 0, "to": 1}
+            )
+        )
+        ws.send(json.dumps({"type": "ping"}))
+        answer = receive(ws, "error" if persona == "reviewer" else "pong")
+        if persona == "reviewer":
+            assert answer["code"] == "read_only"
+        ws.close()
+        return
+    if verdict == "login":
+        ws.send(json.dumps({"type": "ping"}))
+        code, messages = closed_with(ws)
+        assert code == 4401 and [m["type"] for m in messages] == ["error"]
+        return
+    code, messages = closed_with(ws)
+    assert code == 4404 and messages == [
+        {"type": "error", "code": "not_found", "detail": "No such draft."}
+    ]

@@ -402,7 +402,8 @@ def test_every_write_is_audited_and_the_chain_verifies(draft, personas):
         "article.text.edited",
     ):
         assert action in actions
-    last = AuditEvent.objects.order_by("-seq").first()
+    last = AuditEvent.objects.order_by("-id").first()
+    assert last.chain == f"draft:{draft.pk}"
     assert (last.actor_username, last.object_id, last.data["language"]) == (
         "jp.drafter",
         str(article.pk),
@@ -414,30 +415,34 @@ def test_every_write_is_audited_and_the_chain_verifies(draft, personas):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL refuses the tampering itself")
 def test_verify_finds_an_altered_and_a_removed_event(draft, personas):
-    victim = AuditEvent.objects.order_by("seq")[3]
+    chain = f"draft:{draft.pk}"
+    victim = AuditEvent.objects.filter(chain=chain).order_by("seq")[3]
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE drafting_auditevent SET actor_username = 'mallory' WHERE seq = %s", [victim.seq]
+            "UPDATE drafting_auditevent SET actor_username = 'mallory' WHERE id = %s", [victim.pk]
         )
     check = audit.audit_verify()
     assert not check.ok and check.first_bad_seq == victim.seq and "altered" in check.problem
+    assert check.chain == chain and chain in check.problem
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE drafting_auditevent SET actor_username = %s WHERE seq = %s",
-            [victim.actor_username, victim.seq],
+            "UPDATE drafting_auditevent SET actor_username = %s WHERE id = %s",
+            [victim.actor_username, victim.pk],
         )
-        cursor.execute("DELETE FROM drafting_auditevent WHERE seq = %s", [victim.seq + 1])
+        cursor.execute(
+            "DELETE FROM drafting_auditevent WHERE chain = %s AND seq = %s", [chain, victim.seq + 1]
+        )
     check = audit.audit_verify()
     assert not check.ok and check.first_bad_seq == victim.seq + 1 and "missing" in check.problem
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL refuses the tampering itself")
 def test_verify_finds_removed_tail_events(draft, personas):
-    last = AuditEvent.objects.order_by("-seq").first()
+    last = AuditEvent.objects.filter(chain=f"draft:{draft.pk}").order_by("-seq").first()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM drafting_auditevent WHERE seq = %s", [last.seq])
+        cursor.execute("DELETE FROM drafting_auditevent WHERE id = %s", [last.pk])
     check = audit.audit_verify()
-    assert not check.ok and "removed" in check.problem
+    assert not check.ok and "removed" in check.problem and check.chain == last.chain
 
 
 def test_verify_audit_command(draft, personas):

@@ -11,6 +11,7 @@ import time
 import webbrowser
 from typing import Any
 
+import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -106,7 +107,11 @@ class Command(BaseCommand):
         # SIGINT, SIGHUP): drafting/supervisor.py.
         run_supervised(
             children,
-            serve=lambda: call_command("runserver", f"127.0.0.1:{port}", use_reloader=False),
+            # The ASGI server (pages, API and the draft sockets), as in production. uvicorn
+            # handles SIGINT and SIGTERM itself, then passes them on to the supervisor.
+            serve=lambda: uvicorn.run(
+                "drafting.asgi:application", host="127.0.0.1", port=port, lifespan="off"
+            ),
             out=sys.stdout,
             env=os.environ.copy(),
         )

@@ -239,6 +239,14 @@ export class Syncer {
     this.idleDelay = options.idleDelay ?? 5000;
     this.maxBackoff = options.maxBackoff ?? 30000;
     this.activeWindow = options.activeWindow ?? 10000;
+    // With the draft's socket up, others' changes are announced: the client then sends its
+    // own typing quickly (pushedActiveDelay) and otherwise only syncs as a safety net.
+    this.pushed = false;
+    this.pushedActiveDelay = options.pushedActiveDelay ?? 100;
+    this.pushedIdleDelay = options.pushedIdleDelay ?? 30000;
+    this.pollActiveDelay = this.activeDelay;
+    this.pollIdleDelay = this.idleDelay;
+    this.pokePending = false;
     this.now = options.now ?? (() => Date.now());
     this.timer = null;
     this.dueAt = 0;
@@ -341,6 +349,29 @@ export class Syncer {
       this.held = null;
       this.handle(held);
     }
+  }
+
+  /** The socket came up (true) or went down (false). */
+  setPushed(on) {
+    if (this.pushed === on) return;
+    this.pushed = on;
+    this.activeDelay = on ? this.pushedActiveDelay : this.pollActiveDelay;
+    this.idleDelay = on ? this.pushedIdleDelay : this.pollIdleDelay;
+    this.emit({ type: "status" });
+    // Either way, sync now: news may have been missed while the socket was down, and a poll
+    // that was 30 s away must now come within the polling delays.
+    this.poke();
+  }
+
+  /** Someone else changed the text (announced on the socket): sync at once, or right after
+   * the request in flight (whose answer may predate the change). */
+  poke() {
+    if (this.state !== "ok") return;
+    if (this.busy || this.held) {
+      this.pokePending = true;
+      return;
+    }
+    this.schedule(0);
   }
 
   /** Sync now (for tests and for "retry now"). */
@@ -459,10 +490,16 @@ export class Syncer {
         editors: this.client.editors,
         refreshConflicts: status === 409 && Boolean(body.reset),
       });
+      if (this.pokePending) {
+        this.pokePending = false;
+        this.schedule(0);
+        return;
+      }
+      // Pushed: others' changes are announced, so only our own typing keeps us active.
       const active =
         this.client.dirty ||
         this.localChangesPending() ||
-        this.now() - this.lastActivity < this.activeWindow;
+        (!this.pushed && this.now() - this.lastActivity < this.activeWindow);
       this.schedule(active ? this.activeDelay : this.idleDelay);
       return;
     }

@@ -11,13 +11,14 @@
 // that screen readers hear, who else is here, and the edits that did not go in (conflicts)
 // with Copy, Re-apply and Dismiss.
 
-import { Compartment, EditorState, Transaction } from "@codemirror/state";
-import { EditorView, keymap } from "@codemirror/view";
+import { Compartment, EditorState, StateEffect, StateField, Transaction } from "@codemirror/state";
+import { Decoration, EditorView, WidgetType, keymap } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 
 import { DIFF_DELETE, DIFF_EQUAL, diffChars } from "./diff.js";
 import { SyncClient, Syncer, httpTransport } from "./client.js";
 import { gettext, interpolate, ngettext } from "../i18n.js";
+import { draftSocket } from "./socket.js";
 
 // Looked up when shown (gettext at import would run before the catalogue could be read).
 const STATUS_TEXT = {
@@ -30,6 +31,74 @@ const STATUS_TEXT = {
   gone: () => gettext("This article is no longer available to you"),
   locked: () => gettext("Agreed — read only"),
 };
+
+// Others' carets and selections, in their delegation's colour: replaced as a whole when the
+// socket reports a move, mapped through every change in between (so a caret stays put in
+// the text while the text around it changes).
+const setCarets = StateEffect.define();
+
+class CaretWidget extends WidgetType {
+  constructor(name, delegation) {
+    super();
+    this.name = name;
+    this.delegation = delegation;
+  }
+
+  eq(other) {
+    return other.name === this.name && other.delegation === this.delegation;
+  }
+
+  toDOM() {
+    const caret = document.createElement("span");
+    caret.className = `remote-caret delegation--${this.delegation || "none"}`;
+    caret.setAttribute("aria-hidden", "true");
+    const label = document.createElement("span");
+    label.className = "remote-caret__label";
+    label.textContent = this.name;
+    caret.append(label);
+    return caret;
+  }
+
+  ignoreEvent() {
+    return true;
+  }
+}
+
+const remoteCarets = StateField.define({
+  create: () => Decoration.none,
+  update(carets, tr) {
+    let value = carets.map(tr.changes);
+    for (const effect of tr.effects) {
+      if (effect.is(setCarets)) value = effect.value;
+    }
+    return value;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
+function caretDecorations(people, length) {
+  const ranges = [];
+  for (const person of people) {
+    const delegation = (person.user.delegation || "").toLowerCase();
+    const from = Math.min(person.caret[0], length);
+    const to = Math.min(person.caret[1], length);
+    if (to > from) {
+      ranges.push(
+        Decoration.mark({
+          class: `remote-selection delegation--${delegation || "none"}`,
+          attributes: { title: person.user.name },
+        }).range(from, to),
+      );
+    }
+    ranges.push(
+      Decoration.widget({
+        widget: new CaretWidget(person.user.name || person.user.username, delegation),
+        side: 1,
+      }).range(to),
+    );
+  }
+  return Decoration.set(ranges, true);
+}
 
 /** CodeMirror changes turning `oldText` into `newText`, in `oldText`'s coordinates. Made by
  * character (never cutting a surrogate pair) and cleaned up to whole words, so that the
@@ -153,6 +222,22 @@ class CoEditor {
       onUpdate: (event) => this.update(event),
     });
     root.classList.add("coedit--live");
+    this.articleId = Number(data.article);
+    this.lastEditors = [];
+    this.socket = data.draft ? draftSocket(Number(data.draft)) : null;
+    if (this.socket) {
+      this.unsubscribe = this.socket.subscribe({
+        state: (socket) => {
+          this.syncer.setPushed(socket.up);
+          this.sendPresence();
+          this.renderStatus(true);
+          this.renderLive();
+        },
+        changed: (message) => this.remoteChanged(message),
+        presence: () => this.renderSocketPresence(),
+      });
+      this.syncer.setPushed(this.socket.up);
+    }
     this.renderStatus();
     this.syncer.start();
     window.addEventListener("online", () => this.syncer.syncSoon());
@@ -184,7 +269,9 @@ class CoEditor {
           EditorView.contentAttributes.of(editorAttributes),
           this.readOnly.of(this.readOnlyExtensions(readOnly)),
           this.extraCompartment.of(this.extraExtensions),
+          remoteCarets,
           EditorView.updateListener.of((update) => {
+            if (update.selectionSet || update.focusChanged) this.caretMoved();
             if (!update.docChanged) return;
             const local = update.transactions.some(
               (tr) => tr.docChanged && !tr.annotation(Transaction.remote),
@@ -231,6 +318,50 @@ class CoEditor {
     return !this.client.dirty && !this.syncer.localChangesPending();
   }
 
+  /** The socket announced a change: sync now unless it is the change we just made. */
+  remoteChanged(message) {
+    if (message.article !== this.articleId || message.language !== this.language) return;
+    // A co-edited revision is never coalesced: its number names one text, which we have
+    // when our last sync answered with it.
+    if (message.kind === "synced" && message.revision === this.client.revision) return;
+    this.syncer.poke();
+  }
+
+  caretMoved() {
+    if (this.caretTimer) return;
+    // At most five caret messages a second: well inside the socket's rate limit.
+    this.caretTimer = setTimeout(() => {
+      this.caretTimer = null;
+      this.sendPresence();
+    }, 200);
+  }
+
+  sendPresence() {
+    if (!this.socket || !this.socket.up) return;
+    const message = { type: "presence", article: this.articleId, language: this.language };
+    if (this.view && !this.socket.readOnly && this.view.hasFocus) {
+      const { from, to } = this.view.state.selection.main;
+      message.from = from;
+      message.to = to;
+    }
+    this.socket.send(message);
+  }
+
+  /** Carets of others in this text, and the "Also here" line from the socket's presence. */
+  renderSocketPresence() {
+    if (!this.socket) return;
+    const here = [...this.socket.people.values()].filter(
+      (person) => person.article === this.articleId,
+    );
+    if (this.view) {
+      const carets = here.filter((person) => person.caret && person.language === this.language);
+      this.view.dispatch({
+        effects: setCarets.of(caretDecorations(carets, this.view.state.doc.length)),
+      });
+    }
+    this.renderPresence(this.lastEditors);
+  }
+
   readOnlyExtensions(readOnly) {
     return readOnly
       ? [
@@ -272,7 +403,10 @@ class CoEditor {
       this.gone = true;
       this.view.dispatch({ effects: this.readOnly.reconfigure(this.readOnlyExtensions(true)) });
     }
-    if (event.editors) this.renderPresence(event.editors);
+    if (event.editors) {
+      this.lastEditors = event.editors;
+      this.renderPresence(event.editors);
+    }
     for (const conflict of event.conflicts || []) this.addLocalConflict(conflict);
     for (const conflict of event.serverConflicts || []) this.addServerConflict(conflict);
     if (event.refreshConflicts) this.loadConflicts();
@@ -299,19 +433,50 @@ class CoEditor {
     this.announce(detail);
   }
 
-  renderStatus() {
+  renderStatus(force = false) {
     const status = this.syncer.status;
-    if (!this.statusEl || status === this.shownStatus) return;
+    if (!this.statusEl || (status === this.shownStatus && !force)) return;
     this.shownStatus = status;
     this.statusEl.dataset.state = status;
     this.statusEl.textContent = STATUS_TEXT[status] ? STATUS_TEXT[status]() : status;
+    this.renderLive();
     const detail = this.syncer.detail;
     if (detail && (status === "error" || status === "gone")) this.statusEl.title = detail;
     else this.statusEl.removeAttribute("title");
   }
 
-  renderPresence(editors) {
+  /** Beside the status: whether others' changes are pushed or (socket down) polled. */
+  renderLive() {
+    if (!this.statusEl || !this.socket) return;
+    if (!this.liveEl) {
+      this.liveEl = element("span", { class: "coedit__live", "data-testid": "coedit-live" });
+      this.statusEl.after(this.liveEl);
+    }
+    const polling = this.socket.failed && !this.socket.up;
+    const state = this.socket.up ? "push" : polling ? "poll" : "";
+    if (this.liveEl.dataset.state === state) return;
+    this.liveEl.dataset.state = state;
+    this.liveEl.textContent =
+      state === "push"
+        ? gettext("Live")
+        : state === "poll"
+          ? gettext("Live updates unavailable: checking for changes every few seconds")
+          : "";
+    this.liveEl.title =
+      state === "push" ? gettext("Others' changes appear as they are made.") : "";
+  }
+
+  renderPresence(syncEditors) {
     if (!this.presenceEl) return;
+    // Who the last sync saw, and who the socket says is in this article now (one per person).
+    const editors = [...syncEditors];
+    const known = new Set(editors.map((person) => person.username));
+    for (const person of this.socket ? this.socket.people.values() : []) {
+      if (person.article !== this.articleId || known.has(person.user.username)) continue;
+      if (person.user.username === this.username) continue;
+      known.add(person.user.username);
+      editors.push({ ...person.user, language: person.language, read_only: person.read_only });
+    }
     this.presenceEl.replaceChildren();
     if (!editors.length) {
       this.presenceEl.textContent = gettext("Nobody else is here.");
@@ -504,5 +669,10 @@ class CoEditor {
 
 /** Starts a live editor on every [data-coedit] element of the page. */
 export function coeditMount(root = document) {
-  return [...root.querySelectorAll("[data-coedit]")].map((el) => new CoEditor(el));
+  return [...root.querySelectorAll("[data-coedit]")].map((el) => coeditStart(el));
+}
+
+/** Starts the live editor on one [data-coedit] element (once: a started one is returned). */
+export function coeditStart(el) {
+  return el.coeditor || new CoEditor(el);
 }

@@ -1,0 +1,187 @@
+"""Pushes in real browsers: two Chromium contexts on a real ASGI server (uvicorn); a word
+typed in one appears in the other within a second with nobody doing anything, with the
+other's caret in their delegation's colour. Without the socket (the WSGI live server has
+none) the editor polls as before and says so."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from drafting.models import Article
+from tests.asgi import AsgiServer
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def asgi(demo: Any, tmp_path: Path) -> Iterator[AsgiServer]:
+    # DEBUG serves the bundle and the stylesheet from the source folders, as `manage.py up`.
+    server = AsgiServer(
+        str(connection.settings_dict["NAME"]), tmp_path / "uvicorn.log", env={"DEBUG": "1"}
+    )
+    yield server
+    server.stop()
+
+
+def _open(
+    browser: Browser, server: AsgiServer, username: str, url: str
+) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{server.url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("entente-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/")
+    page.goto(url)
+    expect(page.get_by_test_id("coedit-status")).to_have_attribute(
+        "data-state", "saved", timeout=15_000
+    )
+    expect(page.get_by_test_id("coedit-live")).to_have_attribute(
+        "data-state", "push", timeout=15_000
+    )
+    return context, page
+
+
+def _text(page: Page) -> str:
+    return page.evaluate(
+        "document.querySelector('[data-coedit]').coeditor.view.state.doc.toString()"
+    )
+
+
+def test_a_word_typed_in_one_browser_appears_in_the_other_within_a_second(
+    browser: Browser, asgi: AsgiServer, demo: Any
+) -> None:
+    article = Article.objects.get(draft=demo, heading="Consultation")
+    url = f"{asgi.url}/drafts/{demo.pk}/articles/{article.pk}/coedit/?language=en"
+    uk_context, uk = _open(browser, asgi, "uk.drafter", url)
+    jp_context, jp = _open(browser, asgi, "jp.drafter", url)
+    try:
+        times = []
+        for word in (" Kanazawa", " Edinburgh", " Nagoya"):
+            jp.locator(".cm-content").click()
+            jp.keyboard.press("Control+End")
+            jp.keyboard.type(word, delay=15)
+            typed = time.monotonic()
+            # No action on the UK side: the word must arrive by itself.
+            uk.wait_for_function(
+                "(word) => document.querySelector('[data-coedit]').coeditor.view.state.doc"
+                ".toString().includes(word)",
+                arg=word.strip(),
+                timeout=1000,
+            )
+            times.append(time.monotonic() - typed)
+        assert max(times) < 1.0, times
+        # The Japanese drafter's caret shows in the UK editor, in the JP colour, named.
+        caret = uk.locator(".remote-caret.delegation--jp")
+        expect(caret).to_have_count(1, timeout=3000)
+        expect(caret).to_contain_text("Sato")
+        expect(uk.get_by_test_id("coedit-presence")).to_contain_text("Sato")
+        SHOTS.mkdir(exist_ok=True)
+        uk.screenshot(path=str(SHOTS / "coedit-push-caret.png"))
+        article.refresh_from_db()
+        assert _text(uk) == _text(jp) == article.text_en
+        assert article.text_en.endswith(" Kanazawa Edinburgh Nagoya")
+    finally:
+        uk_context.close()
+        jp_context.close()
+
+
+def test_without_the_socket_the_editor_polls_and_says_so(
+    browser: Browser, live_server: Any, demo: Any, login: Any
+) -> None:
+    article = Article.objects.get(draft=demo, heading="Consultation")
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = context.new_page()
+    try:
+        login(page, "uk.drafter")
+        page.goto(f"{live_server.url}/drafts/{demo.pk}/articles/{article.pk}/coedit/?language=en")
+        expect(page.get_by_test_id("coedit-live")).to_contain_text(
+            "Live updates unavailable", timeout=15_000
+        )
+        page.locator(".cm-content").click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type(" Polled.", delay=10)
+        expect(page.get_by_test_id("coedit-status")).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
+        article.refresh_from_db()
+        assert article.text_en.endswith(" Polled.")
+    finally:
+        context.close()
+
+
+def _sign_in(browser: Browser, server: AsgiServer, username: str) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{server.url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("entente-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/")
+    return context, page
+
+
+def test_the_draft_page_is_a_canvas_to_write_on(
+    browser: Browser, asgi: AsgiServer, demo: Any
+) -> None:
+    article = Article.objects.get(draft=demo, heading="Consultation")
+    url = f"{asgi.url}/drafts/{demo.pk}/?lang=both"
+    uk_context, uk = _sign_in(browser, asgi, "uk.drafter")
+    jp_context, jp = _sign_in(browser, asgi, "jp.drafter")
+    try:
+        for page in (uk, jp):
+            page.goto(url)
+        text = f'[data-canvas-text][data-article="{article.pk}"][data-language="en"]'
+        # No editor until someone clicks: the page stays a page.
+        assert uk.locator("[data-coedit]").count() == 0
+        jp.locator(text).click()
+        expect(jp.get_by_test_id("coedit-status")).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
+        expect(jp.get_by_test_id("coedit-live")).to_have_attribute(
+            "data-state", "push", timeout=15_000
+        )
+        uk.locator(text).click()
+        expect(uk.get_by_test_id("coedit-status")).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
+        assert uk.locator("[data-coedit]").count() == 1  # only the text clicked
+        uk.keyboard.press("Control+End")
+        uk.keyboard.type(" Hokkaido", delay=15)
+        typed = time.monotonic()
+        jp.wait_for_function(
+            "() => document.querySelector('[data-coedit]').coeditor.view.state.doc"
+            ".toString().includes('Hokkaido')",
+            timeout=1000,
+        )
+        assert time.monotonic() - typed < 1.0
+        # The UK drafter's caret in the JP editor; who is writing shows beside the article.
+        expect(jp.locator(".remote-caret.delegation--uk")).to_have_count(1, timeout=3000)
+        expect(jp.locator(f'[data-canvas-here="{article.pk}"]')).to_contain_text("Ashby")
+        # A text the JP drafter did not open (the Japanese one) follows too.
+        ja = f'[data-canvas-text][data-article="{article.pk}"][data-language="ja"]'
+        uk.locator(ja).click()
+        expect(uk.locator("[data-coedit]")).to_have_count(2, timeout=5000)
+        expect(uk.get_by_test_id("coedit-status").nth(1)).to_have_attribute(
+            "data-state", "saved", timeout=15_000
+        )
+        uk.keyboard.press("Control+End")
+        uk.keyboard.type("札幌", delay=15)
+        expect(jp.locator(ja)).to_contain_text("札幌", timeout=3000)
+        SHOTS.mkdir(exist_ok=True)
+        jp.screenshot(path=str(SHOTS / "canvas-jp.png"))
+        article.refresh_from_db()
+        assert article.text_en.endswith(" Hokkaido") and article.text_ja.endswith("札幌")
+    finally:
+        uk_context.close()
+        jp_context.close()
