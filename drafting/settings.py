@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "drafting.views.errors.ApplicationErrorMiddleware",
+    "drafting.views.errors.InputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "drafting.urls"
@@ -233,6 +234,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
+    # A JSON parser with a depth limit that refuses NUL and lone surrogates (issue 15).
+    "DEFAULT_PARSER_CLASSES": [
+        "drafting.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {

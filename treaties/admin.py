@@ -3,8 +3,14 @@ clause library here, with import and export in JSON and CSV."""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+import re
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, JSON
 
@@ -12,6 +18,9 @@ from .models import LibraryClause, ObligationType, Party, Provision, Treaty
 from .resources import LibraryClauseResource, ProvisionResource, TreatyResource
 
 FORMATS = [JSON, CSV]
+# The confirm step names the file the first step saved (a temporary file's bare name). It
+# comes back from the browser, so it is checked: no path, no parent folder.
+IMPORT_FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}", re.ASCII)
 
 
 class LibraryImportExportAdmin(ImportExportModelAdmin):
@@ -26,6 +35,24 @@ class LibraryImportExportAdmin(ImportExportModelAdmin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The confirm step, refusing a file name that is not the upload's (a 500 before,
+        and a path outside the temporary folder was read)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        name = request.POST.get("import_file_name", "")
+        if IMPORT_FILE_NAME.fullmatch(name) and ".." not in name:
+            try:
+                return super().process_import(request, **kwargs)
+            except FileNotFoundError:
+                pass
+        messages.error(
+            request,
+            _("That upload is no longer available (or never was): choose the file again."),
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
 
 class ProvisionInline(admin.StackedInline):

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
 
+from .. import inputs
 from ..downloads import csv_response
 from ..errors import ApplicationError, NotFoundError
 from ..models import ChannelMessage, Disposition, Office, Response, Round, RoundArticle
@@ -235,12 +235,7 @@ class DraftConsultationsView(APIView):
     def post(self, request: Request, draft_id: int) -> APIResponse:
         draft = _draft(request, draft_id)
         data = input_parse(RoundIn, request.data)
-        deadline = parse_datetime(data["deadline"])
-        if deadline is None or deadline.tzinfo is None:
-            raise ApplicationError(
-                "deadline must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T17:00:00Z.",
-                fields={"deadline": ["Not a date-time with a time zone."]},
-            )
+        deadline = inputs.datetime_parse(data["deadline"], name="deadline", require_timezone=True)
         round_ = services.round_open(
             actor=request.user,
             draft=draft,
@@ -353,7 +348,9 @@ class ConsultationMessagesView(APIView):
         round_ = selectors.round_get(request.user, round_id)
         office = request.query_params.get("office")
         qs = selectors.messages_for(
-            request.user, round_, int(office) if office and office.isdigit() else None
+            request.user,
+            round_,
+            inputs.int_parse(office, name="office", min_value=1) if office else None,
         )
         return paginated(request, self, qs, MessageOut)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .. import permissions
+from .. import inputs, permissions
 from ..errors import NotFoundError
 from ..models import Article, Draft, Membership, Notification
 
@@ -44,10 +44,9 @@ def drafts_dashboard(user: Any) -> QuerySet[Draft]:
 
 
 def draft_get(user: Any, draft_id: Any) -> Draft:
-    try:
-        draft_pk = int(draft_id)
-    except (TypeError, ValueError):
-        raise NotFoundError("No such draft.") from None
+    draft_pk = inputs.id_parse(draft_id)
+    if draft_pk is None:
+        raise NotFoundError("No such draft.")
     draft = Draft.objects.filter(pk=draft_pk).prefetch_related("parties").first()
     if draft is None or not permissions.can_view_draft(user, draft):
         raise NotFoundError("No such draft.")
@@ -61,10 +60,9 @@ def articles_of(user: Any, draft: Draft) -> QuerySet[Article]:
 
 
 def article_get(user: Any, article_id: Any) -> Article:
-    try:
-        article_pk = int(article_id)
-    except (TypeError, ValueError):
-        raise NotFoundError("No such article.") from None
+    article_pk = inputs.id_parse(article_id)
+    if article_pk is None:
+        raise NotFoundError("No such article.")
     article = Article.objects.select_related("draft", "source_clause").filter(pk=article_pk).first()
     if article is None or not permissions.can_view_draft(user, article.draft):
         raise NotFoundError("No such article.")
@@ -84,7 +82,7 @@ def members_of(user: Any, draft: Draft) -> QuerySet[Membership]:
 def membership_get(user: Any, draft: Draft, membership_id: Any) -> Membership:
     membership = (
         members_of(user, draft).filter(pk=membership_id).first()
-        if str(membership_id).isdigit()
+        if inputs.id_parse(membership_id) is not None
         else None
     )
     if membership is None:
