@@ -89,9 +89,10 @@ class RoundOut(serializers.ModelSerializer):
 
     def get_offices(self, round_: Round) -> list[dict[str, Any]]:
         visible = self.context.get("visible_offices")
+        # .all(), sorted here: it keeps a selector's prefetch (a consultee's own offices only).
         return [
             {"id": o.pk, "name": o.name}
-            for o in round_.offices.order_by("name")
+            for o in sorted(round_.offices.all(), key=lambda o: o.name)
             if visible is None or o.pk in visible
         ]
 

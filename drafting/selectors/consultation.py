@@ -33,11 +33,19 @@ def _draft_for_consultation(user: Any, draft_id: Any) -> Draft:
 
 
 def rounds_for(user: Any, draft: Draft) -> QuerySet[Round]:
-    qs = Round.objects.filter(draft=draft).select_related("opened_by").prefetch_related("offices")
+    """The rounds a user may see, each with the offices they may see prefetched: a consultee
+    sees only the rounds sent to their office, and in them only their own office(s)."""
+    qs = Round.objects.filter(draft=draft).select_related("opened_by")
     if permissions.can_view_draft(user, draft):
-        return qs.order_by("-number")
+        return qs.prefetch_related("offices").order_by("-number")
     if permissions.role_of(user, draft) == "consultee":
-        return qs.filter(offices__members=user).distinct().order_by("-number")
+        own = Office.objects.filter(draft=draft, members=user)
+        return (
+            qs.filter(offices__members=user)
+            .prefetch_related(Prefetch("offices", queryset=own))
+            .distinct()
+            .order_by("-number")
+        )
     return Round.objects.none()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .. import inputs, permissions
 from ..errors import NotFoundError
@@ -94,11 +94,17 @@ def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notif
     """A user's notifications, limited to drafts they can still see."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
+    # The same rule as permissions.can_read_notification, in SQL: current access, not the
+    # access the user had when the notification was made.
+    member = Membership.objects.filter(draft=OuterRef("draft"), user=user, user__is_active=True)
+    reader = member.filter(role__in=permissions.LIVE_TEXT_ROLES)
     qs = (
         Notification.objects.filter(recipient=user)
-        .filter(Q(draft__memberships__user=user))
+        .filter(
+            Q(Exists(member)) & ~Q(kind__in=permissions.LIVE_TEXT_NOTIFICATION_KINDS)
+            | Q(Exists(reader)) & Q(kind__in=permissions.LIVE_TEXT_NOTIFICATION_KINDS)
+        )
         .select_related("draft")
-        .distinct()
     )
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
