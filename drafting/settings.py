@@ -189,6 +189,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per email here.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "entente@localhost")
 ENTENTE_BASE_URL = os.environ.get("ENTENTE_BASE_URL", "http://127.0.0.1:8000")
 
@@ -219,6 +221,23 @@ CELERY_BEAT_SCHEDULE = {
     },
     "edit-sessions-prune": {"task": "drafting.tasks.edit_sessions_prune", "schedule": 3600.0},
 }
+
+# No email lost (issue 15). A notification's email claim holds this long (doubled per
+# attempt); a worker killed between claiming and sending leaves a claim that then expires,
+# and the beat task below queues the email again. After the last attempt it fails visibly.
+ENTENTE_EMAIL_CLAIM_SECONDS = int(os.environ.get("ENTENTE_EMAIL_CLAIM_SECONDS", "300"))
+ENTENTE_EMAIL_MAX_ATTEMPTS = int(os.environ.get("ENTENTE_EMAIL_MAX_ATTEMPTS", "8"))
+CELERY_BEAT_SCHEDULE["notification-emails-retry"] = {
+    "task": "drafting.tasks.notification_emails_retry_run",
+    "schedule": float(os.environ.get("ENTENTE_EMAIL_RETRY_SECONDS", "60")),
+}
+# On Redis an unacknowledged message (its worker was killed) is delivered again after the
+# visibility timeout: an hour by default. 15 minutes: longer than any task runs and than
+# the longest retry countdown (10 minutes), which Redis would otherwise deliver twice.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
