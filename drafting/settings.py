@@ -283,6 +283,11 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "drafting.models.Visibility",
     },
 }
+# Every operation documents the API's error responses (issue 15).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "drafting.api.schema.error_responses",
+]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

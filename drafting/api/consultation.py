@@ -19,6 +19,7 @@ from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
 from ..services import exports
+from .pagination import Pagination
 from .parsing import input_parse, paginated
 
 
@@ -193,6 +194,8 @@ def _draft(request: Request, draft_id: int) -> Any:
 
 
 class DraftOfficesView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: OfficeOut(many=True)})
     def get(self, request: Request, draft_id: int) -> APIResponse:
         return paginated(
@@ -227,6 +230,8 @@ class OfficeDetailView(APIView):
 
 
 class DraftConsultationsView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: RoundOut(many=True)})
     def get(self, request: Request, draft_id: int) -> APIResponse:
         draft = _draft(request, draft_id)
@@ -274,6 +279,8 @@ class ConsultationCloseView(APIView):
 
 
 class ConsultationResponsesView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: ResponseOut(many=True)})
     def get(self, request: Request, round_id: int) -> APIResponse:
         round_ = selectors.round_get(request.user, round_id)
@@ -342,6 +349,8 @@ class ConsultationReportView(APIView):
 
 
 class ConsultationMessagesView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(
         parameters=[OpenApiParameter("office", int)], responses={200: MessageOut(many=True)}
     )

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +22,7 @@ from ..services import changes as change_services
 from ..services import restore as restore_services
 from ..services import versions as version_services
 from ..services.coalescing import revision_is_final
+from .pagination import Pagination
 from .parsing import input_parse, paginated
 
 LANGUAGE = OpenApiParameter(
@@ -143,6 +149,8 @@ def _article(request: Request, article_id: int) -> Any:
 
 
 class ArticleRevisionsView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(parameters=[LANGUAGE], responses={200: RevisionOut(many=True)})
     def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
@@ -163,7 +171,20 @@ class ArticleRevisionDetailView(APIView):
 
 
 class ArticleRevisionRestoreView(APIView):
-    @extend_schema(parameters=[LANGUAGE], request=None, responses={200: RevisionOut})
+    @extend_schema(
+        parameters=[LANGUAGE],
+        request=None,
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="RevisionRestored",
+                serializers=[
+                    RevisionOut,
+                    inline_serializer("NothingChanged", {"detail": serializers.CharField()}),
+                ],
+                resource_type_field_name=None,
+            )
+        },
+    )
     def post(self, request: Request, article_id: int, number: int) -> Response:
         article = _article(request, article_id)
         language = history.language_parse(request.query_params.get("language"))
@@ -264,6 +285,8 @@ class ArticleChangesDecideAllView(APIView):
 
 
 class DraftVersionsView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: VersionOut(many=True)})
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
@@ -349,6 +372,8 @@ class DraftChangesView(APIView):
 
 
 class DraftHistoryView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: RevisionOut(many=True)})
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)

@@ -67,7 +67,7 @@ class ProvenanceField(serializers.JSONField):
 class ArticleOut(serializers.ModelSerializer):
     draft: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     library_clause: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        source="source_clause", slug_field="slug", read_only=True
+        source="source_clause", slug_field="slug", read_only=True, allow_null=True
     )
     provenance = ProvenanceField(read_only=True)
 
