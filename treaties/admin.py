@@ -3,7 +3,9 @@ clause library here, with import and export in JSON and CSV."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from typing import Any
 
 from django.contrib import admin, messages
@@ -18,9 +20,18 @@ from .models import LibraryClause, ObligationType, Party, Provision, Treaty
 from .resources import LibraryClauseResource, ProvisionResource, TreatyResource
 
 FORMATS = [JSON, CSV]
-# The confirm step names the file the first step saved (a temporary file's bare name). It
-# comes back from the browser, so it is checked: no path, no parent folder.
-IMPORT_FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}", re.ASCII)
+# The confirm step names the file the first step saved (a temporary file, by its path). It
+# comes back from the browser, so it is checked: a file directly in the temporary folder,
+# named as tempfile names them, nothing else.
+IMPORT_FILE_NAME = re.compile(r"tmp[A-Za-z0-9_]{1,40}", re.ASCII)
+
+
+def import_file_acceptable(name: str) -> bool:
+    folder = os.path.realpath(tempfile.gettempdir())
+    path = os.path.realpath(os.path.join(folder, name))
+    return os.path.dirname(path) == folder and bool(
+        IMPORT_FILE_NAME.fullmatch(os.path.basename(path))
+    )
 
 
 class LibraryImportExportAdmin(ImportExportModelAdmin):
@@ -42,7 +53,7 @@ class LibraryImportExportAdmin(ImportExportModelAdmin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         name = request.POST.get("import_file_name", "")
-        if IMPORT_FILE_NAME.fullmatch(name) and ".." not in name:
+        if import_file_acceptable(name):
             try:
                 return super().process_import(request, **kwargs)
             except FileNotFoundError:
