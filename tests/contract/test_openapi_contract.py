@@ -36,7 +36,6 @@ NOT_YET = [
 ]
 
 
-
 def served(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     """The app as a WSGI server runs it: the response is read and closed, so that Django
     sends request_finished (the browser tests count the requests in flight by it)."""
