@@ -10,6 +10,7 @@ from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from treaties import admin as library_admin
 from treaties.models import LibraryClause, ObligationType, Party, Provision, Treaty
@@ -106,9 +107,42 @@ admin.site.unregister(Group)
 admin.site.register(Group, GroupWithPolicyAdmin)
 
 
+class EmailStatusFilter(admin.SimpleListFilter):
+    """Emails that failed for good are what an admin must see (issue 15)."""
+
+    title = _("email")
+    parameter_name = "email"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("failed", _("Failed")),
+            ("pending", _("Not sent yet")),
+            ("sent", _("Sent")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "failed":
+            return queryset.filter(email_failed_at__isnull=False)
+        if self.value() == "pending":
+            return queryset.filter(emailed_at__isnull=True, email_failed_at__isnull=True)
+        if self.value() == "sent":
+            return queryset.filter(emailed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "recipient", "created_at", "read_at", "emailed_at"]
+    list_display = [
+        "subject",
+        "recipient",
+        "created_at",
+        "read_at",
+        "emailed_at",
+        "email_attempts",
+        "email_failed_at",
+        "email_error",
+    ]
+    list_filter = [EmailStatusFilter, "kind"]
 
 
 # --- the library admin, audited -------------------------------------------------------------

@@ -3,12 +3,12 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from .models import Notification
+from .selectors.drafts import notifications_for
 
 
 def entente(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        unread = notifications_for(user, unread_only=True).count()
     return {"demo_mode": settings.DEMO_MODE, "unread_notifications": unread}

@@ -200,3 +200,22 @@ def can_export_round(user: Any, round_: Any) -> bool:
     """The round pack (its frozen articles as DOCX or PDF) is for the owner, who sends it, and
     the consultees of the round's offices, who answer it; a consultee can export nothing else."""
     return can_manage_consultation(user, round_.draft) or bool(consultee_office_ids(user, round_))
+
+
+# Notifications that quote the live draft or internal review (threads, suggestions, the
+# answers of US offices as the drafters see them): readable only while the recipient still
+# reads the live text. The others (added to a draft, a round sent, reminders, the channel of
+# a round) only need the recipient to be a member still.
+LIVE_TEXT_NOTIFICATION_KINDS = frozenset(
+    {"mention", "reply", "new_thread", "suggestion_decided", "response", "library_update"}
+)
+
+
+def can_read_notification(user: Any, notification: Any) -> bool:
+    """Re-checked whenever a notification is shown or emailed, not only when it was made:
+    a member whose role changed (to US consultee, say) no longer sees what it quotes."""
+    if getattr(user, "pk", None) != notification.recipient_id:
+        return False
+    if notification.kind in LIVE_TEXT_NOTIFICATION_KINDS:
+        return can_view_draft(user, notification.draft)
+    return membership_of(user, notification.draft) is not None

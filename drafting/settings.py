@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "drafting.views.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "drafting.views.errors.ApplicationErrorMiddleware",
+    "drafting.views.errors.InputGuardMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into drafting.views.lockout's page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -240,6 +241,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per email here.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "entente@localhost")
 ENTENTE_BASE_URL = os.environ.get("ENTENTE_BASE_URL", "http://127.0.0.1:8000")
 
@@ -305,6 +308,23 @@ CELERY_BEAT_SCHEDULE["audit-seal"] = {
     "schedule": float(os.environ.get("ENTENTE_AUDIT_SEAL_SECONDS", "300")),
 }
 
+# No email lost (issue 15). A notification's email claim holds this long (doubled per
+# attempt); a worker killed between claiming and sending leaves a claim that then expires,
+# and the beat task below queues the email again. After the last attempt it fails visibly.
+ENTENTE_EMAIL_CLAIM_SECONDS = int(os.environ.get("ENTENTE_EMAIL_CLAIM_SECONDS", "300"))
+ENTENTE_EMAIL_MAX_ATTEMPTS = int(os.environ.get("ENTENTE_EMAIL_MAX_ATTEMPTS", "8"))
+CELERY_BEAT_SCHEDULE["notification-emails-retry"] = {
+    "task": "drafting.tasks.notification_emails_retry_run",
+    "schedule": float(os.environ.get("ENTENTE_EMAIL_RETRY_SECONDS", "60")),
+}
+# On Redis an unacknowledged message (its worker was killed) is delivered again after the
+# visibility timeout: an hour by default. 15 minutes: longer than any task runs and than
+# the longest retry countdown (10 minutes), which Redis would otherwise deliver twice.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+    }
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated request gets 401 with WWW-Authenticate.
@@ -319,6 +339,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
+    # A JSON parser with a depth limit that refuses NUL and lone surrogates (issue 15).
+    "DEFAULT_PARSER_CLASSES": [
+        "drafting.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {
@@ -343,6 +369,11 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "drafting.models.Visibility",
     },
 }
+# Every operation documents the API's error responses (issue 15).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "drafting.api.schema.error_responses",
+]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

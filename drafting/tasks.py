@@ -8,14 +8,21 @@ from .jobs import LIBRARY_UPDATES_OFFER, NOTIFICATION_EMAIL_SEND
 from .services import audit, consultation, library_updates, notifications, sync
 
 
-@shared_task(
-    name=NOTIFICATION_EMAIL_SEND, bind=True, max_retries=5, default_retry_delay=30, acks_late=True
-)
+@shared_task(name=NOTIFICATION_EMAIL_SEND, bind=True, max_retries=5, acks_late=True)
 def notification_email_send(self: Any, notification_id: int) -> bool:
     try:
         return notifications.notification_email_send(notification_id=notification_id)
     except OSError as exc:
-        raise self.retry(exc=exc) from exc
+        # Backoff 30 s, 60 s, 120 s ... at most 10 minutes: below Redis' visibility_timeout,
+        # so a waiting retry is never delivered twice. After the last one the beat task
+        # notification_emails_retry takes over.
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 600)) from exc
+
+
+@shared_task(acks_late=True)
+def notification_emails_retry_run() -> dict[str, int]:
+    """Run by Celery beat: emails whose claim expired, or that no run ever claimed."""
+    return notifications.notification_emails_retry()
 
 
 @shared_task(acks_late=True)

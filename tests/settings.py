@@ -38,3 +38,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # A Celery worker started by the tests opens the test database by this name.
 if os.environ.get("ENTENTE_TEST_DB_NAME"):
     DATABASES["default"]["NAME"] = os.environ["ENTENTE_TEST_DB_NAME"]  # noqa: F405
+
+# Schemathesis calls the app in-process (WSGI) as "localhost", also while collecting tests.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "localhost"]  # noqa: F405

@@ -3,11 +3,17 @@ clause library here, with import and export in JSON and CSV."""
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import JSON
 
@@ -18,6 +24,18 @@ from .services import library_clause_revise
 
 # CSV through treaties.csvexport: no formula injection, a BOM for Excel, re-importable.
 FORMATS = [JSON, SafeCSV]
+# The confirm step names the file the first step saved (a temporary file, by its path). It
+# comes back from the browser, so it is checked: a file directly in the temporary folder,
+# named as tempfile names them, nothing else.
+IMPORT_FILE_NAME = re.compile(r"tmp[A-Za-z0-9_]{1,40}", re.ASCII)
+
+
+def import_file_acceptable(name: str) -> bool:
+    folder = os.path.realpath(tempfile.gettempdir())
+    path = os.path.realpath(os.path.join(folder, name))
+    return os.path.dirname(path) == folder and bool(
+        IMPORT_FILE_NAME.fullmatch(os.path.basename(path))
+    )
 
 
 class LibraryImportExportAdmin(ImportExportModelAdmin):
@@ -32,6 +50,24 @@ class LibraryImportExportAdmin(ImportExportModelAdmin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The confirm step, refusing a file name that is not the upload's (a 500 before,
+        and a path outside the temporary folder was read)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        name = request.POST.get("import_file_name", "")
+        if import_file_acceptable(name):
+            try:
+                return super().process_import(request, **kwargs)
+            except FileNotFoundError:
+                pass
+        messages.error(
+            request,
+            _("That upload is no longer available (or never was): choose the file again."),
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
 
 class ProvisionInline(admin.StackedInline):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -13,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
 
+from .. import inputs
 from ..downloads import csv_response
 from ..errors import ApplicationError, NotFoundError
 from ..models import ChannelMessage, Disposition, Office, Response, Round, RoundArticle
@@ -20,6 +20,7 @@ from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
 from ..services import exports
+from .pagination import Pagination
 from .parsing import input_parse, paginated
 
 
@@ -94,9 +95,10 @@ class RoundOut(serializers.ModelSerializer):
 
     def get_offices(self, round_: Round) -> list[dict[str, Any]]:
         visible = self.context.get("visible_offices")
+        # .all(), sorted here: it keeps a selector's prefetch (a consultee's own offices only).
         return [
             {"id": o.pk, "name": o.name}
-            for o in round_.offices.order_by("name")
+            for o in sorted(round_.offices.all(), key=lambda o: o.name)
             if visible is None or o.pk in visible
         ]
 
@@ -197,6 +199,8 @@ def _draft(request: Request, draft_id: int) -> Any:
 
 
 class DraftOfficesView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: OfficeOut(many=True)})
     def get(self, request: Request, draft_id: int) -> APIResponse:
         return paginated(
@@ -231,6 +235,8 @@ class OfficeDetailView(APIView):
 
 
 class DraftConsultationsView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: RoundOut(many=True)})
     def get(self, request: Request, draft_id: int) -> APIResponse:
         draft = _draft(request, draft_id)
@@ -240,15 +246,7 @@ class DraftConsultationsView(APIView):
     def post(self, request: Request, draft_id: int) -> APIResponse:
         draft = _draft(request, draft_id)
         data = input_parse(RoundIn, request.data)
-        deadline = parse_datetime(data["deadline"])
-        if deadline is None or deadline.tzinfo is None:
-            raise ApplicationError(
-                _(
-                    "deadline must be an ISO 8601 date-time with a time zone, "
-                    "e.g. 2026-12-01T17:00:00Z."
-                ),
-                fields={"deadline": [_("Not a date-time with a time zone.")]},
-            )
+        deadline = inputs.datetime_parse(data["deadline"], name="deadline", require_timezone=True)
         round_ = services.round_open(
             actor=request.user,
             draft=draft,
@@ -286,6 +284,8 @@ class ConsultationCloseView(APIView):
 
 
 class ConsultationResponsesView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: ResponseOut(many=True)})
     def get(self, request: Request, round_id: int) -> APIResponse:
         round_ = selectors.round_get(request.user, round_id)
@@ -354,6 +354,8 @@ class ConsultationReportView(APIView):
 
 
 class ConsultationMessagesView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(
         parameters=[OpenApiParameter("office", int)], responses={200: MessageOut(many=True)}
     )
@@ -361,7 +363,9 @@ class ConsultationMessagesView(APIView):
         round_ = selectors.round_get(request.user, round_id)
         office = request.query_params.get("office")
         qs = selectors.messages_for(
-            request.user, round_, int(office) if office and office.isdigit() else None
+            request.user,
+            round_,
+            inputs.int_parse(office, name="office", min_value=1) if office else None,
         )
         return paginated(request, self, qs, MessageOut)
 

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..documents import render
-from ..downloads import file_response
+from ..downloads import CONTENT_TYPES, file_response
 from ..errors import ApplicationError
 from ..selectors import consultation as consultation_selectors
 from ..selectors import drafts as draft_selectors
@@ -27,6 +27,11 @@ from ..selectors import exports as selectors
 from ..services import exports as export_services
 from ..services import imports as import_services
 from .parsing import input_parse
+
+# The files an export answers with, by format (drafting.downloads.CONTENT_TYPES).
+FILE_RESPONSES: dict[Any, Any] = {
+    (200, content_type): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()
+}
 
 
 class FileNegotiation(DefaultContentNegotiation):
@@ -65,7 +70,7 @@ class DraftExportView(APIView):
                 "version", int, description="A named version; omit for the live text."
             ),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=FILE_RESPONSES,
     )
     def get(self, request: Request, draft_id: int) -> Any:
         draft = draft_selectors.draft_get(request.user, draft_id)
@@ -100,7 +105,7 @@ class DraftCompareExportView(APIView):
             OpenApiParameter("format", str, enum=["docx"]),
             OpenApiParameter("language", str, enum=list(selectors.EXPORT_LANGUAGES)),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=FILE_RESPONSES,
     )
     def get(self, request: Request, draft_id: int) -> Any:
         draft = draft_selectors.draft_get(request.user, draft_id)
@@ -197,7 +202,7 @@ class ConsultationExportView(APIView):
             OpenApiParameter("format", str, enum=["docx", "pdf"]),
             OpenApiParameter("language", str, enum=list(selectors.EXPORT_LANGUAGES)),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=FILE_RESPONSES,
     )
     def get(self, request: Request, round_id: int) -> Any:
         round_ = consultation_selectors.round_get(request.user, round_id)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +22,8 @@ from ..services import changes as change_services
 from ..services import restore as restore_services
 from ..services import versions as version_services
 from ..services.coalescing import revision_is_final
-from .parsing import paginated
+from .pagination import Pagination
+from .parsing import input_parse, paginated
 
 LANGUAGE = OpenApiParameter(
     "language", str, enum=["en", "ja"], description="Which text (default en)."
@@ -143,6 +149,8 @@ def _article(request: Request, article_id: int) -> Any:
 
 
 class ArticleRevisionsView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(parameters=[LANGUAGE], responses={200: RevisionOut(many=True)})
     def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
@@ -163,7 +171,20 @@ class ArticleRevisionDetailView(APIView):
 
 
 class ArticleRevisionRestoreView(APIView):
-    @extend_schema(parameters=[LANGUAGE], request=None, responses={200: RevisionOut})
+    @extend_schema(
+        parameters=[LANGUAGE],
+        request=None,
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="RevisionRestored",
+                serializers=[
+                    RevisionOut,
+                    inline_serializer("NothingChanged", {"detail": serializers.CharField()}),
+                ],
+                resource_type_field_name=None,
+            )
+        },
+    )
     def post(self, request: Request, article_id: int, number: int) -> Response:
         article = _article(request, article_id)
         language = history.language_parse(request.query_params.get("language"))
@@ -184,16 +205,15 @@ class ArticleRevisionDecisionView(APIView):
     def post(self, request: Request, article_id: int, number: int) -> Response:
         article = _article(request, article_id)
         language = history.language_parse(request.query_params.get("language"))
-        data = DecisionIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = input_parse(DecisionIn, request.data)
         revision = history.revision_get(article, language, number)
         if self.decision == "accept":
             change_services.change_accept(
-                actor=request.user, revision=revision, reason=data.validated_data["reason"]
+                actor=request.user, revision=revision, reason=data["reason"]
             )
         else:
             change_services.change_reject(
-                actor=request.user, revision=revision, reason=data.validated_data["reason"]
+                actor=request.user, revision=revision, reason=data["reason"]
             )
         revision = Revision.objects.select_related("author", "decision").get(pk=revision.pk)
         return Response(RevisionOut(revision).data)
@@ -253,19 +273,20 @@ class ArticleChangesDecideAllView(APIView):
     )
     def post(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
-        data = DecideAllIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = input_parse(DecideAllIn, request.data)
         decided = change_services.changes_decide_all(
             actor=request.user,
             article=article,
-            language=data.validated_data["language"],
-            since=data.validated_data["since"],
+            language=data["language"],
+            since=data["since"],
             decision=self.decision,
         )
         return Response({"decided": decided})
 
 
 class DraftVersionsView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: VersionOut(many=True)})
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
@@ -274,11 +295,8 @@ class DraftVersionsView(APIView):
     @extend_schema(request=VersionIn, responses={201: VersionOut})
     def post(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        data = VersionIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        version = version_services.version_create(
-            actor=request.user, draft=draft, **data.validated_data
-        )
+        data = input_parse(VersionIn, request.data)
+        version = version_services.version_create(actor=request.user, draft=draft, **data)
         return Response(VersionOut(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -354,6 +372,8 @@ class DraftChangesView(APIView):
 
 
 class DraftHistoryView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: RevisionOut(many=True)})
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)

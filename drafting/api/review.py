@@ -12,6 +12,7 @@ from ..models import Comment, Language, Suggestion, Thread, Visibility
 from ..selectors import drafts as draft_selectors
 from ..selectors import review as review_selectors
 from ..services import review as review_services
+from .pagination import Pagination
 from .parsing import input_parse, paginated
 
 
@@ -124,6 +125,8 @@ class RejectIn(serializers.Serializer):
 
 
 class ArticleThreadsView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(
         parameters=[
             OpenApiParameter("language", str),
@@ -172,6 +175,8 @@ class ThreadDetailView(APIView):
 
 
 class ThreadCommentsView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: CommentOut(many=True)})
     def get(self, request: Request, thread_id: int) -> Response:
         thread = review_selectors.thread_get(request.user, thread_id)
@@ -212,6 +217,8 @@ class ThreadStatusView(APIView):
 
 
 class ArticleSuggestionsView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(
         parameters=[
             OpenApiParameter("language", str),

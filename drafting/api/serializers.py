@@ -97,7 +97,7 @@ class ArticleListOut(serializers.ListSerializer):
 class ArticleOut(serializers.ModelSerializer):
     draft: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     library_clause: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        source="source_clause", slug_field="slug", read_only=True
+        source="source_clause", slug_field="slug", read_only=True, allow_null=True
     )
     provenance = ProvenanceField(read_only=True)
     number_ja = serializers.CharField(

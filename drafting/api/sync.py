@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from ..models import Language
 from ..selectors import drafts as draft_selectors
 from ..services import sync as sync_services
+from .parsing import input_parse
 
 
 class SessionIn(serializers.Serializer):
@@ -71,10 +72,9 @@ class ArticleSessionsView(APIView):
     @extend_schema(request=SessionIn, responses={201: SESSION_OUT})
     def post(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        data = SessionIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = input_parse(SessionIn, request.data)
         body = sync_services.session_start(
-            actor=request.user, article=article, language=data.validated_data["language"]
+            actor=request.user, article=article, language=data["language"]
         )
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -26,6 +26,7 @@ from ..services import notifications as notification_services
 from ..services import tokens as token_services
 from ..services import twofactor as twofactor_services
 from . import serializers as s
+from .pagination import Pagination
 from .parsing import input_parse, paginated
 
 
@@ -90,6 +91,8 @@ class TokenView(APIView):
 
 
 class DraftListView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: s.DraftOut(many=True)})
     def get(self, request: Request) -> Response:
         return paginated(
@@ -138,6 +141,8 @@ class DraftDetailView(APIView):
 
 
 class DraftArticlesView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: s.ArticleOut(many=True)})
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
@@ -202,6 +207,8 @@ class ArticleMoveView(APIView):
 
 
 class DraftMembersView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(responses={200: s.MemberOut(many=True)})
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
@@ -237,6 +244,8 @@ class DraftMemberDetailView(APIView):
 
 
 class NotificationListView(APIView):
+    pagination_class = Pagination  # the OpenAPI schema then says "a page of"
+
     @extend_schema(
         parameters=[OpenApiParameter("unread", bool, description="Only unread notifications.")],
         responses={200: s.NotificationOut(many=True)},

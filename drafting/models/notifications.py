@@ -37,6 +37,14 @@ class Notification(models.Model):
     # duplicated task never sends twice.
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A claim expires (a worker killed between claiming and sending leaves it behind) after
+    # a wait that doubles per attempt; from email_retry_at the beat task queues it again.
+    email_retry_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    # A permanent failure (a send error other than an OS error, too many attempts, or the
+    # recipient lost access): never retried, shown to admins with its reason.
+    email_failed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from .. import permissions, textdiff
+from .. import inputs, permissions, textdiff
 from ..errors import NotFoundError
 from ..models import (
     Article,
@@ -24,25 +24,35 @@ from ..models import (
 
 
 def _draft_for_consultation(user: Any, draft_id: Any) -> Draft:
-    draft = Draft.objects.filter(pk=draft_id).first() if str(draft_id).isdigit() else None
+    draft = (
+        Draft.objects.filter(pk=draft_id).first() if inputs.id_parse(draft_id) is not None else None
+    )
     if draft is None or permissions.role_of(user, draft) is None:
         raise NotFoundError("No such draft.")
     return draft
 
 
 def rounds_for(user: Any, draft: Draft) -> QuerySet[Round]:
-    qs = Round.objects.filter(draft=draft).select_related("opened_by").prefetch_related("offices")
+    """The rounds a user may see, each with the offices they may see prefetched: a consultee
+    sees only the rounds sent to their office, and in them only their own office(s)."""
+    qs = Round.objects.filter(draft=draft).select_related("opened_by")
     if permissions.can_view_draft(user, draft):
-        return qs.order_by("-number")
+        return qs.prefetch_related("offices").order_by("-number")
     if permissions.role_of(user, draft) == "consultee":
-        return qs.filter(offices__members=user).distinct().order_by("-number")
+        own = Office.objects.filter(draft=draft, members=user)
+        return (
+            qs.filter(offices__members=user)
+            .prefetch_related(Prefetch("offices", queryset=own))
+            .distinct()
+            .order_by("-number")
+        )
     return Round.objects.none()
 
 
 def round_get(user: Any, round_id: Any) -> Round:
     round_ = (
         Round.objects.select_related("draft").filter(pk=round_id).first()
-        if str(round_id).isdigit()
+        if inputs.id_parse(round_id) is not None
         else None
     )
     if round_ is None or not permissions.can_read_round(user, round_):
@@ -53,7 +63,7 @@ def round_get(user: Any, round_id: Any) -> Round:
 def round_by_number(user: Any, draft: Draft, number: Any) -> Round:
     round_ = (
         Round.objects.select_related("draft").filter(draft=draft, number=number).first()
-        if str(number).isdigit()
+        if inputs.id_parse(number) is not None
         else None
     )
     if round_ is None or not permissions.can_read_round(user, round_):
@@ -87,7 +97,7 @@ def responses_for(user: Any, round_: Round) -> QuerySet[Response]:
 def round_article_get(user: Any, round_: Round, snapshot_id: Any) -> RoundArticle:
     snapshot = (
         RoundArticle.objects.filter(round=round_, pk=snapshot_id).first()
-        if str(snapshot_id).isdigit()
+        if inputs.id_parse(snapshot_id) is not None
         else None
     )
     if snapshot is None:
@@ -100,7 +110,7 @@ def response_get(user: Any, response_id: Any) -> Response:
         Response.objects.select_related("round_article__round__draft", "office")
         .filter(pk=response_id)
         .first()
-        if str(response_id).isdigit()
+        if inputs.id_parse(response_id) is not None
         else None
     )
     if response is None:

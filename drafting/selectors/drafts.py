@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .. import permissions
+from .. import inputs, permissions
 from ..core.numbering import fixed_numbers_out_of_order
 from ..errors import NotFoundError
 from ..models import Article, Draft, Membership, Notification, SyncConflict
@@ -45,10 +45,9 @@ def drafts_dashboard(user: Any) -> QuerySet[Draft]:
 
 
 def draft_get(user: Any, draft_id: Any) -> Draft:
-    try:
-        draft_pk = int(draft_id)
-    except (TypeError, ValueError):
-        raise NotFoundError("No such draft.") from None
+    draft_pk = inputs.id_parse(draft_id)
+    if draft_pk is None:
+        raise NotFoundError("No such draft.")
     draft = Draft.objects.filter(pk=draft_pk).prefetch_related("parties").first()
     if draft is None or not permissions.can_view_draft(user, draft):
         raise NotFoundError("No such draft.")
@@ -75,10 +74,9 @@ def numbering_problems(articles: list[Article]) -> list[tuple[Article, Article]]
 
 
 def article_get(user: Any, article_id: Any) -> Article:
-    try:
-        article_pk = int(article_id)
-    except (TypeError, ValueError):
-        raise NotFoundError("No such article.") from None
+    article_pk = inputs.id_parse(article_id)
+    if article_pk is None:
+        raise NotFoundError("No such article.")
     article = (
         Article.objects.select_related("draft", "source_clause__obligation_type")
         .filter(pk=article_pk)
@@ -114,7 +112,7 @@ def members_of(user: Any, draft: Draft) -> QuerySet[Membership]:
 def membership_get(user: Any, draft: Draft, membership_id: Any) -> Membership:
     membership = (
         members_of(user, draft).filter(pk=membership_id).first()
-        if str(membership_id).isdigit()
+        if inputs.id_parse(membership_id) is not None
         else None
     )
     if membership is None:
@@ -126,11 +124,17 @@ def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notif
     """A user's notifications, limited to drafts they can still see."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
+    # The same rule as permissions.can_read_notification, in SQL: current access, not the
+    # access the user had when the notification was made.
+    member = Membership.objects.filter(draft=OuterRef("draft"), user=user, user__is_active=True)
+    reader = member.filter(role__in=permissions.LIVE_TEXT_ROLES)
     qs = (
         Notification.objects.filter(recipient=user)
-        .filter(Q(draft__memberships__user=user))
+        .filter(
+            Q(Exists(member)) & ~Q(kind__in=permissions.LIVE_TEXT_NOTIFICATION_KINDS)
+            | Q(Exists(reader)) & Q(kind__in=permissions.LIVE_TEXT_NOTIFICATION_KINDS)
+        )
         .select_related("draft")
-        .distinct()
     )
     if unread_only:
         qs = qs.filter(read_at__isnull=True)

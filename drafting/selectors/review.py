@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .. import permissions
+from .. import inputs, permissions
 from ..errors import NotFoundError
 from ..models import Article, Comment, Draft, Suggestion, Thread
 
@@ -57,7 +57,7 @@ def threads_of(
 def thread_get(user: Any, thread_id: Any) -> Thread:
     thread = (
         Thread.objects.select_related("article__draft", "created_by").filter(pk=thread_id).first()
-        if str(thread_id).isdigit()
+        if inputs.id_parse(thread_id) is not None
         else None
     )
     if thread is None or not permissions.can_see_review_item(
@@ -72,7 +72,7 @@ def comment_get(user: Any, comment_id: Any) -> Comment:
         Comment.objects.select_related("thread__article__draft", "author")
         .filter(pk=comment_id)
         .first()
-        if str(comment_id).isdigit()
+        if inputs.id_parse(comment_id) is not None
         else None
     )
     # A comment in a thread the user may not see is as missing as one that does not exist,
@@ -107,7 +107,7 @@ def suggestion_get(user: Any, suggestion_id: Any) -> Suggestion:
         Suggestion.objects.select_related("article__draft", "created_by")
         .filter(pk=suggestion_id)
         .first()
-        if str(suggestion_id).isdigit()
+        if inputs.id_parse(suggestion_id) is not None
         else None
     )
     if suggestion is None or not permissions.can_see_review_item(

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..jobs import NOTIFICATION_EMAIL_SEND, task_enqueue_on_commit
 from ..models import Draft, Notification
-from ..permissions import Actor
+from ..permissions import Actor, can_read_notification
 from .audit import audit_record
+
+# Header injection guard: a subject is one line of printable text (a heading with a newline
+# once made every email about its article fail).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+SUBJECT_MAX = 250
+
+
+def subject_clean(subject: str) -> str:
+    return " ".join(_CONTROL.sub(" ", subject).split())[:SUBJECT_MAX]
 
 
 def notification_create(
@@ -20,43 +32,118 @@ def notification_create(
 ) -> Notification:
     """Record the notification and queue its email once the transaction commits."""
     notification = Notification.objects.create(
-        recipient=recipient, draft=draft, kind=kind, subject=subject, body=body, url=url
+        recipient=recipient,
+        draft=draft,
+        kind=kind,
+        subject=subject_clean(subject),
+        body=body,
+        url=url,
     )
     if getattr(recipient, "email", ""):
         task_enqueue_on_commit(NOTIFICATION_EMAIL_SEND, notification.pk)
     return notification
 
 
-def notification_email_send(*, notification_id: int) -> bool:
-    """Send the notification's email unless it was sent or claimed already.
+def _claim_seconds() -> int:
+    return int(getattr(settings, "ENTENTE_EMAIL_CLAIM_SECONDS", 300))
 
-    Safe to run twice: the conditional UPDATE lets exactly one run claim the notification.
-    Returns whether this run sent the email.
+
+def _max_attempts() -> int:
+    return int(getattr(settings, "ENTENTE_EMAIL_MAX_ATTEMPTS", 8))
+
+
+def email_backoff(attempts: int) -> timedelta:
+    """How long a claim holds: the claim time, doubled per attempt, at most a day."""
+    return timedelta(seconds=min(_claim_seconds() * 2 ** max(attempts - 1, 0), 86_400))
+
+
+def _email_unsent() -> QuerySet[Notification]:
+    return Notification.objects.filter(emailed_at__isnull=True, email_failed_at__isnull=True)
+
+
+def _email_fail(notification_id: int, draft_id: int, reason: str) -> None:
+    with transaction.atomic():
+        _email_unsent().filter(pk=notification_id).update(
+            email_failed_at=timezone.now(), email_error=reason[:2000]
+        )
+        audit_record(
+            actor=None,
+            action="notification.email_failed",
+            object_type="notification",
+            object_id=notification_id,
+            draft_id=draft_id,
+            data={"reason": reason[:200]},
+        )
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send the notification's email unless it was sent, failed for good, or is claimed by a
+    run whose claim has not expired.
+
+    Safe to run twice: the conditional UPDATE lets exactly one run claim the notification. A
+    run killed after claiming leaves a claim that expires (``email_backoff`` of the attempts so
+    far); ``notification_emails_retry`` queues it again once ``email_retry_at`` has passed. An OS error (the mail server
+    did not answer) releases the claim for a retry; any other error is permanent: recorded,
+    audited and shown to admins, never retried. Returns whether this run sent the email.
     """
-    claimed = Notification.objects.filter(pk=notification_id, email_claimed_at__isnull=True).update(
-        email_claimed_at=timezone.now()
+    now = timezone.now()
+    current = _email_unsent().filter(pk=notification_id).values_list("email_attempts", flat=True)
+    attempts = next(iter(current), None)
+    if attempts is None:
+        return False
+    claimed = (
+        _email_unsent()
+        .filter(pk=notification_id, email_attempts=attempts)
+        .filter(
+            Q(email_claimed_at__isnull=True)
+            | Q(email_claimed_at__lte=now - email_backoff(attempts))
+        )
+        .update(
+            email_claimed_at=now,
+            email_attempts=attempts + 1,
+            email_retry_at=now + email_backoff(attempts + 1),
+        )
     )
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient", "draft").get(pk=notification_id)
+    if not can_read_notification(notification.recipient, notification):
+        _email_fail(notification_id, notification.draft_id, "The recipient no longer has access.")
+        return False
     link = f"{settings.ENTENTE_BASE_URL}{notification.url}" if notification.url else ""
     body = (
         f"[{notification.draft.classification}]\n\n{notification.body}\n\n{link}\n\n"
         f"[{notification.draft.classification}]\n"
     )
+    message = EmailMessage(
+        subject=subject_clean(f"[{notification.draft.classification}] {notification.subject}"),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+        # The same Message-ID on every attempt: should a run die after the mail server took
+        # the message but before it was recorded, the resend is recognisably the same email.
+        headers={"Message-ID": f"<entente-notification-{notification.pk}@{_mail_domain()}>"},
+    )
     try:
-        send_mail(
-            subject=f"[{notification.draft.classification}] {notification.subject}",
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notification.recipient.email],
-        )
+        message.send()
     except OSError:
         # The mail server did not take it: release the claim so that a retry can send.
-        Notification.objects.filter(pk=notification_id).update(email_claimed_at=None)
+        Notification.objects.filter(pk=notification_id).update(
+            email_claimed_at=None, email_retry_at=None
+        )
+        if attempts + 1 >= _max_attempts():
+            _email_fail(notification_id, notification.draft_id, "The mail server did not answer.")
+            return False
         raise
+    except Exception as exc:
+        # Anything else (a refused address, a malformed header) fails again on every retry.
+        _email_fail(notification_id, notification.draft_id, f"{type(exc).__name__}: {exc}")
+        return False
+    # Recorded at once, in its own statement: the time between the mail server taking the
+    # message and this record is the only time in which a killed run makes a resend (with the
+    # same Message-ID). The audit event follows; it waits for the audit chain's lock.
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
     with transaction.atomic():
-        Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
         audit_record(
             actor=None,
             action="notification.email",
@@ -66,6 +153,48 @@ def notification_email_send(*, notification_id: int) -> bool:
             data={"to": notification.recipient.get_username()},
         )
     return True
+
+
+def _mail_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "entente.invalid"
+
+
+def notification_emails_retry(*, now: datetime | None = None) -> dict[str, int]:
+    """Run by Celery beat: queue again every email whose claim expired (a killed worker) or
+    that no run claimed in time (a message lost by the broker); give up, visibly, after the
+    last attempt. Each email queued here is not queued again before its backoff has passed,
+    so a stopped worker does not make the queue grow by every pending email every minute."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=min(_claim_seconds(), 60))
+    due = (
+        _email_unsent()
+        .exclude(recipient__email="")
+        .filter(
+            Q(email_retry_at__isnull=True, created_at__lte=now - grace) | Q(email_retry_at__lte=now)
+        )
+        .values_list("pk", "draft_id", "email_attempts", "email_retry_at", "created_at")
+    )
+    queued = failed = 0
+    for pk, draft_id, attempts, retry_at, created_at in due:
+        if attempts >= _max_attempts():
+            _email_fail(pk, draft_id, f"Not sent after {attempts} attempts.")
+            failed += 1
+            continue
+        # Only the run that moves retry_at on queues it (two beat runs never both do).
+        moved = (
+            _email_unsent()
+            .filter(pk=pk, email_attempts=attempts, email_retry_at=retry_at)
+            # Waits at least as long as the email has waited so far: an email that no
+            # worker takes is queued again after 1, 2, 4 ... minutes, not every minute.
+            .update(
+                email_retry_at=now
+                + min(max(email_backoff(attempts + 1), now - created_at), timedelta(days=1))
+            )
+        )
+        if moved:
+            task_enqueue_on_commit(NOTIFICATION_EMAIL_SEND, pk)
+            queued += 1
+    return {"queued": queued, "failed": failed}
 
 
 def notifications_mark_read(*, user: Actor, ids: list[int] | None = None) -> int:

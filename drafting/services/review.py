@@ -17,6 +17,7 @@ from .. import permissions
 from ..core.anchors import anchor_validate
 from ..core.markdown import MENTION, comment_body_validate, render_markdown
 from ..errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from ..inputs import text_check
 from ..models import (
     Article,
     Comment,
@@ -139,11 +140,7 @@ def thread_start(
     body = comment_body_validate(body)
     delegation = _delegation(actor, article)
     with transaction.atomic():
-        article = (
-            Article.objects.select_for_update(of=("self",))
-            .select_related("draft")
-            .get(pk=article.pk)
-        )
+        article = _live_article_lock(article.pk)
         text = article.text(language)
         start, end = anchor_validate(text, start, end)
         mentions = _mentions(body, draft, visibility, delegation)
@@ -346,11 +343,7 @@ def suggestion_create(
             f"Unknown visibility {visibility!r}.", fields={"visibility": ["Unknown."]}
         )
     with transaction.atomic():
-        article = (
-            Article.objects.select_for_update(of=("self",))
-            .select_related("draft")
-            .get(pk=article.pk)
-        )
+        article = _live_article_lock(article.pk)
         text = article.text(language)
         units = utf16_len(text)
         # A pure insertion (start == end) is a suggestion too.
@@ -390,6 +383,20 @@ def suggestion_create(
     return suggestion
 
 
+def _live_article_lock(article_id: int) -> Article:
+    """The article, locked; a 404 once it was deleted (its threads and suggestions stay, for
+    history, but nothing more can be decided or started on it)."""
+    article = (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("draft")
+        .filter(pk=article_id)
+        .first()
+    )
+    if article is None:
+        raise NotFoundError("This article was deleted: nothing more can be done on it.")
+    return article
+
+
 def _suggestion_lock(actor: Actor, suggestion: Suggestion) -> tuple[Article, Suggestion]:
     draft = suggestion.article.draft
     if not permissions.can_see_review_item(
@@ -398,11 +405,7 @@ def _suggestion_lock(actor: Actor, suggestion: Suggestion) -> tuple[Article, Sug
         raise NotFoundError("No such suggestion.")
     if not permissions.can_decide_suggestions(actor, draft):
         raise PermissionDeniedError("Only the draft's drafters can accept or reject suggestions.")
-    article = (
-        Article.objects.select_for_update(of=("self",))
-        .select_related("draft")
-        .get(pk=suggestion.article_id)
-    )
+    article = _live_article_lock(suggestion.article_id)
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != Suggestion.Status.PENDING:
         raise ConflictError(
@@ -489,6 +492,7 @@ def suggestion_reject(*, actor: Actor, suggestion: Suggestion, reason: Any) -> S
         raise ApplicationError(
             "Say why the suggestion is rejected.", fields={"reason": ["Required."]}
         )
+    text_check(reason, name="reason")
     with transaction.atomic():
         article, suggestion = _suggestion_lock(actor, suggestion)
         suggestion.status, suggestion.decided_by, suggestion.decided_at = (

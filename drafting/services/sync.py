@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .. import permissions, textdiff
+from .. import inputs, permissions, textdiff
 from ..core.negotiation import agreement_describe, article_agreed
 from ..core.revisions import LANGUAGES, revision_number_latest
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
@@ -120,9 +120,15 @@ def _payload_parse(payload: Any) -> tuple[int, int, list[tuple[int, str]]]:
         )
 
     def whole(name: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < 0
+            or value > inputs.DB_INT_MAX
+        ):
             raise ApplicationError(
-                f"{name} must be a whole number ≥ 0.", fields={name: ["Not a whole number."]}
+                f"{name} must be a whole number from 0 to 2^63-1.",
+                fields={name: ["Not a whole number."]},
             )
         return value
 
@@ -361,6 +367,11 @@ def _apply(
             new_shadow = textdiff.apply_delta(session.shadow, delta)
         except textdiff.DeltaError as exc:
             return reset_keeping_merged(f"The delta does not fit the shadow: {exc}")
+        problem = inputs.text_problem(new_shadow)
+        if problem:
+            # Refused like on every other path (text_set would store a NUL on SQLite, and
+            # PostgreSQL refuses it with a 500). A 400 tells the browser to stop retrying.
+            raise ApplicationError(problem, fields={"edits": [problem]}, code="text_invalid")
         if len(new_shadow) > MAX_TEXT_LENGTH:
             raise ApplicationError(
                 f"The text would exceed {MAX_TEXT_LENGTH:,} characters.", code="text_too_long"

@@ -27,7 +27,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .. import permissions
+from .. import inputs, permissions
 from ..downloads import csv_response
 from ..errors import ApplicationError, NotFoundError
 from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round, RoundArticle
@@ -137,7 +137,7 @@ def _label_ja(snapshot: RoundArticle) -> str:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+    return inputs.ids_parse(values)
 
 
 def _deadline_parse(value: str) -> datetime:
@@ -264,7 +264,7 @@ def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
                 error_for = f"office-{members_form['office']}"
                 found = (
                     selectors.offices_for(user, draft).filter(pk=members_form["office"]).first()
-                    if str(members_form["office"]).isdigit()
+                    if inputs.id_parse(members_form["office"]) is not None
                     else None
                 )
                 if found is None:
@@ -436,7 +436,7 @@ def _round_post(request: HttpRequest, round_: Round) -> tuple[str, str]:
             if position == Response.Position.PROPOSED_WORDING
             else "",
             rationale=request.POST.get("rationale", "").replace("\r\n", "\n"),
-            office_id=int(office) if office.isdigit() else None,
+            office_id=inputs.id_parse(office),
         )
         return (
             _(
@@ -476,7 +476,11 @@ def _round_post(request: HttpRequest, round_: Round) -> tuple[str, str]:
         )
     if action == "post":
         office_id = request.POST.get("office", "")
-        channel = round_.offices.filter(pk=office_id).first() if office_id.isdigit() else None
+        channel = (
+            round_.offices.filter(pk=office_id).first()
+            if inputs.id_parse(office_id) is not None
+            else None
+        )
         if channel is None:
             raise NotFoundError(_("That office is not in this round."))
         services.channel_post(

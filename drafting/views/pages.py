@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from treaties.models import LibraryClause
 
-from .. import permissions
+from .. import inputs, permissions
 from ..demo import PERSONAS
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..forms import DraftSettingsForm, form_errors_add, initial_of
@@ -71,10 +71,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
+    if value in (None, ""):
         return None
+    return inputs.int_parse(value, name="position", min_value=1)
 
 
 @login_required
@@ -406,7 +405,7 @@ def clause_insert(request: HttpRequest, slug: str) -> HttpResponse:
     clause = LibraryClause.objects.select_related("obligation_type").filter(slug=slug).first()
     if clause is None:
         raise NotFoundError(_("No such clause."))
-    if not str(request.POST.get("draft", "")).isdigit():
+    if inputs.id_parse(request.POST.get("draft", "")) is None:
         raise ApplicationError(_("Choose the draft to insert the clause into."))
     draft = draft_selectors.draft_get(request.user, request.POST.get("draft"))
     try:

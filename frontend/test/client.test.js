@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { NetworkError, SyncClient, Syncer } from "../src/coedit/client.js";
+import { NetworkError, SyncClient, Syncer, storable } from "../src/coedit/client.js";
 import { DeltaError, applyDelta, makeDelta } from "../src/coedit/delta.js";
 import { merge } from "../src/coedit/merge.js";
 
@@ -395,3 +395,54 @@ test("an agreed article: the edits are refused once, the text comes back, nothin
   assert.equal(syncs, after, "nothing is sent after the refusal");
   syncer.stop();
 });
+
+test("NUL and lone surrogates never leave the browser", () => {
+  assert.equal(storable("a\u0000b\uD800c\uDC00d𠮟"), "abcd𠮟");
+});
+
+test("a text the server refuses is not resent until the user changes it", async () => {
+  const server = new SimServer("The Parties will consult.");
+  let editorText = null;
+  let syncs = 0;
+  let refuse = true;
+  const client = new SyncClient({ articleId: 1 });
+  const transport = async (url, body) => {
+    if (url.endsWith("/sessions/")) return server.start();
+    syncs += 1;
+    if (refuse && body.edits.length > 0) {
+      return { status: 400, body: { detail: "The text would exceed 200,000 characters.", code: "text_too_long" } };
+    }
+    const session = url.split("/sessions/")[1].split("/")[0];
+    return server.sync(session, structuredClone(body));
+  };
+  const syncer = new Syncer(
+    client,
+    transport,
+    {
+      init: (text) => {
+        editorText = text;
+      },
+      getText: () => editorText,
+      applyText: (old, text) => {
+        editorText = text;
+      },
+      isBusy: () => false,
+      onUpdate: () => {},
+    },
+    { activeDelay: 5, idleDelay: 10, maxBackoff: 20 },
+  );
+  await syncer.start();
+  editorText = "The Parties will consult. Too long.";
+  syncer.touch();
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(syncs, 1, "a refused text was resent");
+  assert.equal(syncer.status, "error");
+  refuse = false;
+  editorText = "The Parties will consult. Shorter.";
+  syncer.touch();
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(server.text, "The Parties will consult. Shorter.");
+  assert.equal(syncer.status, "saved");
+  syncer.stop();
+});
+

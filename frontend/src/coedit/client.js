@@ -224,6 +224,14 @@ function csrfFromCookie() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+/** 400 codes that refuse the text itself: retrying the same text cannot succeed. */
+const CONTENT_REFUSALS = new Set(["text_invalid", "text_too_long"]);
+
+/** The text without what the server cannot store: NUL and lone UTF-16 surrogates. */
+export function storable(text) {
+  return text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
+}
+
 /** Drives a SyncClient: timing, retries and the hand-over of text to and from the editor.
  *
  * hooks: init(text, readOnly) -> show the session's first text; getText() -> the editor's
@@ -257,6 +265,7 @@ export class Syncer {
     this.detail = "";
     this.lastActivity = 0;
     this.stopped = false;
+    this.blocked = false; // a content refusal: wait for the user's next change
   }
 
   /** The status to show: "saved", "syncing", "offline", "read-only", "starting", "error",
@@ -335,6 +344,11 @@ export class Syncer {
   /** The user changed the text. */
   touch() {
     this.lastActivity = this.now();
+    if (this.blocked) {
+      this.blocked = false;
+      this.restart(this.detail);
+      return;
+    }
     this.emit({ type: "status" });
     if (this.state !== "ok") return; // a retry or a new session is already scheduled
     if (!this.busy && !this.held && (!this.timer || this.dueAt - this.now() > this.activeDelay)) {
@@ -411,7 +425,12 @@ export class Syncer {
       this.schedule(200);
       return;
     }
-    this.client.text = this.hooks.getText();
+    const typed = this.hooks.getText();
+    const clean = storable(typed);
+    // NUL and lone surrogates (a paste from a binary file, a cut pair) are refused by the
+    // server on every path; they are taken out here, in the editor too, before sending.
+    if (clean !== typed) this.hooks.applyText(typed, clean);
+    this.client.text = clean;
     const request = this.client.prepare();
     this.busy = true;
     this.emit({ type: "status" });
@@ -512,6 +531,16 @@ export class Syncer {
     }
     if (status === 404) {
       this.restart(detail);
+      return;
+    }
+    if (status === 400 && body && CONTENT_REFUSALS.has(body.code)) {
+      // The server will never take this text as it is (issue 15): resending it would be
+      // refused forever. Keep the text, say why, and wait: the next change by the user
+      // opens a new session (dropping the refused edits) and sends the text as it is then.
+      this.failed("error", detail);
+      this.blocked = true;
+      clearTimeout(this.timer);
+      this.timer = null;
       return;
     }
     // 400, 401, 413 ...: keep everything, tell the user, try again later.
