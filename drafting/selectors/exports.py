@@ -27,7 +27,8 @@ from ..documents.content import (
 )
 from ..documents.headings import eid_of
 from ..errors import ApplicationError, NotFoundError
-from ..models import Article, Comment, Draft, Revision, Round, Thread
+from ..models import Article, Bracket, Comment, Draft, Revision, Round, Thread
+from . import negotiation
 from .history import version_get
 
 FORMATS = ("docx", "pdf", "akn")
@@ -84,11 +85,34 @@ def _doc_draft(draft: Draft, items: list[dict[str, Any]], label: str) -> DocDraf
     )
 
 
+def _with_brackets(user: Any, draft: Draft, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The live texts with their open brackets written in, as negotiators read them:
+    ``[UK: …]``, ``[Option A (UK): … / Option B (JP): …]`` (a named version froze plain
+    text, without brackets)."""
+    bracketed = set(
+        Bracket.objects.filter(article__draft=draft, status=Bracket.Status.OPEN).values_list(
+            "article_id", "language"
+        )
+    )
+    if not bracketed:
+        return items
+    articles = Article.objects.in_bulk({article_id for article_id, _ in bracketed})
+    out = []
+    for item in items:
+        item = dict(item)
+        for language in LANGUAGES:
+            if (item["id"], language) in bracketed:
+                segments = negotiation.article_segments(user, articles[item["id"]], language)
+                item[f"text_{language}"] = negotiation.segments_plain(segments)
+        out.append(item)
+    return out
+
+
 def export_content(user: Any, draft: Draft, version: Any = None) -> DocDraft:
     """The draft now, or as a named version froze it."""
     _require_view(user, draft)
     if version in (None, "", "now"):
-        return _doc_draft(draft, draft_content(draft), "")
+        return _doc_draft(draft, _with_brackets(user, draft, draft_content(draft)), "")
     frozen = version_get(user, draft, version)
     return _doc_draft(draft, list(frozen.content), f"Version {frozen.number}: {frozen.name}")
 
@@ -284,8 +308,11 @@ def export_round(user: Any, round_: Round) -> DocDraft:
             "number": s.number,
             "heading": s.heading,
             "heading_ja": s.heading_ja,
-            "text_en": s.text_en,
-            "text_ja": s.text_ja,
+            # The round's copy keeps the brackets it was sent with.
+            "text_en": negotiation.segments_plain(negotiation.round_article_segments(s, "en"))
+            or s.text_en,
+            "text_ja": negotiation.segments_plain(negotiation.round_article_segments(s, "ja"))
+            or s.text_ja,
             "releasability": s.releasability,
         }
         for s in round_.articles.order_by("position")

@@ -20,6 +20,7 @@ from drafting.documents.safety import docx_open
 from drafting.models import Article, AuditEvent
 from drafting.services import changes as change_services
 from drafting.services import drafts as draft_services
+from drafting.services import negotiation as negotiation_services
 from drafting.services import review as review_services
 from drafting.services import versions as version_services
 from drafting.services.revisions import revisions_close
@@ -306,3 +307,39 @@ def test_pending_compare_marks_only_undecided_changes(api, personas, draft):
         f"/api/v1/drafts/{draft.pk}/compare/export/", {"from": "1", "to": "1", "pending": "1"}
     )
     assert bad.status_code == 400
+
+
+def test_open_brackets_are_carried_into_the_exports(api, personas, draft, tmp_path):
+    """Issue 12: a live export shows the open brackets as negotiators read them, with their
+    attributions and options, in DOCX and PDF; a resolved bracket leaves no mark."""
+    article = Article.objects.get(draft=draft, heading="Consultation")
+    span = "consult together"
+    start = article.text_en.index(span)
+    bracket = negotiation_services.bracket_create(
+        actor=personas.uk_drafter,
+        article=article,
+        language="en",
+        start=start,
+        end=start + len(span),
+        delegation="UK",
+        options=[
+            {"text": "consult", "delegations": ["UK"], "note": ""},
+            {"text": "consult immediately", "delegations": ["JP"], "note": ""},
+        ],
+    )
+    data = export(api, personas.reviewer, draft, format="docx", language="en").content
+    text = {u.number: u.text for u in units(data)}[article.number]
+    assert text.startswith("The Parties will [UK: consult together / Option A (UK): consult")
+    assert "Option B (JP): consult immediately]" in text
+    assert ooxml_errors(data, tmp_path) == []
+    pdf = tmp_path / "draft.pdf"
+    pdf.write_bytes(export(api, personas.reviewer, draft, format="pdf", language="en").content)
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "[UK: consult together" in " ".join(words.split())
+    negotiation_services.bracket_resolve(
+        actor=personas.jp_drafter, bracket=bracket, resolution="keep", reason="agreed"
+    )
+    data = export(api, personas.reviewer, draft, format="docx", language="en").content
+    assert {u.number: u.text for u in units(data)}[article.number] == (
+        "The Parties will consult together."
+    )
