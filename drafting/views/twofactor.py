@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -58,7 +59,7 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(PENDING_KEY)
     if not pending or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
         request.session.pop(PENDING_KEY, None)
-        messages.info(request, "Sign in with your password first.")
+        messages.info(request, _("Sign in with your password first."))
         return redirect("login")
     user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
     if user is None:
@@ -120,12 +121,12 @@ def account_two_factor(request: HttpRequest) -> HttpResponse:
                 raise
             otp_login(request, confirmed)
             messages.success(
-                request, "Your authenticator app is set up: sign-ins now ask for a code."
+                request, _("Your authenticator app is set up: sign-ins now ask for a code.")
             )
             return redirect("account-two-factor")
         elif action == "remove":
             twofactor.device_remove(user=user, code=request.POST.get("otp", ""))
-            messages.success(request, "Sign-ins no longer ask for a code.")
+            messages.success(request, _("Sign-ins no longer ask for a code."))
             return redirect("account-two-factor")
     except ApplicationError as exc:
         context["error"] = exc.message
@@ -164,7 +165,7 @@ class TwoFactorMiddleware:
             logout(request)
             messages.info(
                 request,
-                "Your account now needs a code from an authenticator app: sign in again.",
+                _("Your account now needs a code from an authenticator app: sign in again."),
             )
             return redirect(f"{reverse('login')}?next={request.path}")
         return self.get_response(request)

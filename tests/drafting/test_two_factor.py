@@ -74,7 +74,7 @@ def test_a_required_group_member_sets_up_an_app_while_signing_in(client, persona
     assert client.get("/")["Location"].startswith("/login/")
     page = client.get("/login/two-factor/").content.decode()
     assert "Set up an authenticator app" in page and "<svg" in page
-    secret = re.search(r'data-testid="totp-secret">([A-Z2-7 ]+)<', page).group(1)
+    secret = re.search(r'data-testid="totp-secret"[^>]*>([A-Z2-7 ]+)<', page).group(1)
     device = TOTPDevice.objects.get(user=personas.uk_drafter)
     assert not device.confirmed
     assert (
