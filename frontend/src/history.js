@@ -88,6 +88,12 @@ export function historySlider(root) {
     shown = null;
     load();
   });
+  // Moved before this script ran (a slow page): show what the slider now says.
+  if (range.value !== range.defaultValue) {
+    shown = range.defaultValue;
+    load();
+  }
+  form.dataset.ready = "true";
 }
 
 document.addEventListener("DOMContentLoaded", () => historySlider(document));

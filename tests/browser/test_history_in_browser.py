@@ -59,6 +59,8 @@ def test_drafter_steps_through_history_compares_versions_and_rejects_a_change(
     view = page.locator("[data-history-view] .legal-text")
     expect(view).to_contain_text("in good faith")
     slider = page.get_by_label("Step through revisions")
+    # The page's script has wired the slider (it marks the form when it has).
+    expect(page.locator("form[data-history-slider][data-ready]")).to_have_count(1)
     slider.focus()
     page.keyboard.press("ArrowLeft")
     expect(page.locator("[data-history-live]")).to_have_text(re.compile(r"Revision 2 of 3 by .+"))
