@@ -75,7 +75,7 @@ def article_panel(request: HttpRequest, draft_id: int, article_id: int) -> HttpR
         compact=bool(request.GET.get("compact")),
         can_correct=permissions.can_correct_obligations(request.user, draft),
         atop_types=list(TYPE_NAMES.items()),
-        strengths=analysis.STRENGTHS,
+        strengths=[(code, _strength_label(code)) for code in analysis.STRENGTHS],
     )
     # htmx swaps the fragment into the page; a direct visit (no script) gets a whole page,
     # with the classification marking every page carries.
