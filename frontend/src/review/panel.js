@@ -490,8 +490,14 @@ export class ReviewPanel {
       this.scheduleRefresh(REFRESH_MIN_GAP_MS);
       return;
     }
-    // The focus stays on the item it was in (a button pressed, an item just saved).
-    const focusedKey = inLists ? active.closest("[data-key]")?.dataset.key : null;
+    // The focus stays on the comment or item it was in (a button pressed, an item just saved).
+    const comment = inLists ? active.closest("[data-comment]") : null;
+    const item = inLists ? active.closest("[data-key]") : null;
+    const refocus = comment
+      ? `[data-comment="${comment.dataset.comment}"]`
+      : item
+        ? `[data-key="${item.dataset.key}"]`
+        : null;
     const ctx = this.renderContext();
     const { items, decidedCount, decidedContent } = renderLists(
       { threads: this.threads, suggestions: this.suggestions, filters: this.filters },
@@ -501,7 +507,7 @@ export class ReviewPanel {
     this.decided.hidden = decidedCount === 0;
     this.decided.replaceChildren(...decidedContent);
     if (inLists && !this.root.contains(document.activeElement)) {
-      ((focusedKey && this.itemElement(focusedKey)) || this.list).focus();
+      ((refocus && this.root.querySelector(refocus)) || this.list).focus();
     }
     if (this.align) requestAnimationFrame(() => this.alignItems());
   }
