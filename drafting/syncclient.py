@@ -1,4 +1,4 @@
-"""A reference client of the co-editing protocol (SYNC.md, protocol 1), in plain Python.
+"""A reference client of the co-editing protocol (docs/protocol.md, protocol 1), in plain Python.
 
 The browser's editor implements the same algorithm in JavaScript; this one drives the tests,
 the network simulation and the benchmarks. The transport is a callable, so the same client

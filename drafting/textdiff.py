@@ -508,7 +508,7 @@ def _apply_regions(base: str, start: int, end: int, regions: Iterable[_Region]) 
 
 
 def merge(base: str, ours: str, theirs: str, timeout: float = 1.0) -> tuple[str, list[Conflict]]:
-    """Exact three-way merge of two edited copies of ``base`` (SYNC.md, "Three-way merge").
+    """Exact three-way merge of two edited copies of ``base`` (docs/protocol.md, "The three-way merge").
 
     1. Diff base→ours and base→theirs (diff-match-patch ``diff_main``, each bounded by
        ``timeout`` seconds, 0: no limit), then ``diff_cleanupSemanticLossless`` (with

@@ -1,4 +1,4 @@
-"""The co-editing endpoints of SYNC.md (protocol 1) and the conflicts list."""
+"""The co-editing endpoints of docs/protocol.md (protocol 1) and the conflicts list."""
 
 from __future__ import annotations
 

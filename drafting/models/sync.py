@@ -1,6 +1,6 @@
-"""Co-editing state (SYNC.md): one EditSession per browser tab on one article and language,
-kept in the database so that any web worker can serve the next request, and the conflicts
-the exact three-way merge could not resolve."""
+"""Co-editing state (docs/protocol.md, "State"): one EditSession per browser tab on one
+article and language, kept in the database so that any web worker can serve the next
+request, and the conflicts the exact three-way merge could not resolve."""
 
 from __future__ import annotations
 

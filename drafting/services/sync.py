@@ -1,4 +1,4 @@
-"""The co-editing protocol, server side, exactly as SYNC.md specifies (protocol 1):
+"""The co-editing protocol, server side, exactly as docs/protocol.md specifies (protocol 1):
 differential synchronisation with shadow and backup shadow, versioned edits, request
 sequence numbers, and the exact three-way merge instead of fuzzy patching.
 

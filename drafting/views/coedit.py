@@ -1,7 +1,7 @@
 """The live co-editing page: one article in one language, edited by several people at once.
 
 The page is a shell: the browser's editor (frontend/src/coedit/) opens an editing session on
-the sync API (drafting/api/sync.py, SYNC.md) and keeps the text in step with everyone else's.
+the sync API (drafting/api/sync.py, docs/protocol.md) and keeps the text in step with everyone else's.
 Access is the article page's: the draft's drafters edit, its readers (reviewers, observers)
 watch a read-only copy that still receives every change, and anyone else, a US consultee
 included, gets 404. Without scripts the page points to the plain edit form.

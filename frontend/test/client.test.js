@@ -1,4 +1,4 @@
-// The browser's sync client against a copy of the server's algorithm (SYNC.md, as
+// The browser's sync client against a copy of the server's algorithm (docs/protocol.md, as
 // drafting/services/sync.py implements it) on a simulated network that loses, duplicates and
 // replays requests and answers: the texts converge and no typed word is lost.
 import assert from "node:assert/strict";
@@ -245,7 +245,7 @@ test("a reset merges others' text in when every edit reached the server", () => 
   client.started({ session: "s", text: "The Parties agree.", client_version: 0, server_version: 0 });
   client.text = "The Parties hereby agree."; // typed, not yet sent
   client.prepare();
-  // The server never saw an edit of ours (n = 0 < 1): keep the local text (SYNC.md).
+  // The server never saw an edit of ours (n = 0 < 1): keep the local text (docs/protocol.md).
   client.receive(409, {
     seq: 1,
     reset: true,

@@ -82,6 +82,12 @@ def test_every_page_passes_axe_and_reflows_at_320_pixels(
             assert response is not None and response.status < 400, (username, path)
             page.wait_for_load_state("networkidle")
             problems += [f"{username} {path}: {v}" for v in _axe(page)]
+            # A label on an element without a role is ignored by screen readers.
+            unnamed = page.evaluate(
+                """() => [...document.querySelectorAll('div[aria-label]:not([role]), span[aria-label]:not([role])')]
+                     .map(e => e.outerHTML.slice(0, 80))"""
+            )
+            problems += [f"{username} {path}: aria-label without a role: {e}" for e in unnamed]
             page.set_viewport_size({"width": 320, "height": 800})
             wide = page.evaluate(
                 """() => [...document.querySelectorAll('body *')]
@@ -101,3 +107,37 @@ def test_every_page_passes_axe_and_reflows_at_320_pixels(
         context.close()
     assert checked >= 25
     assert problems == [], "\n".join(problems)
+
+
+def test_markings_sit_in_landmarks_and_stay_on_screen(
+    browser: Browser, live_server: Any, demo: Any, login: Any
+) -> None:
+    """The top marking is in the page's banner, the bottom one in its contentinfo, and both
+    stay at the window's edges while a long page scrolls; the article page's text columns are
+    a named region."""
+    article = Article.objects.filter(draft=demo, kind="article").order_by("position").first()
+    assert article is not None
+    context = browser.new_context(viewport={"width": 1280, "height": 600}, locale="en-GB")
+    page = context.new_page()
+    login(page, "uk.lead")
+    for path in (f"/drafts/{demo.pk}/", f"/drafts/{demo.pk}/articles/{article.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        top = page.get_by_role("banner").get_by_test_id("marking-top")
+        bottom = page.get_by_role("contentinfo").get_by_test_id("marking-bottom")
+        assert top.count() == 1 and bottom.count() == 1, path
+        assert page.evaluate("document.documentElement.scrollHeight") > 1200, path
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+        page.wait_for_timeout(100)
+        top_box, bottom_box = top.bounding_box(), bottom.bounding_box()
+        assert top_box is not None and bottom_box is not None
+        assert abs(top_box["y"]) < 1, (path, top_box)
+        assert abs(bottom_box["y"] + bottom_box["height"] - 600) < 1, (path, bottom_box)
+    region = page.get_by_role("region", name="Current text")
+    assert region.count() == 1
+    assert region.get_by_test_id("review-panel-en").count() == 1
+    # Chromium's own accessibility tree (what screen readers get) has both landmarks.
+    cdp = context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    roles = {n.get("role", {}).get("value") for n in nodes if not n.get("ignored")}
+    assert {"banner", "contentinfo", "region"} <= roles, roles
+    context.close()

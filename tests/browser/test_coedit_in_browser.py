@@ -187,7 +187,7 @@ def test_overlapping_edits_show_a_conflict_to_copy_reapply_or_dismiss(
             if page is uk:
                 # One input event: typed key by key, a sync attempt between two keys would
                 # stack the offline change as two edits ("c", then "ompletely"), and the
-                # conflict would show only the first (SYNC.md merges each edit in turn).
+                # conflict would show only the first (the server merges each edit in turn).
                 page.keyboard.insert_text(words)
             else:
                 page.keyboard.type(words, delay=10)

@@ -188,3 +188,135 @@ def test_mentions_load_again_after_the_member_list_failed(
     page.wait_for_timeout(400)
     expect(listbox).to_be_visible()
     context.close()
+
+
+def _select_static(page: Page, language: str, words: str) -> None:
+    """Selects `words` in the article page's read-only text of `language`."""
+    page.evaluate(
+        """([language, words]) => {
+          const view = document.querySelector(`[data-testid=review-panel-${language}]`).reviewPanel.view;
+          const from = view.state.doc.toString().indexOf(words);
+          if (from < 0) throw new Error('not in the text: ' + words);
+          view.focus();
+          view.dispatch({ selection: { anchor: from, head: from + words.length } });
+        }""",
+        [language, words],
+    )
+
+
+def _focused(page: Page) -> dict[str, str]:
+    return page.evaluate(
+        """() => {
+          const a = document.activeElement;
+          return {
+            tag: a.tagName,
+            testid: a.dataset.testid || '',
+            cls: a.className || '',
+            text: (a.textContent || '').slice(0, 200),
+          };
+        }"""
+    )
+
+
+def test_load_failure_clears_when_the_network_comes_back(
+    browser: Browser, live_server: Any, demo: Any, login: Any
+) -> None:
+    """A list that could not load says so; once the network is back the panel loads again
+    and the message goes (the 15 s poll would be too late for this test's 5 s wait)."""
+    article = _article(demo)
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = context.new_page()
+    login(page, "uk.reviewer")
+    blocked = [True]
+
+    def threads(route: Any) -> None:
+        if blocked[0] and "language=en" in route.request.url:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/threads/?*", threads)
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    panel = page.get_by_test_id("review-panel-en")
+    live = panel.get_by_test_id("review-live")
+    expect(live).to_contain_text("Could not load comments", timeout=10_000)
+    expect(panel.get_by_test_id("review-list")).to_be_empty()
+
+    blocked[0] = False
+    context.set_offline(True)
+    context.set_offline(False)
+    expect(live).not_to_contain_text("Could not load comments", timeout=5_000)
+    expect(live).to_have_text("")
+    expect(panel.get_by_test_id("review-list")).to_contain_text("No open comments or suggestions.")
+    context.close()
+
+
+def test_focus_follows_the_forms_and_escape_keeps_the_text(
+    browser: Browser, live_server: Any, demo: Any, login: Any
+) -> None:
+    """Keyboard use of the panel on the article page: Escape closes a form and gives the
+    focus back to what opened it, the text typed comes back when it opens again, and after
+    a save the focus is on the new item and the live region says what happened."""
+    article = _article(demo)
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = context.new_page()
+    login(page, "uk.reviewer")
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    panel = page.get_by_test_id("review-panel-en")
+    expect(panel.get_by_test_id("review-list")).to_contain_text("No open comments", timeout=10_000)
+
+    # A comment opened from the button; Escape closes it, focus back on the button.
+    _select_static(page, "en", "consult together")
+    panel.get_by_test_id("review-comment-button").click()
+    form = panel.get_by_test_id("review-comment-form")
+    form.get_by_label("Comment").fill("Is this binding?")
+    page.keyboard.press("Escape")
+    expect(form).to_have_count(0)
+    assert _focused(page)["testid"] == "review-comment-button"
+    # Opened again, it holds what was typed.
+    panel.get_by_test_id("review-comment-button").click()
+    expect(form.get_by_label("Comment")).to_have_value("Is this binding?")
+    expect(form.get_by_test_id("review-draft-restored")).to_be_visible()
+    form.get_by_role("button", name="Submit").click()
+    expect(panel.get_by_test_id("review-live")).to_have_text("Comment added.", timeout=10_000)
+    thread = Thread.objects.get(article=article)
+    expect(panel.locator(f'[data-key="thread-{thread.pk}"]')).to_be_focused()
+
+    # A suggestion opened from the text with Ctrl-Alt-S: Escape returns to the text.
+    _select_static(page, "en", "fully and frankly")
+    page.keyboard.press("Control+Alt+s")
+    sform = panel.get_by_test_id("review-suggestion-form")
+    sform.get_by_label("Replacement wording").fill("fully, frankly and promptly")
+    sform.get_by_label("Replacement wording").press("Escape")
+    expect(sform).to_have_count(0)
+    focused = _focused(page)
+    assert "cm-content" in focused["cls"], focused
+    page.keyboard.press("Control+Alt+s")
+    expect(sform.get_by_label("Replacement wording")).to_have_value("fully, frankly and promptly")
+    sform.get_by_role("button", name="Submit suggestion").click()
+    expect(panel.get_by_test_id("review-live")).to_have_text("Suggestion added.", timeout=10_000)
+    suggestion = Suggestion.objects.get(article=article)
+    assert suggestion.replacement == "fully, frankly and promptly"
+    expect(panel.locator(f'[data-key="suggestion-{suggestion.pk}"]')).to_be_focused()
+
+    # A reply: Escape gives the focus back to Reply, the reply's text is kept.
+    item = panel.locator(f'[data-key="thread-{thread.pk}"]')
+    item.get_by_role("button", name="Reply").click()
+    item.get_by_label("Reply").fill("Yes, it binds both.")
+    page.keyboard.press("Escape")
+    expect(item.get_by_test_id("review-reply-form")).to_have_count(0)
+    reply_button = item.get_by_role("button", name="Reply")
+    expect(reply_button).to_be_focused()
+    reply_button.press("Enter")
+    expect(item.get_by_label("Reply")).to_have_value("Yes, it binds both.")
+    item.get_by_test_id("review-reply-form").get_by_role("button", name="Reply").click()
+    expect(panel.get_by_test_id("review-live")).to_have_text("Reply added.", timeout=10_000)
+    reply = thread.comments.order_by("-pk").first()
+    assert reply is not None and reply.body == "Yes, it binds both."
+    expect(panel.locator(f'[data-comment="{reply.pk}"]')).to_be_focused()
+    # Saved texts are no longer drafts: the forms open empty.
+    item.get_by_role("button", name="Reply").click()
+    expect(item.get_by_label("Reply")).to_have_value("")
+    SHOTS.mkdir(exist_ok=True)
+    panel.screenshot(path=str(SHOTS / "review-focus.png"))
+    context.close()

@@ -1,4 +1,4 @@
-"""The co-editing protocol (SYNC.md) through the real API, service layer and database."""
+"""The co-editing protocol (docs/protocol.md) through the real API, service layer and database."""
 
 from __future__ import annotations
 

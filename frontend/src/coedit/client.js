@@ -1,4 +1,4 @@
-// The co-editing client of SYNC.md (protocol 1), the browser's copy of drafting/syncclient.py.
+// The co-editing client of docs/protocol.md (protocol 1), the browser's copy of drafting/syncclient.py.
 //
 // SyncClient is the protocol's state machine and nothing else (no timers, no network): the
 // user's text, the shadow, the versions n and m, the unacknowledged edits and the request
@@ -7,10 +7,10 @@
 // or the server fails, and holds an answer back while the editor cannot take a change (an IME
 // composition) so that nothing the user types is ever lost.
 //
-// One refinement of SYNC.md's client, on a 409 reset: when every edit the client sent has
+// One refinement of the plain client algorithm, on a 409 reset: when every edit the client sent has
 // reached the server (each is below the answer's client_version), the client's shadow is a
 // true common base, so the reset text is merged into the local text exactly as a 200's edit is
-// (the text others typed arrives; the user's typing since is kept). SYNC.md's rule, "keep the
+// (the text others typed arrives; the user's typing since is kept). The plain rule, "keep the
 // local text", would make the next edit undo every change of others the client had not yet
 // seen; it is still what happens when some edit of the client never reached the server, since
 // then the shadow is not a base the server shares. See docs/protocol.md.
@@ -153,7 +153,7 @@ export class SyncClient {
       this.text = merged.text;
       conflicts = merged.conflicts.map((c) => withContext(this.shadow, c));
     }
-    // Otherwise keep the local text (SYNC.md): the next request carries it as one edit.
+    // Otherwise keep the local text (docs/protocol.md, "Refinements"): the next request carries it as one edit.
     this.shadow = text;
     this.clientVersion = clientVersion;
     this.serverVersion = serverVersion;

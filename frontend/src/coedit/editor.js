@@ -1,5 +1,5 @@
 // The live co-editing page: one article, one language, a CodeMirror 6 editor kept in sync with
-// everyone else's by the SYNC.md client (client.js).
+// everyone else's by the docs/protocol.md client (client.js).
 //
 // Others' changes arrive as CodeMirror changes made from a diff of the old and the new local
 // text, so the caret, the selection and the undo history map through them (the document is

@@ -1,4 +1,4 @@
-// The exact three-way merge of SYNC.md, the same function as the server's
+// The exact three-way merge of docs/protocol.md, the same function as the server's
 // (drafting/textdiff.py merge; its docstring is the specification, checked against
 // tests/vectors/merge_vectors.json by frontend/test/merge.test.js).
 //

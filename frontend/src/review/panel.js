@@ -5,14 +5,34 @@
 //
 // Reviewers and drafters select text and press “Comment” (Ctrl-Alt-M) or “Suggest”; drafters
 // accept or reject suggestions. The API's refusals ({detail}) are read out in a live region and
-// the form keeps what was typed.
+// the form keeps what was typed. This module wires the pieces: the API client (api.js), the
+// forms (forms.js) and the list's rendering (render.js).
+//
+// Keyboard and focus: Escape closes a form (its text is kept as a draft) and puts the focus
+// back on what opened it; after a save the focus moves to the new or changed item and the live
+// region says what happened. A failed load is said once and cleared by the next good one; the
+// panel loads again when the network or the draft's socket comes back.
 
 import { gettext, interpolate } from "../i18n.js";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 
+import { ReviewApi } from "./api.js";
 import { reviewField, setReview } from "./decorations.js";
-import { insertMention, mentionAt, mentionMatches } from "./mention.js";
+import { el, nextId } from "./dom.js";
+import {
+  DraftStore,
+  bodyProblem,
+  commentForm,
+  editForm,
+  reasonProblem,
+  rejectForm,
+  replyForm,
+  suggestionForm,
+  suggestionPayload,
+  threadPayload,
+} from "./forms.js";
+import { itemKey, renderLists, shownSuggestions } from "./render.js";
 
 const REFRESH_AFTER_EDIT_MS = 1500; // wait for the edit to be synced, then ask where anchors are
 const REFRESH_MIN_GAP_MS = 3000;
@@ -20,34 +40,12 @@ const POLL_MS = 15000; // others' new comments
 // The language of a text, named in the interface's language (looked up when shown).
 const LANGUAGE_NAMES = { en: () => gettext("English"), ja: () => gettext("Japanese") };
 
-let uid = 0;
-const nextId = (prefix) => `${prefix}-${++uid}`;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
+function browserStorage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage refused: drafts stay in memory
   }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
-
-class ApiError extends Error {
-  constructor(status, body) {
-    super((body && body.detail) || interpolate(gettext("The server answered %(status)s."), { status }));
-    this.status = status;
-    this.code = body && body.code;
-  }
-}
-
-function when(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 }
 
 /** The read-only text of one language on the article page, as a CodeMirror view (so that
@@ -60,6 +58,7 @@ class StaticHost {
     this.extensions = [];
     this.view = null;
     this.listeners = [];
+    this.socket = null;
   }
 
   addExtension(extension) {
@@ -113,133 +112,6 @@ class StaticHost {
   }
 }
 
-/** An accessible @mention autocomplete on a textarea: a listbox under it, arrow keys to move,
- * Enter or Tab to take a name, Escape to close. `ready()` resolves true once the members are
- * known: an "@" typed before then (or after a failed load) waits for them instead of finding
- * no one. */
-function attachMentions(textarea, members, ready) {
-  const listId = nextId("mentions");
-  const list = el("ul", {
-    class: "mention-list",
-    role: "listbox",
-    id: listId,
-    "aria-label": gettext("Members to mention"),
-    hidden: true,
-    "data-testid": "mention-list",
-  });
-  textarea.setAttribute("role", "combobox");
-  textarea.setAttribute("aria-autocomplete", "list");
-  textarea.setAttribute("aria-controls", listId);
-  textarea.setAttribute("aria-expanded", "false");
-  let options = [];
-  let index = -1;
-  let mention = null;
-  let loaded = false;
-
-  const close = () => {
-    list.hidden = true;
-    options = [];
-    index = -1;
-    mention = null;
-    textarea.setAttribute("aria-expanded", "false");
-    textarea.removeAttribute("aria-activedescendant");
-  };
-  const highlight = (i) => {
-    index = i;
-    [...list.children].forEach((li, n) => li.setAttribute("aria-selected", String(n === i)));
-    const current = list.children[i];
-    if (current) {
-      textarea.setAttribute("aria-activedescendant", current.id);
-      current.scrollIntoView({ block: "nearest" });
-    }
-  };
-  const choose = (member) => {
-    if (!mention) return;
-    const caret = textarea.selectionStart;
-    const next = insertMention(textarea.value, mention.start, caret, member.username);
-    textarea.value = next.text;
-    textarea.setSelectionRange(next.caret, next.caret);
-    close();
-    textarea.focus();
-  };
-  const update = () => {
-    mention = mentionAt(textarea.value, textarea.selectionStart);
-    if (!mention || textarea.selectionStart !== textarea.selectionEnd) return close();
-    if (!loaded) {
-      ready().then((ok) => {
-        loaded = ok;
-        if (ok && document.activeElement === textarea) update();
-      });
-    }
-    options = mentionMatches(members(), mention.query);
-    if (!options.length) return close();
-    list.replaceChildren(
-      ...options.map((m) =>
-        el(
-          "li",
-          {
-            role: "option",
-            id: nextId("mention"),
-            class: "mention-list__option",
-            "aria-selected": "false",
-            onmousedown: (event) => {
-              event.preventDefault();
-              choose(m);
-            },
-          },
-          el("strong", { text: `@${m.username}` }),
-          ` ${m.name && m.name !== m.username ? m.name : ""} `,
-          el("span", { class: "muted", text: `${m.delegation} ${m.role}` }),
-        ),
-      ),
-    );
-    list.hidden = false;
-    textarea.setAttribute("aria-expanded", "true");
-    highlight(0);
-  };
-  textarea.addEventListener("input", update);
-  // Closed a moment after the focus leaves (so that a click on an option lands first), unless
-  // the focus came back meanwhile: someone who left and returned at once is typing again.
-  textarea.addEventListener("blur", () =>
-    setTimeout(() => {
-      if (document.activeElement !== textarea) close();
-    }, 150),
-  );
-  textarea.addEventListener("keydown", (event) => {
-    if (list.hidden || !options.length) return;
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      highlight((index + 1) % options.length);
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      highlight((index - 1 + options.length) % options.length);
-    } else if (event.key === "Enter" || event.key === "Tab") {
-      event.preventDefault();
-      choose(options[Math.max(index, 0)]);
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      event.stopPropagation();
-      close();
-    }
-  });
-  return list;
-}
-
-function visibilityField(name) {
-  const both = nextId("vis");
-  const mine = nextId("vis");
-  return el(
-    "fieldset",
-    { class: "review-form__visibility" },
-    el("legend", { text: gettext("Visible to") }),
-    el("input", { type: "radio", name, id: both, value: "both", checked: true }),
-    el("label", { for: both, text: gettext("Both delegations") }),
-    " ",
-    el("input", { type: "radio", name, id: mine, value: "delegation" }),
-    el("label", { for: mine, text: gettext("My delegation only") }),
-  );
-}
-
 export class ReviewPanel {
   constructor(root, host) {
     this.root = root;
@@ -249,12 +121,16 @@ export class ReviewPanel {
     this.articleId = Number(data.article);
     this.draftId = Number(data.draft);
     this.language = data.language || "en";
-    this.csrf = data.csrf || "";
     this.username = data.username || "";
     this.canComment = data.canComment === "true";
     this.canDecide = data.canDecide === "true";
     this.align = data.align === "true";
     this.apiRoot = (data.draftsUrl || "/api/v1/drafts/").replace(/drafts\/$/, "");
+    this.client = new ReviewApi({ apiRoot: this.apiRoot, csrf: data.csrf || "" });
+    this.drafts = new DraftStore(
+      `entente:review:${this.username}:${this.articleId}:${this.language}:`,
+      browserStorage(),
+    );
     this.threads = [];
     this.suggestions = [];
     this.members = [];
@@ -262,7 +138,9 @@ export class ReviewPanel {
     this.me = null;
     this.filters = { status: "open", mine: false, delegation: "" };
     this.pendingAnchor = null; // the span a form is about, mapped through edits
+    this.opener = null; // what had the focus when the new comment or suggestion form opened
     this.openForms = new Map(); // key -> form element, kept across re-renders
+    this.loadFailed = false; // the live region says the last load failed
     this.lastRefresh = 0;
     this.refreshTimer = null;
     this.view = null;
@@ -287,8 +165,8 @@ export class ReviewPanel {
           const mark = event.target.closest && event.target.closest("[data-thread],[data-suggestion]");
           if (!mark) return false;
           const key = mark.dataset.thread
-            ? `thread-${mark.dataset.thread}`
-            : `suggestion-${mark.dataset.suggestion}`;
+            ? itemKey("thread", mark.dataset.thread)
+            : itemKey("suggestion", mark.dataset.suggestion);
           this.activate(key, false);
           return false;
         },
@@ -302,45 +180,26 @@ export class ReviewPanel {
     this.poll = setInterval(() => {
       if (document.visibilityState === "visible") this.refresh();
     }, POLL_MS);
+    // Back online, or the draft's socket up again: what was missed (or failed) loads now.
+    window.addEventListener("online", () => this.refresh());
+    if (host.socket) {
+      let wasUp = host.socket.up;
+      host.socket.subscribe({
+        state: (socket) => {
+          if (socket.up && !wasUp) this.refresh();
+          wasUp = socket.up;
+        },
+        review: (message) => {
+          if (message.article === this.articleId) this.scheduleRefresh(0);
+        },
+      });
+    }
   }
 
   // ---- the server -------------------------------------------------------------------------
 
-  async api(path, method = "GET", body = undefined) {
-    const headers = { Accept: "application/json" };
-    if (method !== "GET") headers["X-CSRFToken"] = this.csrf;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    let response;
-    try {
-      response = await fetch(this.apiRoot + path, {
-        method,
-        headers,
-        credentials: "same-origin",
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError(0, { detail: gettext("The server cannot be reached. Try again.") });
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-    if (!response.ok) throw new ApiError(response.status, data);
-    return data;
-  }
-
-  async all(path) {
-    const items = [];
-    let url = path;
-    for (let page = 0; page < 10 && url; page += 1) {
-      const data = await this.api(url);
-      if (Array.isArray(data)) return data;
-      items.push(...(data.results || []));
-      url = data.next ? data.next.slice(data.next.indexOf(this.apiRoot) + this.apiRoot.length) : "";
-    }
-    return items;
+  api(path, method = "GET", body = undefined) {
+    return this.client.request(path, method, body);
   }
 
   /** The members, loaded once; a failed load is forgotten so that the next "@" asks again. */
@@ -351,7 +210,7 @@ export class ReviewPanel {
 
   async loadMembers() {
     try {
-      const members = await this.all(`drafts/${this.draftId}/members/?page_size=200`);
+      const members = await this.client.all(`drafts/${this.draftId}/members/?page_size=200`);
       this.me = members.find((m) => m.username === this.username) || null;
       // Only those who can read threads can be mentioned: never the US consultees.
       this.members = members.filter((m) => m.role !== "consultee" && m.username !== this.username);
@@ -386,22 +245,23 @@ export class ReviewPanel {
     if (f.delegation) query.set("delegation", f.delegation);
     try {
       const [threads, suggestions] = await Promise.all([
-        this.all(`articles/${this.articleId}/threads/?${query}`),
-        this.all(`articles/${this.articleId}/suggestions/?language=${this.language}&page_size=200`),
+        this.client.all(`articles/${this.articleId}/threads/?${query}`),
+        this.client.all(`articles/${this.articleId}/suggestions/?language=${this.language}&page_size=200`),
       ]);
+      // The failure said before is over: the list below is current again.
+      if (this.loadFailed) this.say("");
       if (!this.host.inStep()) {
         // The anchors are the server's; this text has changes it has not seen yet.
         this.scheduleRefresh(REFRESH_AFTER_EDIT_MS);
         return;
       }
       this.threads = threads;
-      this.suggestions = f.mine
-        ? suggestions.filter((s) => s.created_by === this.username)
-        : suggestions.filter((s) => !f.delegation || s.delegation === f.delegation);
+      this.suggestions = shownSuggestions(suggestions, f, this.username);
       this.decorate();
       this.render();
     } catch (error) {
-      this.say(interpolate(gettext("Could not load comments: %(reason)s"), { reason: error.message }));
+      this.say(interpolate(gettext("Could not load comments: %(reason)s"), { reason: error.message }), true);
+      this.loadFailed = true;
     }
   }
 
@@ -428,16 +288,17 @@ export class ReviewPanel {
     });
     const tools = el("div", { class: "review-panel__tools" });
     if (this.canComment) {
+      this.commentButton = el("button", {
+        type: "button",
+        class: "small",
+        "aria-keyshortcuts": "Control+Alt+M",
+        title: gettext("Comment on the selected text (Ctrl+Alt+M)"),
+        "data-testid": "review-comment-button",
+        text: gettext("Comment"),
+        onclick: () => this.openNew("comment"),
+      });
       tools.append(
-        el("button", {
-          type: "button",
-          class: "small",
-          "aria-keyshortcuts": "Control+Alt+M",
-          title: gettext("Comment on the selected text (Ctrl+Alt+M)"),
-          "data-testid": "review-comment-button",
-          text: gettext("Comment"),
-          onclick: () => this.openNew("comment"),
-        }),
+        this.commentButton,
         el("button", {
           type: "button",
           class: "small",
@@ -488,7 +349,7 @@ export class ReviewPanel {
       ),
     );
     this.formSlot = el("div", { class: "review-panel__form" });
-    this.list = el("ol", { class: "review-list", "data-testid": "review-list" });
+    this.list = el("ol", { class: "review-list", "data-testid": "review-list", tabindex: "-1" });
     this.decided = el("details", { class: "review-decided", hidden: true });
     root.append(tools, this.live, this.formSlot, filters, this.list, this.decided);
   }
@@ -498,12 +359,17 @@ export class ReviewPanel {
     this.refresh();
   }
 
-  say(text) {
+  /** Reads `text` out in the live region (emptied first, so that a repeat is read again). */
+  say(text, error = false) {
+    this.loadFailed = false; // whatever it said is replaced
     this.live.textContent = "";
-    this.live.classList.toggle("review-panel__live--error", /^Could not|^Not /.test(text));
-    setTimeout(() => {
-      this.live.textContent = text;
-    }, 30);
+    this.live.classList.toggle("review-panel__live--error", error);
+    clearTimeout(this.sayTimer);
+    if (text) {
+      this.sayTimer = setTimeout(() => {
+        this.live.textContent = text;
+      }, 30);
+    }
   }
 
   openNew(kind) {
@@ -514,150 +380,150 @@ export class ReviewPanel {
         kind === "comment"
           ? gettext("Not started: select the words first, then press Comment.")
           : gettext("Not started: select the words first, then press Suggest."),
+        true,
       );
       return true;
     }
+    const active = document.activeElement;
+    if (!this.formSlot.contains(active)) this.opener = active;
     this.pendingAnchor = { from: sel.from, to: sel.to, quote: sel.text };
-    const form = kind === "comment" ? this.commentForm(sel.text) : this.suggestionForm(sel.text);
+    const common = {
+      quote: sel.text,
+      language: this.language,
+      drafts: this.drafts,
+      onClose: () => this.closeNew(true),
+    };
+    const form =
+      kind === "comment"
+        ? commentForm({
+            ...common,
+            mentionable: (f) => this.mentionable(f),
+            membersReady: () => this.membersReady(),
+            onSubmit: (f, values) => this.sendNew(f, "comment", values),
+          })
+        : suggestionForm({ ...common, onSubmit: (f, values) => this.sendNew(f, "suggestion", values) });
     this.formSlot.replaceChildren(form);
     form.querySelector("textarea").focus();
     return true;
   }
 
-  closeNew() {
+  /** Closes the new comment or suggestion form (its text stays in the drafts); with
+   * `refocus`, the focus goes back to what opened it. */
+  closeNew(refocus = false) {
     this.pendingAnchor = null;
     this.formSlot.replaceChildren();
+    if (!refocus) return;
+    const opener = this.opener;
+    this.opener = null;
+    if (opener && opener.isConnected && opener !== document.body) opener.focus();
+    else if (this.commentButton) this.commentButton.focus();
   }
 
-  quote(text) {
-    const shown = text.length > 160 ? `${text.slice(0, 160)}…` : text;
-    return el("blockquote", { class: "review-quote", lang: this.language, text: shown });
+  async sendNew(form, kind, values) {
+    const a = this.pendingAnchor;
+    if (!a) return;
+    if (kind === "comment") {
+      const problem = bodyProblem(values.body);
+      if (problem) return this.refuse(form, problem);
+      await this.submit(form, {
+        send: () => this.api(`articles/${this.articleId}/threads/`, "POST", threadPayload(a, values, this.language)),
+        done: gettext("Comment added."),
+        draft: "comment",
+        onSuccess: () => this.closeNew(),
+        focus: (thread) => this.itemElement(itemKey("thread", thread && thread.id)),
+      });
+    } else {
+      await this.submit(form, {
+        send: () =>
+          this.api(`articles/${this.articleId}/suggestions/`, "POST", suggestionPayload(a, values, this.language)),
+        done: gettext("Suggestion added."),
+        draft: "suggestion",
+        onSuccess: () => this.closeNew(),
+        focus: (suggestion) => this.itemElement(itemKey("suggestion", suggestion && suggestion.id)),
+      });
+    }
   }
 
-  commentForm(quote) {
-    const id = nextId("comment");
-    const form = el("form", { class: "review-form", "data-testid": "review-comment-form" });
-    const textarea = el("textarea", { id, rows: "4", required: true, "aria-describedby": `${id}-hint` });
-    form.append(
-      el("h3", { text: gettext("New comment on") }),
-      this.quote(quote),
-      el("label", { for: id, text: gettext("Comment") }),
-      textarea,
-      attachMentions(textarea, () => this.mentionable(form), () => this.membersReady()),
-      el("p", { class: "hint", id: `${id}-hint`, text: gettext("Markdown. Type @ to mention a member.") }),
-      visibilityField(nextId("visibility")),
-      el(
-        "div",
-        { class: "review-form__actions" },
-        el("button", { type: "submit", class: "primary small", text: gettext("Submit") }),
-        el("button", { type: "button", class: "small link", text: gettext("Cancel"), onclick: () => this.closeNew() }),
-      ),
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const a = this.pendingAnchor;
-      if (!a) return;
-      await this.submit(form, () =>
-        this.api(`articles/${this.articleId}/threads/`, "POST", {
-          language: this.language,
-          anchor_start: a.from,
-          anchor_end: a.to,
-          body: textarea.value,
-          visibility: form.querySelector("input[type=radio]:checked").value,
-        }),
-      gettext("Comment added."));
-    });
-    return form;
+  /** A form that cannot be sent: says why and puts the focus on its first field. */
+  refuse(form, problem) {
+    this.say(problem, true);
+    form.querySelector("textarea").focus();
   }
 
-  suggestionForm(quote) {
-    const id = nextId("suggestion");
-    const form = el("form", { class: "review-form", "data-testid": "review-suggestion-form" });
-    const textarea = el("textarea", { id, rows: "3", lang: this.language });
-    textarea.value = quote;
-    const noteId = nextId("note");
-    const note = el("input", { id: noteId, type: "text", maxlength: "5000" });
-    form.append(
-      el("h3", { text: gettext("Suggest wording for") }),
-      this.quote(quote),
-      el("label", { for: id, text: gettext("Replacement wording") }),
-      textarea,
-      el("label", { for: noteId, text: gettext("Note (optional)") }),
-      note,
-      visibilityField(nextId("visibility")),
-      el(
-        "div",
-        { class: "review-form__actions" },
-        el("button", { type: "submit", class: "primary small", text: gettext("Submit suggestion") }),
-        el("button", { type: "button", class: "small link", text: gettext("Cancel"), onclick: () => this.closeNew() }),
-      ),
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const a = this.pendingAnchor;
-      if (!a) return;
-      await this.submit(form, () =>
-        this.api(`articles/${this.articleId}/suggestions/`, "POST", {
-          language: this.language,
-          anchor_start: a.from,
-          anchor_end: a.to,
-          replacement: textarea.value,
-          note: note.value,
-          visibility: form.querySelector("input[type=radio]:checked").value,
-        }),
-      gettext("Suggestion added."));
-    });
-    return form;
-  }
-
-  /** Sends a form's request; on success closes it and reloads, on refusal says why and keeps
-   * what was typed. */
-  async submit(form, send, done, onSuccess = () => this.closeNew()) {
+  /** Sends a form's request; on success forgets its draft, closes it, reloads, moves the focus
+   * to what `focus(answer)` names (else the list) and says `done`; on refusal says why and
+   * keeps what was typed. */
+  async submit(form, { send, done, draft, onSuccess, focus }) {
     const buttons = form.querySelectorAll("button");
     buttons.forEach((b) => (b.disabled = true));
+    let answer;
     try {
-      await send();
-      onSuccess();
-      this.say(done);
-      await this.refresh();
-      return true;
+      answer = await send();
     } catch (error) {
-      this.say(interpolate(gettext("Not saved: %(reason)s"), { reason: error.message }));
-      return false;
-    } finally {
+      this.say(interpolate(gettext("Not saved: %(reason)s"), { reason: error.message }), true);
       buttons.forEach((b) => (b.disabled = false));
+      return false;
     }
+    this.drafts.clear(draft);
+    if (form.contains(document.activeElement)) document.activeElement.blur();
+    onSuccess();
+    this.say(done);
+    await this.refresh();
+    const target = (focus && focus(answer)) || this.list;
+    target.focus();
+    return true;
+  }
+
+  /** The list item (or comment) with `key`, in either list. */
+  itemElement(key) {
+    return this.root.querySelector(`[data-key="${key}"]`);
   }
 
   // ---- the list ---------------------------------------------------------------------------
 
   render() {
-    if (this.list.contains(document.activeElement) && document.activeElement.tagName !== "BUTTON") {
+    const active = document.activeElement;
+    const inLists = active && (this.list.contains(active) || this.decided.contains(active));
+    if (inLists && active.matches("textarea, input, select")) {
       // Someone is typing in the list (a reply, an edit): the marks are up to date, the list
       // waits for the next refresh.
       this.scheduleRefresh(REFRESH_MIN_GAP_MS);
       return;
     }
-    const attached = [];
-    const detached = [];
-    for (const t of this.threads) (t.detached ? detached : attached).push({ kind: "thread", at: t.anchor_start, item: t });
-    const pending = this.suggestions.filter((s) => s.status === "pending");
-    for (const s of pending) attached.push({ kind: "suggestion", at: s.anchor_start, item: s });
-    attached.sort((a, b) => a.at - b.at);
-    const items = [...attached, ...detached].map((entry) =>
-      entry.kind === "thread" ? this.threadItem(entry.item) : this.suggestionItem(entry.item),
+    // The focus stays on the comment or item it was in (a button pressed, an item just saved).
+    const comment = inLists ? active.closest("[data-comment]") : null;
+    const item = inLists ? active.closest("[data-key]") : null;
+    const refocus = comment
+      ? `[data-comment="${comment.dataset.comment}"]`
+      : item
+        ? `[data-key="${item.dataset.key}"]`
+        : null;
+    const ctx = this.renderContext();
+    const { items, decidedCount, decidedContent } = renderLists(
+      { threads: this.threads, suggestions: this.suggestions, filters: this.filters },
+      ctx,
     );
     this.list.replaceChildren(...items);
-    if (!items.length) {
-      this.list.append(el("li", { class: "empty", text: this.filters.status === "open" ? gettext("No open comments or suggestions.") : gettext("Nothing to show.") }));
+    this.decided.hidden = decidedCount === 0;
+    this.decided.replaceChildren(...decidedContent);
+    if (inLists && !this.root.contains(document.activeElement)) {
+      ((refocus && this.root.querySelector(refocus)) || this.list).focus();
     }
-    const decided = this.suggestions.filter((s) => s.status !== "pending");
-    this.decided.hidden = decided.length === 0;
-    this.decided.replaceChildren(
-      el("summary", { text: interpolate(gettext("Decided suggestions (%(count)s)"), { count: decided.length }) }),
-      el("ol", { class: "review-list" }, ...decided.map((s) => this.suggestionItem(s))),
-    );
     if (this.align) requestAnimationFrame(() => this.alignItems());
+  }
+
+  renderContext() {
+    return {
+      language: this.language,
+      username: this.username,
+      canComment: this.canComment,
+      canDecide: this.canDecide,
+      currentText: (item) => this.currentText(item),
+      activate: (key) => this.activate(key),
+      threadActions: (t) => this.threadActions(t),
+      commentControls: (c) => this.commentControls(c),
+      decideActions: (s) => this.decideActions(s),
+    };
   }
 
   /** Moves each card down to its span's height where there is room (the co-editing page). */
@@ -701,141 +567,87 @@ export class ReviewPanel {
     return this.view.state.sliceDoc(Math.min(item.anchor_start, len), Math.min(item.anchor_end, len));
   }
 
-  visibilityTag(item) {
-    return item.visibility === "delegation"
-      ? el("span", {
-          class: "tag tag--internal",
-          text: interpolate(gettext("%(delegation)s only"), { delegation: item.delegation }),
-        })
-      : null;
-  }
+  // ---- the controls in the list -------------------------------------------------------------
 
-  threadItem(t) {
-    const key = `thread-${t.id}`;
-    const li = el("li", {
-      class: `review-item review-thread review-thread--${t.status}${t.detached ? " review-thread--detached" : ""}`,
-      "data-testid": "review-thread",
-      "data-key": key,
-      "data-at": String(t.anchor_start),
-      "data-detached": String(Boolean(t.detached)),
+  /** An inline form in place of the button that opens it; Cancel or Escape puts the button
+   * back (the text stays in the drafts) with the focus on it. */
+  inlineForm(key, makeButton, makeForm) {
+    const open = this.openForms.get(key);
+    if (open) return open;
+    const button = makeButton(() => {
+      const form = makeForm(() => {
+        this.openForms.delete(key);
+        const again = this.inlineForm(key, makeButton, makeForm);
+        form.replaceWith(again);
+        again.focus();
+      });
+      this.openForms.set(key, form);
+      button.replaceWith(form);
+      form.querySelector("textarea").focus();
     });
-    const head = el(
-      "div",
-      { class: "review-item__head" },
-      el("span", { class: `tag tag--${t.status}`, text: t.status === "open" ? gettext("Open") : gettext("Resolved") }),
-      t.detached ? el("span", { class: "tag tag--detached", "data-testid": "review-detached", text: gettext("detached") }) : null,
-      this.visibilityTag(t),
-      el("button", {
-        type: "button",
-        class: "link small review-item__show",
-        text: t.detached ? "" : gettext("Show in text"),
-        hidden: t.detached,
-        onclick: () => this.activate(key),
-      }),
-    );
-    const quote = t.detached ? t.quote : this.currentText(t);
-    li.append(head, this.quote(quote));
-    if (t.detached) li.append(el("p", { class: "hint", text: gettext("The words it was on were deleted; this is what they read.") }));
-    const comments = el("ol", { class: "review-comments" });
-    for (const c of t.comments || []) comments.append(this.commentItem(c));
-    li.append(comments);
-    if (this.canComment) li.append(this.threadActions(t));
-    return li;
+    return button;
   }
 
-  commentItem(c) {
-    const li = el("li", { class: "review-comment", "data-testid": "review-comment" });
-    const meta = el(
-      "p",
-      { class: "review-comment__meta" },
-      el("strong", { text: c.author }),
-      " ",
-      el("time", { datetime: c.created_at, class: "muted", text: when(c.created_at) }),
-      c.edited ? el("span", { class: "tag", "data-testid": "review-edited", text: gettext("edited") }) : null,
-    );
-    const body = el("div", { class: "review-comment__body" });
-    body.innerHTML = c.body_html; // rendered and sanitised by the server
-    li.append(meta, body);
-    if (c.author === this.username) {
-      const key = `edit-${c.id}`;
-      const open = this.openForms.get(key);
-      if (open) li.append(open);
-      else {
-        li.append(
-          el("button", {
-            type: "button",
-            class: "link small",
-            text: gettext("Edit"),
-            onclick: (e) => {
-              const form = this.editForm(c, key);
-              this.openForms.set(key, form);
-              e.target.replaceWith(form);
-              form.querySelector("textarea").focus();
-            },
-          }),
-        );
-      }
-    }
-    return li;
-  }
-
-  editForm(c, key) {
-    const id = nextId("edit");
-    const form = el("form", { class: "review-form review-form--inline" });
-    const textarea = el("textarea", { id, rows: "3" });
-    textarea.value = c.body;
-    form.append(
-      el("label", { for: id, text: gettext("Edit your comment") }),
-      textarea,
-      attachMentions(textarea, () => this.members, () => this.membersReady()),
-      el(
-        "div",
-        { class: "review-form__actions" },
-        el("button", { type: "submit", class: "primary small", text: gettext("Save") }),
-        el("button", {
-          type: "button",
-          class: "small link",
-          text: gettext("Cancel"),
-          onclick: () => {
-            this.openForms.delete(key);
-            this.refresh();
+  commentControls(c) {
+    const key = `edit-${c.id}`;
+    return this.inlineForm(
+      key,
+      (open) => el("button", { type: "button", class: "link small", text: gettext("Edit"), onclick: open }),
+      (close) =>
+        editForm({
+          key,
+          body: c.body,
+          drafts: this.drafts,
+          members: () => this.members,
+          membersReady: () => this.membersReady(),
+          onClose: close,
+          onSubmit: (form, values) => {
+            const problem = bodyProblem(values.body);
+            if (problem) return this.refuse(form, problem);
+            return this.submit(form, {
+              send: () => this.api(`comments/${c.id}/`, "PATCH", { body: values.body }),
+              done: gettext("Comment saved."),
+              draft: key,
+              onSuccess: () => this.openForms.delete(key),
+              focus: () => this.root.querySelector(`[data-comment="${c.id}"]`),
+            });
           },
         }),
-      ),
     );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      await this.submit(
-        form,
-        () => this.api(`comments/${c.id}/`, "PATCH", { body: textarea.value }),
-        gettext("Comment saved."),
-        () => this.openForms.delete(key),
-      );
-    });
-    return form;
   }
 
   threadActions(t) {
     const actions = el("div", { class: "review-item__actions" });
     const key = `reply-${t.id}`;
-    const open = this.openForms.get(key);
     if (t.status === "open") {
-      if (open) actions.append(open);
-      else {
-        actions.append(
-          el("button", {
-            type: "button",
-            class: "small",
-            text: gettext("Reply"),
-            onclick: () => {
-              const form = this.replyForm(t, key);
-              this.openForms.set(key, form);
-              actions.prepend(form);
-              form.querySelector("textarea").focus();
-            },
-          }),
-        );
-      }
+      actions.append(
+        this.inlineForm(
+          key,
+          (open) => el("button", { type: "button", class: "small", text: gettext("Reply"), onclick: open }),
+          (close) =>
+            replyForm({
+              key,
+              drafts: this.drafts,
+              members: () =>
+                t.visibility === "delegation" ? this.members.filter((m) => m.delegation === t.delegation) : this.members,
+              membersReady: () => this.membersReady(),
+              onClose: close,
+              onSubmit: (form, values) => {
+                const problem = bodyProblem(values.body);
+                if (problem) return this.refuse(form, problem);
+                return this.submit(form, {
+                  send: () => this.api(`threads/${t.id}/comments/`, "POST", { body: values.body }),
+                  done: gettext("Reply added."),
+                  draft: key,
+                  onSuccess: () => this.openForms.delete(key),
+                  focus: (comment) =>
+                    this.root.querySelector(`[data-comment="${comment && comment.id}"]`) ||
+                    this.itemElement(itemKey("thread", t.id)),
+                });
+              },
+            }),
+        ),
+      );
     }
     const verb = t.status === "open" ? "resolve" : "reopen";
     actions.append(
@@ -851,112 +663,13 @@ export class ReviewPanel {
             this.say(t.status === "open" ? gettext("Thread resolved.") : gettext("Thread reopened."));
             await this.refresh();
           } catch (error) {
-            this.say(interpolate(gettext("Not saved: %(reason)s"), { reason: error.message }));
+            this.say(interpolate(gettext("Not saved: %(reason)s"), { reason: error.message }), true);
             e.target.disabled = false;
           }
         },
       }),
     );
     return actions;
-  }
-
-  replyForm(t, key) {
-    const id = nextId("reply");
-    const form = el("form", { class: "review-form review-form--inline", "data-testid": "review-reply-form" });
-    const textarea = el("textarea", { id, rows: "3", required: true });
-    form.append(
-      el("label", { for: id, text: gettext("Reply") }),
-      textarea,
-      attachMentions(
-        textarea,
-        () => (t.visibility === "delegation" ? this.members.filter((m) => m.delegation === t.delegation) : this.members),
-        () => this.membersReady(),
-      ),
-      el(
-        "div",
-        { class: "review-form__actions" },
-        el("button", { type: "submit", class: "primary small", text: gettext("Reply") }),
-        el("button", {
-          type: "button",
-          class: "small link",
-          text: gettext("Cancel"),
-          onclick: () => {
-            this.openForms.delete(key);
-            form.remove();
-            this.refresh();
-          },
-        }),
-      ),
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      await this.submit(
-        form,
-        () => this.api(`threads/${t.id}/comments/`, "POST", { body: textarea.value }),
-        gettext("Reply added."),
-        () => this.openForms.delete(key),
-      );
-    });
-    return form;
-  }
-
-  suggestionItem(s) {
-    const key = `suggestion-${s.id}`;
-    const li = el("li", {
-      class: `review-item review-suggestion review-suggestion--${s.status}${s.stale ? " review-suggestion--stale" : ""}`,
-      "data-testid": "review-suggestion",
-      "data-key": key,
-      "data-at": String(s.anchor_start),
-    });
-    const statusText =
-      { pending: gettext("Suggestion"), accepted: gettext("Accepted"), rejected: gettext("Rejected") }[s.status] || s.status;
-    li.append(
-      el(
-        "div",
-        { class: "review-item__head" },
-        el("span", { class: `tag tag--suggestion tag--${s.status}`, text: statusText }),
-        this.visibilityTag(s),
-        s.status === "pending" && !s.stale
-          ? el("button", { type: "button", class: "link small review-item__show", text: gettext("Show in text"), onclick: () => this.activate(key) })
-          : null,
-      ),
-      el(
-        "p",
-        { class: "review-suggestion__change", lang: this.language },
-        el("del", { text: s.original || "" }),
-        " ",
-        el("span", { class: "visually-hidden", text: gettext("replaced by") }),
-        el("ins", { text: s.replacement || "" }),
-      ),
-      el(
-        "p",
-        { class: "review-comment__meta" },
-        el("strong", { text: s.created_by }),
-        " ",
-        el("time", { datetime: s.created_at, class: "muted", text: when(s.created_at) }),
-      ),
-    );
-    if (s.note) li.append(el("p", { class: "review-suggestion__note", text: s.note }));
-    if (s.stale && s.status === "pending") {
-      li.append(el("p", { class: "review-stale", "data-testid": "review-stale", text: gettext("stale — the text changed since") }));
-    }
-    if (s.status !== "pending") {
-      const values = { who: s.decided_by || "?", revision: s.revision_number };
-      const decided = interpolate(
-        s.status === "accepted"
-          ? s.revision_number
-            ? gettext("Accepted by %(who)s in revision %(revision)s")
-            : gettext("Accepted by %(who)s")
-          : s.revision_number
-            ? gettext("Rejected by %(who)s in revision %(revision)s")
-            : gettext("Rejected by %(who)s"),
-        values,
-      );
-      li.append(el("p", { class: "hint", text: decided }));
-      if (s.reason) li.append(el("p", { class: "review-suggestion__note", text: `Reason: ${s.reason}` }));
-    }
-    if (s.status === "pending" && this.canDecide) li.append(this.decideActions(s));
-    return li;
   }
 
   decideActions(s) {
@@ -975,7 +688,7 @@ export class ReviewPanel {
               this.say(gettext("Suggestion accepted: the text now reads the proposed wording."));
               await this.afterAccept();
             } catch (error) {
-              this.say(interpolate(gettext("Not accepted: %(reason)s"), { reason: error.message }));
+              this.say(interpolate(gettext("Not accepted: %(reason)s"), { reason: error.message }), true);
               e.target.disabled = false;
               this.refresh();
             }
@@ -984,58 +697,36 @@ export class ReviewPanel {
       );
     }
     const key = `reject-${s.id}`;
-    const reasonId = nextId("reason");
-    const form = this.openForms.get(key) || el("form", { class: "review-form review-form--inline", hidden: true });
-    if (!this.openForms.has(key)) {
-      const reason = el("textarea", { id: reasonId, rows: "2", required: true });
-      form.append(
-        el("label", { for: reasonId, text: gettext("Reason for rejecting (required)") }),
-        reason,
-        el(
-          "div",
-          { class: "review-form__actions" },
-          el("button", { type: "submit", class: "danger small", text: gettext("Reject suggestion") }),
+    actions.append(
+      this.inlineForm(
+        key,
+        (open) =>
           el("button", {
             type: "button",
-            class: "small link",
-            text: gettext("Cancel"),
-            onclick: () => {
-              form.hidden = true;
-              this.openForms.delete(key);
+            class: "small",
+            "data-testid": "review-reject",
+            text: gettext("Reject…"),
+            onclick: open,
+          }),
+        (close) =>
+          rejectForm({
+            key,
+            drafts: this.drafts,
+            onClose: close,
+            onSubmit: (form, values) => {
+              const problem = reasonProblem(values.reason);
+              if (problem) return this.refuse(form, problem);
+              return this.submit(form, {
+                send: () => this.api(`suggestions/${s.id}/reject/`, "POST", { reason: values.reason }),
+                done: gettext("Suggestion rejected."),
+                draft: key,
+                onSuccess: () => this.openForms.delete(key),
+                // The suggestion moved to the decided ones.
+                focus: () => this.decided.querySelector("summary"),
+              });
             },
           }),
-        ),
-      );
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        if (!reason.value.trim()) {
-          this.say(gettext("Not rejected: give a reason."));
-          reason.focus();
-          return;
-        }
-        await this.submit(
-          form,
-          () => this.api(`suggestions/${s.id}/reject/`, "POST", { reason: reason.value }),
-          gettext("Suggestion rejected."),
-          () => this.openForms.delete(key),
-        );
-      });
-    }
-    actions.append(
-      el("button", {
-        type: "button",
-        class: "small",
-        "data-testid": "review-reject",
-        text: gettext("Reject…"),
-        hidden: !form.hidden,
-        onclick: (e) => {
-          form.hidden = false;
-          this.openForms.set(key, form);
-          e.target.hidden = true;
-          form.querySelector("textarea").focus();
-        },
-      }),
-      form,
+      ),
     );
     return actions;
   }
