@@ -242,14 +242,23 @@ def test_the_other_delegations_bracket_shows_without_a_reload(
         pages["article"][0].get_by_test_id("bracketed-text-en").scroll_into_view_if_needed()
         pages["article"][0].screenshot(path=str(SHOTS / "negotiation-pushed-article.png"))
         pages["board"][0].screenshot(path=str(SHOTS / "negotiation-pushed-board.png"))
-        # Resolved: the brackets go, again by themselves.
-        status, body = uk(f"/api/v1/brackets/{body['id']}/resolve/", {"resolution": "keep"})
-        assert status == 200, body
-        expect(pages["article"][0].get_by_test_id("bracketed-text-en")).not_to_contain_text(
-            "[UK:", timeout=5000
-        )
+        # The JP drafter starts writing why she would resolve it; meanwhile the UK resolves
+        # it. Her words stay (the panel says it changed); the board and draft page redraw.
+        article_page = pages["article"][0]
+        article_page.locator(f"#reason-{body['id']}").fill("Wording agreed in Tokyo")
+        status, resolved = uk(f"/api/v1/brackets/{body['id']}/resolve/", {"resolution": "keep"})
+        assert status == 200, resolved
         expect(pages["draft"][0].get_by_test_id("bracket")).to_have_count(0, timeout=5000)
+        expect(pages["board"][0].get_by_test_id("board-summary")).not_to_contain_text(
+            "UK 1", timeout=5000
+        )
+        expect(article_page.get_by_test_id("negotiation-stale")).to_be_visible(timeout=5000)
+        expect(article_page.locator(f"#reason-{body['id']}")).to_have_value(
+            "Wording agreed in Tokyo"
+        )
         for page, _url in pages.values():
             assert page.evaluate("window.notReloaded") is True
+        article_page.reload()
+        expect(article_page.get_by_test_id("bracketed-text-en")).not_to_contain_text("[UK:")
     finally:
         jp_context.close()

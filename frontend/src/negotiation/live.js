@@ -15,10 +15,18 @@ export function busyIn(region, active = typeof document !== "undefined" ? docume
   if (active && region.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) {
     return true;
   }
-  for (const field of region.querySelectorAll("textarea, input")) {
+  for (const field of region.querySelectorAll("textarea, input, select")) {
     const type = (field.getAttribute("type") || "text").toLowerCase();
-    if (["hidden", "submit", "button", "checkbox", "radio"].includes(type)) continue;
-    if (field.value !== field.defaultValue) return true;
+    if (["hidden", "submit", "button"].includes(type)) continue;
+    if (type === "checkbox" || type === "radio") {
+      if (field.checked !== field.defaultChecked) return true;
+    } else if (field.tagName === "SELECT") {
+      // Without a selected attribute the first option is the one the page showed.
+      const shown = [...field.options].findIndex((option) => option.defaultSelected);
+      if (field.selectedIndex !== Math.max(shown, 0)) return true;
+    } else if (field.value !== field.defaultValue) {
+      return true;
+    }
   }
   return false;
 }
@@ -60,7 +68,13 @@ async function refresh(ids) {
       staleNotice(region);
       continue;
     }
-    region.replaceWith(document.importNode(fresh, true));
+    const next = document.importNode(fresh, true);
+    // A section someone opened stays open.
+    for (const details of region.querySelectorAll("details[data-testid]")) {
+      const again = next.querySelector(`details[data-testid="${details.dataset.testid}"]`);
+      if (again) again.open = details.open;
+    }
+    region.replaceWith(next);
   }
 }
 
