@@ -67,6 +67,9 @@ urlpatterns = [
     path("drafts/<int:draft_id>/members/", pages.members, name="draft-members"),
     path("drafts/<int:draft_id>/settings/", pages.draft_settings, name="draft-settings"),
     path(
+        "drafts/<int:draft_id>/settings/leads/", negotiation_views.draft_leads, name="draft-leads"
+    ),
+    path(
         "drafts/<int:draft_id>/articles/<int:article_id>/history/",
         history_views.article_history,
         name="article-history",

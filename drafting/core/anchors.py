@@ -42,24 +42,25 @@ def anchor_validate(text: str, start: Any, end: Any) -> tuple[int, int]:
     return start, end
 
 
-def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
+def anchors_follow(article: Article, language: str, old: str, new: str) -> int:
     """Move every thread, pending suggestion and bracket on this text through the change
     old → new. A thread or bracket whose whole span was deleted is detached (it keeps its
     quote); a suggestion whose span no longer reads as it did is stale. Caller holds the
-    article lock."""
+    article lock. Returns how many brackets this change detached (the negotiation's pages
+    are told)."""
     # revisions.article_lock reads with the lock whether anything is anchored: nothing to do
     # here, not even a query, on a keystroke sync.
     if getattr(article, "anchored", None) is False:
-        return
+        return 0
     threads = list(Thread.objects.filter(article=article, language=language, detached=False))
     suggestions = list(
         Suggestion.objects.filter(article=article, language=language, status="pending")
     )
     brackets = list(Bracket.objects.filter(article=article, language=language, detached=False))
     if not threads and not suggestions and not brackets:
-        return
+        return 0
     mapper = OffsetMapper(old, new, words=True)
-    brackets_follow(brackets, mapper)
+    detached = brackets_follow(brackets, mapper)
     for thread in threads:
         start = mapper.map(thread.anchor_start, sticky="after")
         end = mapper.map(thread.anchor_end, sticky="before")
@@ -81,17 +82,22 @@ def anchors_follow(article: Article, language: str, old: str, new: str) -> None:
         if utf16_slice(new, start, end) != suggestion.original:
             suggestion.stale = True
     Suggestion.objects.bulk_update(suggestions, ["anchor_start", "anchor_end", "stale"])
+    return detached
 
 
-def brackets_follow(brackets: list[Bracket], mapper: OffsetMapper) -> None:
+def brackets_follow(brackets: list[Bracket], mapper: OffsetMapper) -> int:
     """Brackets move like threads: inserting at either edge stays outside the bracket, and a
-    bracket whose whole span is deleted is detached (kept, with its quote, at that place)."""
+    bracket whose whole span is deleted is detached (kept, with its quote, at that place).
+    Returns how many open brackets it detached."""
+    detached = 0
     for bracket in brackets:
         start = mapper.map(bracket.anchor_start, sticky="after")
         end = mapper.map(bracket.anchor_end, sticky="before")
         if end <= start:
+            detached += bracket.status == Bracket.Status.OPEN
             bracket.detached = True
             bracket.anchor_start = bracket.anchor_end = min(start, end)
         else:
             bracket.anchor_start, bracket.anchor_end = start, end
     Bracket.objects.bulk_update(brackets, ["anchor_start", "anchor_end", "detached"])
+    return detached

@@ -20,6 +20,10 @@ class DocArticle:
     text_en: str
     text_ja: str
     releasability: str
+    # Per language with open brackets: the text as reading-order segments (plain text and
+    # brackets with their delegation, options and note; selectors.negotiation.Segment.as_dict),
+    # for the formats that mark brackets up rather than write them out (AKN).
+    segments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def text(self, language: str) -> str:
         return self.text_ja if language == "ja" else self.text_en

@@ -70,6 +70,7 @@ def _doc_article(item: dict[str, Any]) -> DocArticle:
         text_en=item["text_en"],
         text_ja=item["text_ja"],
         releasability=item["releasability"],
+        segments=item.get("segments", {}),
     )
 
 
@@ -99,11 +100,12 @@ def _with_brackets(user: Any, draft: Draft, items: list[dict[str, Any]]) -> list
     articles = Article.objects.in_bulk({article_id for article_id, _ in bracketed})
     out = []
     for item in items:
-        item = dict(item)
+        item = dict(item, segments={})
         for language in LANGUAGES:
             if (item["id"], language) in bracketed:
                 segments = negotiation.article_segments(user, articles[item["id"]], language)
                 item[f"text_{language}"] = negotiation.segments_plain(segments)
+                item["segments"][language] = [segment.as_dict() for segment in segments]
         out.append(item)
     return out
 
@@ -296,27 +298,34 @@ def export_compare(
     return DocCompare(_doc_draft(draft, after, ""), from_label, to_label, compared)
 
 
+def _round_item(snapshot: Any) -> dict[str, Any]:
+    """A round's frozen article with the brackets it was sent with (never the live ones)."""
+    segments = {
+        language: negotiation.round_article_segments(snapshot, language) for language in LANGUAGES
+    }
+    return {
+        "kind": snapshot.kind,
+        "number": snapshot.number,
+        "heading": snapshot.heading,
+        "heading_ja": snapshot.heading_ja,
+        "text_en": negotiation.segments_plain(segments["en"]) or snapshot.text_en,
+        "text_ja": negotiation.segments_plain(segments["ja"]) or snapshot.text_ja,
+        "releasability": snapshot.releasability,
+        "segments": {
+            language: [segment.as_dict() for segment in parts]
+            for language, parts in segments.items()
+            if any(segment.kind == "bracket" for segment in parts)
+        },
+    }
+
+
 def export_round(user: Any, round_: Round) -> DocDraft:
     """A consultation round's frozen articles, marked REL USA, with the cover note and the
     deadline: for the owner and the round's consultees only."""
     if not permissions.can_export_round(user, round_):
         raise NotFoundError("No such consultation round.")
     draft = round_.draft
-    items = [
-        {
-            "kind": s.kind,
-            "number": s.number,
-            "heading": s.heading,
-            "heading_ja": s.heading_ja,
-            # The round's copy keeps the brackets it was sent with.
-            "text_en": negotiation.segments_plain(negotiation.round_article_segments(s, "en"))
-            or s.text_en,
-            "text_ja": negotiation.segments_plain(negotiation.round_article_segments(s, "ja"))
-            or s.text_ja,
-            "releasability": s.releasability,
-        }
-        for s in round_.articles.order_by("position")
-    ]
+    items = [_round_item(s) for s in round_.articles.order_by("position")]
     doc = _doc_draft(draft, items, f"Consultation round {round_.number}")
     doc.releasability = "REL USA"
     doc.cover_note = round_.cover_note

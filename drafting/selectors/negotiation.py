@@ -20,16 +20,19 @@ from django.utils.translation import gettext_lazy, ngettext
 from .. import permissions
 from ..core.negotiation import AGREED, bracket_json, texts_in_step
 from ..core.revisions import revision_number_latest
-from ..errors import ApplicationError, NotFoundError
+from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..models import (
     Article,
     ArticleStatusChange,
     Bracket,
     BracketEvent,
     BracketOption,
+    DelegationLead,
     Draft,
+    Membership,
     Response,
     Revision,
+    Role,
     RoundArticle,
     SignOff,
 )
@@ -39,6 +42,34 @@ from ..textdiff import spans_nest
 Status = Article.NegotiationStatus
 # The two delegations, as plain strings, in the order the board shows them.
 DELEGATIONS = ["UK", "JP"]
+
+
+# --- delegation leads ----------------------------------------------------------------------
+
+
+def delegation_leads(user: Any, draft: Draft) -> dict[str, dict[str, Any]]:
+    """Per delegation: who may be named its lead (the owner or a drafter of that delegation,
+    as ``(username, "Name (role)")``) and who is named now (usernames; none named: all of them
+    lead). For the owner's settings page."""
+    if not permissions.can_name_leads(user, draft):
+        raise PermissionDeniedError(_("Only the draft's owner names the delegation leads."))
+    leads: dict[str, dict[str, Any]] = {d: {"candidates": [], "named": []} for d in DELEGATIONS}
+    for membership in (
+        Membership.objects.filter(
+            draft=draft, delegation__in=DELEGATIONS, role__in=[Role.OWNER, Role.DRAFTER]
+        )
+        .select_related("user")
+        .order_by("delegation", "role", "user__username")
+    ):
+        member = membership.user
+        name = member.get_full_name() or member.get_username()
+        leads[membership.delegation]["candidates"].append(
+            (member.get_username(), f"{name} ({membership.get_role_display()})")
+        )
+    for lead in DelegationLead.objects.filter(draft=draft).select_related("user"):
+        if lead.delegation in leads:
+            leads[lead.delegation]["named"].append(lead.user.get_username())
+    return leads
 
 
 # --- brackets ------------------------------------------------------------------------------

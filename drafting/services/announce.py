@@ -61,6 +61,13 @@ def article_review_changed(*, draft_id: int, article_id: int, what: str) -> None
     _after_commit(draft_id, {"type": "review.changed", "article": article_id, "what": what})
 
 
+def article_negotiation_changed(*, draft_id: int, article_id: int, what: str) -> None:
+    """An article's brackets, sign-offs or negotiation status changed (``what``: e.g.
+    ``bracket.created``, ``bracket.resolved``, ``bracket.reopened``, ``bracket.detached``,
+    ``signoff``, ``signoff.withdrawn``, ``status``): pages that show them fetch them again."""
+    _after_commit(draft_id, {"type": "negotiation.changed", "article": article_id, "what": what})
+
+
 def members_changed(*, draft_id: int) -> None:
     """Who may do what on the draft changed: every open socket checks its access again."""
     _after_commit(draft_id, {"type": "members.changed"})

@@ -42,6 +42,7 @@ from ..models import (
 )
 from ..permissions import NEGOTIATING_DELEGATIONS, Actor
 from ..textdiff import spans_cross, utf16_len, utf16_slice, utf16_splice
+from . import announce
 from .audit import audit_record
 from .revisions import article_lock_existing, text_set
 
@@ -174,6 +175,9 @@ def _status_log(
         draft_id=article.draft_id,
         data={"from": from_status, "to": to, "delegation": delegation, "note": note[:500]},
     )
+    announce.article_negotiation_changed(
+        draft_id=article.draft_id, article_id=article.pk, what="status"
+    )
     return change
 
 
@@ -264,6 +268,9 @@ def bracket_create(
                 "delegation": delegation,
                 "options": len(parsed_options),
             },
+        )
+        announce.article_negotiation_changed(
+            draft_id=draft.pk, article_id=article.pk, what="bracket.created"
         )
     return bracket
 
@@ -394,6 +401,9 @@ def bracket_resolve(
                 "revision": revision.number if revision else None,
             },
         )
+        announce.article_negotiation_changed(
+            draft_id=article.draft_id, article_id=article.pk, what="bracket.resolved"
+        )
     return bracket
 
 
@@ -426,6 +436,9 @@ def bracket_reopen(*, actor: Actor, bracket: Bracket, reason: Any = "") -> Brack
             object_id=bracket.pk,
             draft_id=article.draft_id,
             data={"reason": reason[:500]},
+        )
+        announce.article_negotiation_changed(
+            draft_id=article.draft_id, article_id=article.pk, what="bracket.reopened"
         )
     return bracket
 
@@ -564,6 +577,9 @@ def article_signoff(
             draft_id=draft.pk,
             data={"delegation": delegation, "revision_en": revision_en, "revision_ja": revision_ja},
         )
+        announce.article_negotiation_changed(
+            draft_id=draft.pk, article_id=article.pk, what="signoff"
+        )
         agreement_check(article, actor)
     return signoff
 
@@ -599,6 +615,9 @@ def article_signoff_withdraw(
             object_id=article.pk,
             draft_id=draft.pk,
             data={"delegation": delegation, "reason": reason[:500]},
+        )
+        announce.article_negotiation_changed(
+            draft_id=draft.pk, article_id=article.pk, what="signoff.withdrawn"
         )
     return signoff
 

@@ -161,8 +161,18 @@ def text_set(
         setattr(article, field, text)
         article.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         article.save(update_fields=[field, "updated_by", "updated_at"])
-        anchors_follow(article, language, old, text)
-        signoffs_withdraw_on_change(article, language, revision.number, actor)
+        detached = anchors_follow(article, language, old, text)
+        withdrawn = signoffs_withdraw_on_change(article, language, revision.number, actor)
+        # The text's own announcement (below) brings the new text; these tell the pages that
+        # show the negotiation that a bracket or a sign-off went with it.
+        if detached:
+            announce.article_negotiation_changed(
+                draft_id=article.draft_id, article_id=article.pk, what="bracket.detached"
+            )
+        if withdrawn:
+            announce.article_negotiation_changed(
+                draft_id=article.draft_id, article_id=article.pk, what="signoff.withdrawn"
+            )
     audit_record(
         actor=actor,
         action=f"article.text.{kind}",

@@ -266,6 +266,12 @@ class DraftConsumer(AsyncWebsocketConsumer):
         if self.access is not None:
             await self.send_json({**event, "type": "review"})
 
+    async def negotiation_changed(self, event: dict[str, Any]) -> None:
+        # Only readers of the live draft are subscribed (a consultee is refused at connect and
+        # reads a round's frozen brackets instead).
+        if self.access is not None:
+            await self.send_json({**event, "type": "negotiation"})
+
     async def presence_relay(self, event: dict[str, Any]) -> None:
         if self.access is not None and event["cid"] != self.cid:
             await self.send_json({**event, "type": "presence"})

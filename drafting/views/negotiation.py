@@ -9,11 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ..errors import ApplicationError, NotFoundError
+from ..forms import DraftSettingsForm, form_errors_add, initial_of, leads_forms
 from ..models import Article
 from ..selectors import drafts as draft_selectors
 from ..selectors import negotiation as negotiation_selectors
@@ -183,3 +185,61 @@ def article_negotiate(
         )
     messages.success(request, message)
     return HttpResponseRedirect(article.get_absolute_url() + "#negotiation")
+
+
+@login_required
+@require_POST
+def draft_leads(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The settings page's "Delegation leads" forms (one per delegation, the button names
+    it): the owner names who signs off, reserves and reopens for it. The same service as
+    ``POST /api/v1/drafts/{id}/leads/`` checks and audits it."""
+    draft = draft_selectors.draft_get(request.user, draft_id)
+    delegation = request.POST.get("leads", "")
+    forms = leads_forms(
+        negotiation_selectors.delegation_leads(request.user, draft), request.POST, delegation
+    )
+    posted = next((form for form in forms if form.delegation == delegation), None)
+    error = None
+    try:
+        if posted is None:
+            # Not one of the forms the page shows: the service says what is wrong with it.
+            negotiation_services.delegation_leads_set(
+                actor=request.user, draft=draft, delegation=delegation, usernames=[]
+            )
+        elif posted.is_valid():
+            leads = negotiation_services.delegation_leads_set(
+                actor=request.user,
+                draft=draft,
+                delegation=delegation,
+                usernames=posted.cleaned_data["usernames"],
+            )
+            names = ", ".join(lead.user.get_username() for lead in leads)
+            messages.success(
+                request,
+                _("Leads of the %(delegation)s delegation: %(names)s.")
+                % {"delegation": delegation, "names": names}
+                if names
+                else _(
+                    "No lead named for the %(delegation)s delegation: its owner and drafters "
+                    "all lead."
+                )
+                % {"delegation": delegation},
+            )
+            return redirect(reverse("draft-settings", args=[draft.pk]) + "#leads")
+    except ApplicationError as exc:
+        if posted is None:
+            error = exc
+        else:
+            form_errors_add(posted, exc)
+    return render(
+        request,
+        "drafting/draft_settings.html",
+        draft_context(
+            request,
+            draft,
+            form=DraftSettingsForm(initial=initial_of(draft)),
+            leads_forms=forms,
+            error=error,
+        ),
+        status=400,
+    )

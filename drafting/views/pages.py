@@ -28,7 +28,7 @@ from treaties.models import LibraryClause
 from .. import inputs, permissions
 from ..demo import PERSONAS
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
-from ..forms import DraftSettingsForm, form_errors_add, initial_of
+from ..forms import DraftSettingsForm, form_errors_add, initial_of, leads_forms
 from ..models import Article, Classification, Delegation, Membership, Releasability, Role
 from ..selectors import drafts as draft_selectors
 from ..selectors import negotiation as negotiation_selectors
@@ -447,7 +447,12 @@ def draft_settings(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/draft_settings.html",
-        draft_context(request, draft, form=form),
+        draft_context(
+            request,
+            draft,
+            form=form,
+            leads_forms=leads_forms(negotiation_selectors.delegation_leads(request.user, draft)),
+        ),
         status=400 if form.errors else 200,
     )
 

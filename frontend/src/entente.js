@@ -19,18 +19,22 @@ document.addEventListener("DOMContentLoaded", async () => {
   const hasEditor = document.querySelector("[data-coedit]");
   const hasCanvas = document.querySelector("[data-canvas]");
   const hasReview = document.querySelector("[data-review]");
-  if (!hasEditor && !hasCanvas && !hasReview) return;
+  // Server-drawn negotiation (article panel, board) that refreshes on the socket's news.
+  const hasLive = document.querySelector("[data-negotiation-live]");
+  if (!hasEditor && !hasCanvas && !hasReview && !hasLive) return;
   // The chunks load in parallel; the editor mounts first, as the review panel and the
   // negotiation's brackets draw their marks into the editor they find. The draft page (the
   // canvas) mounts an editor only where someone clicks into a text.
-  const [editor, canvas, brackets, review] = await Promise.all([
+  const [editor, canvas, brackets, review, live] = await Promise.all([
     hasEditor ? import("./coedit/editor.js") : null,
     hasCanvas ? import("./coedit/canvas.js") : null,
     hasEditor ? import("./negotiation/brackets.js") : null,
     hasReview ? import("./review/panel.js") : null,
+    hasLive ? import("./negotiation/live.js") : null,
   ]);
   editor?.coeditMount(document);
   canvas?.canvasMount(document);
   brackets?.bracketsMount(document);
   review?.reviewMount(document);
+  live?.negotiationLive(document);
 });

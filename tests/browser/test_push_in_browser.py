@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from drafting.models import Article
+from drafting.services.tokens import token_issue
 from tests.asgi import AsgiServer
 
 pytestmark = pytest.mark.browser
+User = get_user_model()
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -184,4 +187,78 @@ def test_the_draft_page_is_a_canvas_to_write_on(
         assert article.text_en.endswith(" Hokkaido") and article.text_ja.endswith("札幌")
     finally:
         uk_context.close()
+        jp_context.close()
+
+
+def test_the_other_delegations_bracket_shows_without_a_reload(
+    browser: Browser, asgi: AsgiServer, demo: Any
+) -> None:
+    """Issue 12: the JP drafter has the article page, the board and the draft page open; the
+    UK drafter brackets words (through the API, as another browser would) and resolves them:
+    each JP page shows it by itself, and none reloaded."""
+    article = Article.objects.get(draft=demo, heading="Consultation")
+    span = "will consult together"
+    jp_context, jp = _sign_in(browser, asgi, "jp.drafter")
+    pages = {
+        "article": (jp, f"{asgi.url}{article.get_absolute_url()}"),
+        "board": (jp_context.new_page(), f"{asgi.url}/drafts/{demo.pk}/negotiation/"),
+        "draft": (jp_context.new_page(), f"{asgi.url}/drafts/{demo.pk}/"),
+    }
+    try:
+        for page, url in pages.values():
+            page.goto(url)
+            page.evaluate("window.notReloaded = true")
+        for name in ("article", "board"):
+            expect(pages[name][0].locator("[data-negotiation-live]").first).to_have_attribute(
+                "data-negotiation-push", "up", timeout=15_000
+            )
+        expect(pages["draft"][0].locator("[data-canvas]")).to_have_attribute(
+            "data-socket", "up", timeout=15_000
+        )
+        expect(pages["board"][0].get_by_test_id("board-summary")).not_to_contain_text("UK 1")
+        uk = asgi.transport(token_issue(user=User.objects.get(username="uk.drafter")))
+        start = article.text_en.index(span)
+        status, body = uk(
+            f"/api/v1/articles/{article.pk}/brackets/",
+            {
+                "language": "en",
+                "anchor_start": start,
+                "anchor_end": start + len(span),
+                "options": [{"text": "shall consult together", "delegations": ["UK"]}],
+            },
+        )
+        assert status == 201, body
+        shown = f"[UK: {span} / Option A (UK): shall consult together]"
+        expect(pages["article"][0].get_by_test_id("bracketed-text-en")).to_contain_text(
+            shown, timeout=5000
+        )
+        expect(pages["board"][0].get_by_test_id("board-summary")).to_contain_text(
+            "UK 1, JP 0", timeout=5000
+        )
+        expect(pages["draft"][0].get_by_test_id("bracket").first).to_contain_text(
+            f"[UK: {span}", timeout=5000
+        )
+        SHOTS.mkdir(exist_ok=True)
+        pages["article"][0].get_by_test_id("bracketed-text-en").scroll_into_view_if_needed()
+        pages["article"][0].screenshot(path=str(SHOTS / "negotiation-pushed-article.png"))
+        pages["board"][0].screenshot(path=str(SHOTS / "negotiation-pushed-board.png"))
+        # The JP drafter starts writing why she would resolve it; meanwhile the UK resolves
+        # it. Her words stay (the panel says it changed); the board and draft page redraw.
+        article_page = pages["article"][0]
+        article_page.locator(f"#reason-{body['id']}").fill("Wording agreed in Tokyo")
+        status, resolved = uk(f"/api/v1/brackets/{body['id']}/resolve/", {"resolution": "keep"})
+        assert status == 200, resolved
+        expect(pages["draft"][0].get_by_test_id("bracket")).to_have_count(0, timeout=5000)
+        expect(pages["board"][0].get_by_test_id("board-summary")).not_to_contain_text(
+            "UK 1", timeout=5000
+        )
+        expect(article_page.get_by_test_id("negotiation-stale")).to_be_visible(timeout=5000)
+        expect(article_page.locator(f"#reason-{body['id']}")).to_have_value(
+            "Wording agreed in Tokyo"
+        )
+        for page, _url in pages.values():
+            assert page.evaluate("window.notReloaded") is True
+        article_page.reload()
+        expect(article_page.get_by_test_id("bracketed-text-en")).not_to_contain_text("[UK:")
+    finally:
         jp_context.close()

@@ -67,6 +67,7 @@ DRAFT_PAGES = {
     "article-delete",
     "draft-members",
     "draft-settings",
+    "draft-leads",
     "article-history",
     "article-compare",
     "revision-restore",

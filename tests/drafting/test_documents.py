@@ -13,9 +13,11 @@ from django.contrib.auth import get_user_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
+from lxml import etree
 from rest_framework.test import APIClient
 
 from drafting.documents import akn, docx_reader
+from drafting.documents.headings import eid_of
 from drafting.documents.safety import docx_open
 from drafting.models import Article, AuditEvent
 from drafting.services import changes as change_services
@@ -24,6 +26,7 @@ from drafting.services import negotiation as negotiation_services
 from drafting.services import review as review_services
 from drafting.services import versions as version_services
 from drafting.services.revisions import revisions_close
+from drafting.textdiff import utf16_len
 
 from .docx_helpers import part, resolved, units
 
@@ -342,4 +345,112 @@ def test_open_brackets_are_carried_into_the_exports(api, personas, draft, tmp_pa
     data = export(api, personas.reviewer, draft, format="docx", language="en").content
     assert {u.number: u.text for u in units(data)}[article.number] == (
         "The Parties will consult together."
+    )
+
+
+AKN_NS = {"akn": akn.AKN, "entente": akn.ENTENTE}
+
+
+def akn_tree(response):
+    assert response.status_code == 200
+    assert akn.akn_errors(response.content) == []
+    return etree.fromstring(response.content)
+
+
+def test_akn_marks_up_open_brackets_with_options_attributions_and_notes(api, personas, draft):
+    """Issue 12: in AKN a bracket is markup, not "[UK: …]" text: the bracketed words are an
+    inline naming the delegation (a TLCOrganization), each option an alternative to it naming
+    who proposes it, notes are notes; the document stays schema-valid."""
+    article = Article.objects.get(draft=draft, heading="Consultation")
+    span = "consult together"
+    start = article.text_en.index(span)
+    bracket = negotiation_services.bracket_create(
+        actor=personas.uk_drafter,
+        article=article,
+        language="en",
+        start=start,
+        end=start + len(span),
+        delegation="UK",
+        note="UK prefers a looser duty",
+        options=[
+            {"text": "consult", "delegations": ["UK"], "note": ""},
+            {"text": "consult immediately", "delegations": ["JP", "UK"], "note": "JP text"},
+        ],
+    )
+    root = akn_tree(export(api, personas.reviewer, draft, format="akn", language="en"))
+    assert "[UK:" not in etree.tostring(root, encoding="unicode")
+    orgs = {
+        o.get("eId"): o.get("showAs")
+        for o in root.findall(".//akn:references/akn:TLCOrganization", AKN_NS)
+    }
+    assert orgs["uk"] == "United Kingdom delegation" and orgs["jp"] == "Japanese delegation"
+    content = root.find(
+        f".//akn:article[@eId='{eid_of(article.kind, article.number)}']/akn:content", AKN_NS
+    )
+    (inline,) = content.findall(".//akn:inline[@name='bracket']", AKN_NS)
+    eid = inline.get("eId")
+    assert inline.text == "consult together" and inline.get("refersTo") == "#uk"
+    assert inline.get(f"{{{akn.ENTENTE}}}bracket") == str(bracket.pk)
+    options = content.findall(f".//akn:inline[@alternativeTo='{eid}']", AKN_NS)
+    assert [(o.text, o.get("name"), o.get("refersTo")) for o in options] == [
+        ("consult", "option", "#uk"),
+        ("consult immediately", "option", "#jp #uk"),
+    ]
+    paragraph = content.find("akn:p", AKN_NS)
+    assert "".join(paragraph.itertext()).startswith("The Parties will consult together")
+    notes = {
+        n.get("eId"): "".join(n.itertext()).strip()
+        for n in root.findall(".//akn:meta/akn:notes/akn:note", AKN_NS)
+    }
+    refs = [r.get("href") for r in content.findall(".//akn:noteRef", AKN_NS)]
+    assert sorted(notes.values()) == ["JP text", "UK prefers a looser duty"]
+    assert sorted(r.lstrip("#") for r in refs) == sorted(notes)
+    negotiation_services.bracket_resolve(
+        actor=personas.jp_drafter, bracket=bracket, resolution="keep", reason="agreed"
+    )
+    root = akn_tree(export(api, personas.reviewer, draft, format="akn", language="en"))
+    assert root.findall(".//akn:inline", AKN_NS) == []
+    assert root.find(".//akn:meta/akn:notes", AKN_NS) is None
+
+
+def test_akn_marks_up_a_japanese_bracket_nested_and_across_lines(api, personas, draft):
+    article = Article.objects.get(draft=draft, heading="Consultation")
+    draft_services.article_edit(
+        actor=personas.owner, article=article, text_ja="締約国は、𠮟責することなく\n協議する。"
+    )
+    article.refresh_from_db()
+    text = article.text_ja
+    at = utf16_len(text[: text.index("𠮟")])  # offsets are UTF-16 units: 𠮟 is two
+    negotiation_services.bracket_create(
+        actor=personas.jp_drafter,
+        article=article,
+        language="ja",
+        start=at,
+        end=at + utf16_len("𠮟責することなく\n協議"),
+        options=[{"text": "直ちに協議", "delegations": ["JP"], "note": ""}],
+    )
+    negotiation_services.bracket_create(
+        actor=personas.uk_drafter, article=article, language="ja", start=at, end=at + 3
+    )
+    root = akn_tree(export(api, personas.reviewer, draft, format="akn", language="ja"))
+    orgs = {o.get("eId"): o.get("showAs") for o in root.findall(".//akn:TLCOrganization", AKN_NS)}
+    assert orgs["jp"] == "日本国代表団"
+    content = root.find(
+        f".//akn:article[@eId='{eid_of(article.kind, article.number)}']/akn:content", AKN_NS
+    )
+    first, second = content.findall("akn:p", AKN_NS)
+    (outer,) = first.findall("akn:inline[@name='bracket']", AKN_NS)
+    assert outer.get("refersTo") == "#jp" and outer.get("eId")
+    (inner,) = outer.findall("akn:inline[@name='bracket']", AKN_NS)
+    assert inner.text == "𠮟責" and inner.get("refersTo") == "#uk"
+    assert "".join(outer.itertext()) == "𠮟責することなく"
+    # The JP bracket goes on over the line break, as the same bracket, without a second eId.
+    (rest,) = second.findall("akn:inline[@name='bracket']", AKN_NS)
+    assert rest.text == "協議" and rest.get("eId") is None
+    assert rest.get(f"{{{akn.ENTENTE}}}bracket") == outer.get(f"{{{akn.ENTENTE}}}bracket")
+    (option,) = second.findall("akn:inline[@name='option']", AKN_NS)
+    assert option.text == "直ちに協議" and option.get("alternativeTo") == outer.get("eId")
+    assert (
+        "".join(first.itertext()) + "\n" + "".join(second.itertext()).replace("直ちに協議", "")
+        == text
     )

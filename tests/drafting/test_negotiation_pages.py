@@ -3,17 +3,21 @@ reading modes, the co-editor's page, and a consultation round's frozen brackets.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from drafting import permissions
 from drafting.core.revisions import revision_number_latest
-from drafting.models import Article, Bracket, SignOff
+from drafting.models import Article, AuditEvent, Bracket, DelegationLead, Draft, SignOff
 from drafting.services import concordance as concordance_services
 from drafting.services import consultation as consultation_services
 from drafting.services import drafts as draft_services
 from drafting.services import negotiation
+from drafting.services import preferences as preference_services
+from tests.i18n_check import english_left_over, names_from_database
 
 
 @pytest.fixture
@@ -146,3 +150,101 @@ def test_a_round_keeps_its_brackets_as_they_were(client, personas, article, draf
     assert '[JP: </span><span class="bracket__words">either Party' in page
     assert page.count('data-testid="bracket"') == 1
     assert client.get(f"/api/v1/articles/{article.pk}/brackets/").status_code == 404
+
+
+# --- delegation leads on the settings page --------------------------------------------------
+
+
+def leads_post(client, draft, delegation, usernames):
+    return client.post(
+        f"/drafts/{draft.pk}/settings/leads/",
+        {"leads": delegation, f"leads-{delegation.lower()}-usernames": usernames},
+    )
+
+
+def test_the_owner_names_the_delegation_leads_on_the_settings_page(client, personas, draft):
+    client.force_login(personas.owner)
+    page = client.get(f"/drafts/{draft.pk}/settings/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="delegation-leads"' in html
+    assert "OFFICIAL-SENSITIVE" in html
+    # Each delegation offers its owner and drafters, and nobody else.
+    uk_form = html[html.index('data-testid="leads-UK"') : html.index('data-testid="leads-JP"')]
+    assert 'value="uk.lead"' in uk_form and 'value="uk.drafter"' in uk_form
+    assert "jp.drafter" not in uk_form and "uk.reviewer" not in uk_form
+    assert permissions.can_lead_delegation(personas.owner, draft, "UK")
+
+    response = leads_post(client, draft, "UK", ["uk.drafter"])
+    assert response.status_code == 302 and response["Location"].endswith("/settings/#leads")
+    assert list(
+        DelegationLead.objects.filter(draft=draft).values_list("delegation", "user__username")
+    ) == [("UK", "uk.drafter")]
+    event = AuditEvent.objects.filter(action="draft.leads").latest("pk")
+    assert event.actor_username == "uk.lead" and event.data["leads"] == ["uk.drafter"]
+    assert event.data["delegation"] == "UK"
+    # Now only the named lead signs for the UK; the JP delegation is untouched.
+    draft = Draft.objects.get(pk=draft.pk)
+    assert permissions.can_lead_delegation(personas.uk_drafter, draft, "UK")
+    assert not permissions.can_lead_delegation(personas.owner, draft, "UK")
+    page = client.get(f"/drafts/{draft.pk}/settings/").content.decode()
+    assert "Named now: uk.drafter." in page
+    assert re.search(r'<input [^>]*value="uk.drafter"[^>]* checked', page)
+    assert not re.search(r'<input [^>]*value="uk.lead"[^>]* checked', page)
+
+    # Nobody ticked: all the UK's owner and drafters lead again.
+    assert leads_post(client, draft, "UK", []).status_code == 302
+    assert not DelegationLead.objects.filter(draft=draft).exists()
+
+
+@pytest.mark.parametrize(
+    "username, reason",
+    [("jp.drafter", "member of the other delegation"), ("uk.reviewer", "not a drafter")],
+)
+def test_a_lead_who_may_not_lead_is_refused_with_400_and_a_clear_message(
+    client, personas, draft, username, reason
+):
+    negotiation.delegation_leads_set(
+        actor=personas.owner, draft=draft, delegation="UK", usernames=["uk.lead"]
+    )
+    audited = AuditEvent.objects.filter(action="draft.leads").count()
+    client.force_login(personas.owner)
+    response = leads_post(client, draft, "UK", ["uk.drafter", username])
+    assert response.status_code == 400, reason
+    html = response.content.decode()
+    assert f"A lead must be the owner or a drafter of the UK delegation: {username} is not." in html
+    assert 'data-testid="leads-error"' in html and "OFFICIAL-SENSITIVE" in html
+    # Nothing changed, nothing audited.
+    assert list(DelegationLead.objects.filter(draft=draft).values_list("user__username")) == [
+        ("uk.lead",)
+    ]
+    assert AuditEvent.objects.filter(action="draft.leads").count() == audited
+
+
+def test_an_unknown_delegation_is_a_400(client, personas, draft):
+    client.force_login(personas.owner)
+    response = leads_post(client, draft, "US", ["us.state"])
+    assert response.status_code == 400
+    assert "Unknown delegation" in response.content.decode()
+    assert not DelegationLead.objects.filter(draft=draft).exists()
+
+
+@pytest.mark.parametrize("persona", ["uk_drafter", "jp_drafter", "reviewer"])
+def test_only_the_owner_names_leads(client, personas, draft, persona):
+    client.force_login(getattr(personas, persona))
+    response = leads_post(client, draft, "UK", [getattr(personas, persona).username])
+    assert response.status_code == 403
+    assert not DelegationLead.objects.filter(draft=draft).exists()
+    assert client.get(f"/drafts/{draft.pk}/settings/").status_code == 403
+
+
+def test_the_leads_forms_speak_japanese_to_a_japanese_owner(client, personas, draft):
+    preference_services.preference_update(actor=personas.owner, language="ja")
+    client.force_login(personas.owner)
+    html = client.get(f"/drafts/{draft.pk}/settings/").content.decode()
+    start = html.index('<section class="leads"')
+    section = html[start : html.index("</section>", start) + len("</section>")]
+    assert "代表団の責任者" in section and "UK代表団の責任者を保存" in section
+    assert english_left_over(section, names_from_database()) == []
+    response = leads_post(client, draft, "UK", ["jp.drafter"])
+    assert response.status_code == 400
+    assert "jp.drafter" in response.content.decode()

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from drafting.core.revisions import revision_number_latest
 from drafting.models import AuditEvent, Draft
 from drafting.services.tokens import token_issue
 from drafting.syncclient import SyncClient
@@ -93,6 +94,56 @@ def test_review_changes_are_announced(server, draft, personas, api):
     assert status == 201, body
     review = receive(ws, "review")
     assert review == {"type": "review", "article": article.pk, "what": "threads"}
+    ws.close()
+
+
+def test_bracket_and_signoff_changes_are_pushed_to_the_other_delegation(server, draft, personas):
+    """Issue 12: a bracket made, resolved or reopened, a sign-off, and a bracket detached by
+    an edit reach the other delegation's open pages at once, without text."""
+    article = article_of(draft)
+    ws = server.socket(draft.pk, session=session_of(personas.jp_drafter))
+    receive(ws, "hello")
+    uk = server.transport(token_of(personas.uk_drafter))
+    status, body = uk(
+        f"/api/v1/articles/{article.pk}/brackets/",
+        {"language": "en", "anchor_start": 4, "anchor_end": 11, "options": []},
+    )
+    assert status == 201, body
+    pushed = receive(ws, "negotiation", timeout=3)
+    assert pushed == {"type": "negotiation", "article": article.pk, "what": "bracket.created"}
+    status, body = uk(f"/api/v1/brackets/{body['id']}/resolve/", {"resolution": "keep"})
+    assert status == 200, body
+    assert receive(ws, "negotiation", timeout=3)["what"] == "bracket.resolved"
+    status, body = uk(f"/api/v1/brackets/{body['id']}/reopen/", {"reason": "again"})
+    assert status == 200, body
+    assert receive(ws, "negotiation", timeout=3)["what"] == "bracket.reopened"
+    # Deleting the bracketed words detaches the bracket: the text push and this one.
+    client = SyncClient(transport=uk, article_id=article.pk)
+    client.start()
+    client.text = client.text[:4] + client.text[11:]
+    assert client.sync() == 200
+    assert receive(ws, "negotiation", timeout=3)["what"] == "bracket.detached"
+    ws.close()
+
+
+def test_a_signoff_is_pushed(server, draft, personas):
+    article = article_of(draft)
+    ws = server.socket(draft.pk, token=token_of(personas.reviewer))
+    receive(ws, "hello")
+    jp = server.transport(token_of(personas.jp_drafter))
+    status, body = jp(
+        f"/api/v1/articles/{article.pk}/signoff/",
+        {
+            "revision_en": revision_number_latest(article, "en"),
+            "revision_ja": revision_number_latest(article, "ja"),
+        },
+    )
+    assert status == 200, body
+    assert receive(ws, "negotiation", timeout=3) == {
+        "type": "negotiation",
+        "article": article.pk,
+        "what": "signoff",
+    }
     ws.close()
 
 

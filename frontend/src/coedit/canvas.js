@@ -88,8 +88,7 @@ export function canvasMount(root = document) {
   for (const canvas of root.querySelectorAll("[data-canvas]")) {
     const data = canvas.dataset;
     const socket = draftSocket(Number(data.draft));
-    const texts = () => [...canvas.querySelectorAll("[data-canvas-text]")];
-    for (const block of texts()) {
+    const wire = (block) => {
       block.tabIndex = 0;
       block.setAttribute("role", "button");
       block.title = data.canEdit === "true" ? gettext("Click to write here") : gettext("Click to follow live");
@@ -103,8 +102,51 @@ export function canvasMount(root = document) {
           mountAt(block, data, null);
         }
       });
-    }
+    };
+    canvas.querySelectorAll("[data-canvas-text]").forEach(wire);
+    // An article whose brackets, sign-offs or status changed: drawn again as the server draws
+    // it (its status tag, and its texts with their brackets unless someone here is writing in
+    // one: that editor draws its own).
+    const stale = new Set();
+    let settle = null;
+    const redraw = async () => {
+      const articles = [...stale];
+      stale.clear();
+      settle = null;
+      let page;
+      try {
+        const response = await fetch(location.href, { credentials: "same-origin" });
+        if (!response.ok) return;
+        page = new DOMParser().parseFromString(await response.text(), "text/html");
+      } catch {
+        return; // The next change, or a reload, shows it.
+      }
+      for (const article of articles) {
+        const section = canvas.querySelector(`#article-${article}`);
+        const fresh = page.getElementById(`article-${article}`);
+        if (!section || !fresh) continue;
+        if (section.querySelector("[data-coedit]")) {
+          const status = section.querySelector("[data-testid=article-status]");
+          const freshStatus = fresh.querySelector("[data-testid=article-status]");
+          if (status && freshStatus) status.replaceWith(document.importNode(freshStatus, true));
+          continue;
+        }
+        const next = document.importNode(fresh, true);
+        section.replaceWith(next);
+        next.querySelectorAll("[data-canvas-text]").forEach(wire);
+        socket.emit("presence", { type: "redrawn" }); // who is here, on the new markers
+      }
+    };
+    const mark = () => {
+      canvas.dataset.socket = socket.up ? "up" : "down";
+    };
+    mark();
     socket.subscribe({
+      state: mark,
+      negotiation: (message) => {
+        stale.add(Number(message.article));
+        if (!settle) settle = setTimeout(redraw, 250);
+      },
       // A text nobody here opened: show the new one (the API says what it is now).
       changed: async (message) => {
         const block = canvas.querySelector(

@@ -1,7 +1,8 @@
 // The draft's socket (/ws/drafts/{id}/): one per page, shared by every editor on it.
 //
 // It carries hints, never text: "article 12's English text changed (revision 40)" makes the
-// editors of that article sync at once through the exact HTTP protocol (client.js), and
+// editors of that article sync at once through the exact HTTP protocol (client.js), "article
+// 12's brackets, sign-offs or status changed" makes what shows them fetch them again, and
 // presence and carets go to the others on the draft. While it is down, the editors poll as
 // before (every second while active, every five seconds otherwise) and say so; it reconnects
 // with backoff, and on reconnecting every editor syncs once (it may have missed news).
@@ -81,6 +82,9 @@ export class DraftSocket {
         break;
       case "review":
         this.emit("review", message);
+        break;
+      case "negotiation":
+        this.emit("negotiation", message);
         break;
       case "presence":
         this.people.set(message.cid, message);

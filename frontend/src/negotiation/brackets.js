@@ -2,12 +2,14 @@
 // "[UK: words]" or "[UK: words / Option A: … / Option B: …]", as CodeMirror decorations (the
 // text itself never contains the bracket characters). The marks map through every edit, local
 // or remote, and are replaced by the server's list every few seconds while the editor shows
-// the server's text (the server moves them through every change: core.anchors).
+// the server's text (the server moves them through every change: core.anchors), and at once
+// when the draft's socket says this article's brackets changed.
 
 import { StateEffect, StateField } from "@codemirror/state";
 import { Decoration, EditorView, WidgetType } from "@codemirror/view";
 
 import { gettext } from "../i18n.js";
+import { draftSocket } from "../coedit/socket.js";
 
 export const setBrackets = StateEffect.define();
 
@@ -111,6 +113,13 @@ export function bracketsMount(root = document) {
     editor.onView(() => {
       refresh();
       setInterval(refresh, 5000);
+      if (el.dataset.draft) {
+        draftSocket(Number(el.dataset.draft)).subscribe({
+          negotiation: (message) => {
+            if (Number(message.article) === Number(el.dataset.article)) refresh();
+          },
+        });
+      }
     });
   }
 }
