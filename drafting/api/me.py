@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from ..models import InterfaceLanguage, TimeZone
 from ..selectors.preferences import preference_of
 from ..services import preferences as preference_services
+from .parsing import text_choice
 
 
 class MeOut(serializers.Serializer):
@@ -27,13 +28,14 @@ class MeOut(serializers.Serializer):
 
 
 class MeUpdateIn(serializers.Serializer):
-    # Plain strings here, so that the service's own check (and its message) is the one rule.
-    language = serializers.CharField(
-        required=False, help_text="en or ja; anything else is refused with 400."
+    # Enums in the schema, plain strings here: the service's own check (and its message) is
+    # the one rule.
+    language = text_choice(
+        InterfaceLanguage.values,
+        required=False,
+        help_text="en or ja; anything else is refused with 400.",
     )
-    time_zone = serializers.CharField(
-        required=False, help_text=f"One of: {', '.join(TimeZone.values)}."
-    )
+    time_zone = text_choice(TimeZone.values, required=False)
 
 
 def _me(user: Any) -> dict[str, Any]:

@@ -34,6 +34,8 @@ WRITE_ERRORS = {
     "415": "The body's Content-Type is not JSON, form data or multipart.",
 }
 TOKEN_ERRORS = {"429": "Too many attempts; wait and try again."}
+# What drafting.inputs refuses in any text (the API's JSON parser, the query check): a NUL.
+NO_NUL = "^[^\\u0000]*$"
 
 
 def error_responses(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
@@ -54,3 +56,32 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
                     code, {"description": description, "content": reference}
                 )
     return result
+
+
+def request_rules(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
+    """The schema states the input rules every endpoint enforces, so that a request the schema
+    calls valid is one the API accepts: request bodies take no property they do not name (the
+    parser refuses a NUL even in a key the view would ignore), and no text, in a body or a
+    query parameter, holds a NUL."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component.setdefault("additionalProperties", False)
+            _no_nul(component)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "query":
+                        _no_nul(parameter.get("schema", {}))
+    return result
+
+
+def _no_nul(schema: Any) -> None:
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not {"pattern", "enum", "format"} & schema.keys():
+        schema["pattern"] = NO_NUL
+    for child in schema.get("properties", {}).values():
+        _no_nul(child)
+    _no_nul(schema.get("items"))
+    _no_nul(schema.get("additionalProperties"))
