@@ -65,9 +65,7 @@ def test_a_json_body_of_the_wrong_shape_is_a_400_and_writes_nothing(
 def test_whole_numbers_and_booleans_are_not_read_from_text(api: Any, draft, personas: Any):
     article = Article.objects.filter(draft=draft, kind="article").first()
     client = api(personas.owner)
-    response = client.post(
-        f"/api/v1/articles/{article.pk}/move/", {"position": "2"}, format="json"
-    )
+    response = client.post(f"/api/v1/articles/{article.pk}/move/", {"position": "2"}, format="json")
     assert response.status_code == 400 and "position" in response.json()["fields"]
     response = client.post(f"/api/v1/drafts/{draft.pk}/mute/", {"muted": "yes"}, format="json")
     assert response.status_code == 400 and "muted" in response.json()["fields"]
