@@ -62,8 +62,8 @@ def value_check(name: str, value: str, schema: dict[str, Any]) -> None:
             )
         return
     if kind == "array":
-        for item in value.split(","):
-            value_check(name, item, schema.get("items", {}))
+        # Form style, exploded (the schema's default): each repetition is one item.
+        value_check(name, value, schema.get("items", {}))
         return
     inputs.text_check(value, name=name)
     if "enum" in schema and value not in schema["enum"]:
