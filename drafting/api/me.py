@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from ..models import InterfaceLanguage, TimeZone
 from ..selectors.preferences import preference_of
 from ..services import preferences as preference_services
-from .parsing import text_choice
+from .parsing import input_parse, text_choice
 
 
 class MeOut(serializers.Serializer):
@@ -53,11 +53,8 @@ class MeView(APIView):
 
     @extend_schema(request=MeUpdateIn, responses={200: MeOut})
     def patch(self, request: Request) -> Response:
-        data = MeUpdateIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = input_parse(MeUpdateIn, request.data)
         preference_services.preference_update(
-            actor=request.user,
-            language=data.validated_data.get("language"),
-            time_zone=data.validated_data.get("time_zone"),
+            actor=request.user, language=data.get("language"), time_zone=data.get("time_zone")
         )
         return Response(MeOut(_me(request.user)).data)

@@ -48,6 +48,8 @@ STATE_DEPENDENT = {
     "must name this article",
     "POST /api/v1/articles/{article_id}/concordance/confirm/": "the revision numbers must be "
     "revisions the article has",
+    "POST /api/v1/drafts/": "the parties must be parties named in the clause library",
+    "PATCH /api/v1/drafts/{draft_id}/": "the parties must be parties named in the clause library",
     "POST /api/v1/drafts/{draft_id}/articles/": "library_clause must name a clause in the "
     "library, and comes with no text of its own (one or the other)",
     "POST /api/v1/drafts/{draft_id}/consultations/": "the deadline must be in the future, the "
