@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import inputs
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "The API's error body: a message a person can act on, a machine code, "
@@ -60,28 +62,32 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
 
 def request_rules(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
     """The schema states the input rules every endpoint enforces, so that a request the schema
-    calls valid is one the API accepts: request bodies take no property they do not name (the
-    parser refuses a NUL even in a key the view would ignore), and no text, in a body or a
-    query parameter, holds a NUL."""
+    calls valid is one the API accepts: request bodies take no property they do not name, no
+    text in a body or a query parameter holds a NUL, and no whole number there is beyond a
+    64-bit column."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request") and component.get("type") == "object":
             component.setdefault("additionalProperties", False)
-            _no_nul(component)
+            _input_rules(component)
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if isinstance(operation, dict):
                 for parameter in operation.get("parameters", []):
                     if parameter.get("in") == "query":
-                        _no_nul(parameter.get("schema", {}))
+                        _input_rules(parameter.get("schema", {}))
     return result
 
 
-def _no_nul(schema: Any) -> None:
+def _input_rules(schema: Any) -> None:
     if not isinstance(schema, dict):
         return
+    if schema.get("type") == "integer":
+        # drafting.inputs bounds every whole number from outside to a 64-bit column.
+        schema.setdefault("minimum", inputs.DB_INT_MIN)
+        schema.setdefault("maximum", inputs.DB_INT_MAX)
     if schema.get("type") == "string" and not {"pattern", "enum", "format"} & schema.keys():
         schema["pattern"] = NO_NUL
     for child in schema.get("properties", {}).values():
-        _no_nul(child)
-    _no_nul(schema.get("items"))
-    _no_nul(schema.get("additionalProperties"))
+        _input_rules(child)
+    _input_rules(schema.get("items"))
+    _input_rules(schema.get("additionalProperties"))
