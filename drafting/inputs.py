@@ -119,7 +119,8 @@ def datetime_parse(value: Any, *, name: str, require_timezone: bool = False) -> 
     if not isinstance(value, str) or text_problem(value):
         raise ApplicationError(message, fields={name: [_("Not a date and time.")]})
     try:
-        parsed = parse_datetime(value.strip())
+        # RFC 3339 allows a lower-case t and z; Django's parser takes only upper case.
+        parsed = parse_datetime(value.strip().upper())
     except ValueError:
         # Well formed but not a real date or time: month 13, 31 April, 25:00.
         parsed = None

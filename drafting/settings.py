@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "drafting.views.errors.ApplicationErrorMiddleware",
     "drafting.views.errors.InputGuardMiddleware",
+    # Holds API query strings to the OpenAPI schema: a lenient read is a 400 (issue 15).
+    "drafting.api.contract.QueryContractMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into drafting.views.lockout's page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -359,9 +361,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH bodies are validated whole (no partial serializers): their required fields are
+    # required, as the schema then says.
+    "COMPONENT_SPLIT_PATCH": False,
+    # The contract's bodies are JSON (what the browser and clients send); form-encoded bodies
+    # are still parsed, but only the document uploads document multipart, explicitly.
+    "PARSER_WHITELIST": ["drafting.api.parsers.StrictJSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "DelegationEnum": "drafting.models.Delegation",
         "DraftingDelegationEnum": [("UK", "United Kingdom"), ("JP", "Japan")],
+        # The same two codes where a text field states them (drafting.api.parsing.text_choice).
+        "DraftingDelegationCodeEnum": ["UK", "JP"],
         "ArticleKindEnum": "drafting.models.Article.Kind",
         "NotificationKindEnum": "drafting.models.Notification.Kind",
         "RevisionKindEnum": "drafting.models.Revision.Kind",
@@ -373,6 +383,7 @@ SPECTACULAR_SETTINGS = {
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "drafting.api.schema.error_responses",
+    "drafting.api.schema.request_rules",
 ]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -126,8 +126,9 @@ _CLAUSE_PARAMS = [
     OpenApiParameter("obligation_type", str, description="Obligation type code, e.g. defence."),
     OpenApiParameter("treaty", str, description="Slug of a precedent treaty."),
     OpenApiParameter("party", str, description="A party to a precedent treaty, e.g. Japan."),
-    OpenApiParameter("year_from", int),
-    OpenApiParameter("year_to", int),
+    # The bounds of treaties.filters (a year of four digits).
+    OpenApiParameter("year_from", {"type": "integer", "minimum": 1000, "maximum": 9999}),
+    OpenApiParameter("year_to", {"type": "integer", "minimum": 1000, "maximum": 9999}),
     OpenApiParameter("status", str, enum=LibraryClause.Status.values),
     OpenApiParameter("strength", str, enum=LibraryClause.Strength.values),
 ]

@@ -21,7 +21,7 @@ from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
 from ..services import exports
 from .pagination import Pagination
-from .parsing import input_parse, paginated
+from .parsing import input_parse, paginated, text_described
 
 
 class OfficeOut(serializers.ModelSerializer):
@@ -119,8 +119,9 @@ class RoundIn(serializers.Serializer):
         child=serializers.IntegerField(), help_text="Article ids; REL USA only."
     )
     offices = serializers.ListField(child=serializers.IntegerField(), help_text="Office ids.")
-    deadline = serializers.CharField(
-        help_text="ISO 8601 date-time in the future, e.g. 2026-12-01T17:00:00Z."
+    deadline = text_described(
+        {"type": "string", "format": "date-time"},
+        help_text="ISO 8601 date-time in the future, e.g. 2026-12-01T17:00:00Z.",
     )
     cover_note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=20_000

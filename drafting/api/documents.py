@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from ..documents import render
 from ..downloads import CONTENT_TYPES, file_response
 from ..errors import ApplicationError
+from ..models import Classification
 from ..selectors import consultation as consultation_selectors
 from ..selectors import drafts as draft_selectors
 from ..selectors import exports as selectors
@@ -97,8 +98,19 @@ class DraftCompareExportView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", str, description="Version number (the baseline)."),
-            OpenApiParameter("to", str, description="Version number, or 'now' (default)."),
+            OpenApiParameter(
+                "from",
+                str,
+                required=True,
+                pattern=r"^[0-9]{1,9}$",
+                description="Version number (the baseline).",
+            ),
+            OpenApiParameter(
+                "to",
+                str,
+                pattern=r"^([0-9]{1,9}|now)$",
+                description="Version number, or 'now' (default).",
+            ),
             OpenApiParameter(
                 "pending", bool, description="Only the changes since from= not yet decided."
             ),
@@ -153,11 +165,13 @@ class DraftImportView(APIView):
                 "type": "object",
                 "properties": {
                     "file": {"type": "string", "format": "binary"},
-                    "title": {"type": "string"},
-                    "classification": {"type": "string"},
-                    "delegation": {"type": "string"},
+                    "title": {"type": "string", "maxLength": 300},
+                    "classification": {"type": "string", "enum": Classification.values},
+                    "delegation": {"type": "string", "enum": ["UK", "JP"]},
                     "dry_run": {"type": "boolean"},
                 },
+                "required": ["file"],
+                "additionalProperties": False,
             }
         },
         responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT},
@@ -181,6 +195,8 @@ class DraftMarkupImportView(APIView):
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+                "additionalProperties": False,
             }
         },
         responses={200: OpenApiTypes.OBJECT},

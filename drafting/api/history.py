@@ -219,14 +219,29 @@ class ArticleRevisionDecisionView(APIView):
         return Response(RevisionOut(revision).data)
 
 
+# What selectors.history.revision_number_parse reads: "7", or "<article id>:7".
+REVISION_REF = r"^([0-9]{1,19}:)?[0-9]{1,9}$"
+
+
 class ArticleCompareView(APIView):
     @extend_schema(
         parameters=[
             LANGUAGE,
             OpenApiParameter(
-                "from", str, required=True, description="Revision number (0: empty text)."
+                "from",
+                str,
+                required=True,
+                pattern=REVISION_REF,
+                description="Revision number (0: empty text), or <article id>:<number> naming "
+                "this article.",
             ),
-            OpenApiParameter("to", str, required=True, description="Revision number."),
+            OpenApiParameter(
+                "to",
+                str,
+                required=True,
+                pattern=REVISION_REF,
+                description="Revision number, or <article id>:<number> naming this article.",
+            ),
         ],
         responses={200: CompareOut},
     )
@@ -319,8 +334,19 @@ class DraftVersionRestoreView(APIView):
 class DraftCompareView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", str, required=True, description="Version number, or 'now'."),
-            OpenApiParameter("to", str, description="Version number, or 'now' (the default)."),
+            OpenApiParameter(
+                "from",
+                str,
+                required=True,
+                pattern=r"^([0-9]{1,9}|now)$",
+                description="Version number, or 'now'.",
+            ),
+            OpenApiParameter(
+                "to",
+                str,
+                pattern=r"^([0-9]{1,9}|now)$",
+                description="Version number, or 'now' (the default).",
+            ),
         ],
         responses={200: DRAFT_COMPARE_OUT},
     )

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from ..models import InterfaceLanguage, TimeZone
 from ..selectors.preferences import preference_of
 from ..services import preferences as preference_services
+from .parsing import input_parse, text_choice
 
 
 class MeOut(serializers.Serializer):
@@ -27,13 +28,14 @@ class MeOut(serializers.Serializer):
 
 
 class MeUpdateIn(serializers.Serializer):
-    # Plain strings here, so that the service's own check (and its message) is the one rule.
-    language = serializers.CharField(
-        required=False, help_text="en or ja; anything else is refused with 400."
+    # Enums in the schema, plain strings here: the service's own check (and its message) is
+    # the one rule.
+    language = text_choice(
+        InterfaceLanguage.values,
+        required=False,
+        help_text="en or ja; anything else is refused with 400.",
     )
-    time_zone = serializers.CharField(
-        required=False, help_text=f"One of: {', '.join(TimeZone.values)}."
-    )
+    time_zone = text_choice(TimeZone.values, required=False)
 
 
 def _me(user: Any) -> dict[str, Any]:
@@ -51,11 +53,8 @@ class MeView(APIView):
 
     @extend_schema(request=MeUpdateIn, responses={200: MeOut})
     def patch(self, request: Request) -> Response:
-        data = MeUpdateIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = input_parse(MeUpdateIn, request.data)
         preference_services.preference_update(
-            actor=request.user,
-            language=data.validated_data.get("language"),
-            time_zone=data.validated_data.get("time_zone"),
+            actor=request.user, language=data.get("language"), time_zone=data.get("time_zone")
         )
         return Response(MeOut(_me(request.user)).data)

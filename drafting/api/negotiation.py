@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -13,11 +14,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..core.negotiation import bracket_json
-from ..models import Article, ArticleStatusChange, Bracket, Language, SignOff
+from ..models import Article, ArticleStatusChange, Bracket, Delegation, Language, SignOff
 from ..selectors import drafts as draft_selectors
 from ..selectors import negotiation as negotiation_selectors
 from ..services import negotiation as negotiation_services
-from .parsing import input_parse
+from .parsing import input_parse, text_choice
+
+# The delegations that draft (the US is consulted): what a delegation field may name.
+DRAFTING_DELEGATIONS = [Delegation.UK.value, Delegation.JP.value]
 
 
 class OptionIn(serializers.Serializer):
@@ -25,7 +29,7 @@ class OptionIn(serializers.Serializer):
         allow_blank=True, trim_whitespace=False, help_text="The text that could replace the span."
     )
     delegations = serializers.ListField(
-        child=serializers.CharField(max_length=2), required=False, default=list
+        child=text_choice(DRAFTING_DELEGATIONS, max_length=2), required=False, default=list
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
@@ -34,8 +38,12 @@ class BracketIn(serializers.Serializer):
     language = serializers.ChoiceField(choices=Language.choices, default="en")
     anchor_start = serializers.IntegerField(help_text="UTF-16 offset of the first character.")
     anchor_end = serializers.IntegerField(help_text="UTF-16 offset after the last character.")
-    delegation = serializers.CharField(
-        max_length=2, required=False, allow_blank=True, help_text="UK or JP (default: yours)."
+    delegation = text_choice(
+        DRAFTING_DELEGATIONS,
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        help_text="UK or JP (default: yours).",
     )
     options = OptionIn(many=True, required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
@@ -57,6 +65,19 @@ class NoteIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
+# A reopening and a reservation must say why: the schema then asks for a text with something
+# other than spaces, as the service does.
+SOMETHING_WRITTEN = RegexValidator(r"^[^\x00]*[^\s\x00][^\x00]*$")
+
+
+class ReopenIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, validators=[SOMETHING_WRITTEN])
+
+
+class ReservationIn(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, validators=[SOMETHING_WRITTEN])
+
+
 class SignOffIn(serializers.Serializer):
     revision_en = serializers.IntegerField(
         min_value=0, help_text="The English revision you read (the current one)."
@@ -64,18 +85,22 @@ class SignOffIn(serializers.Serializer):
     revision_ja = serializers.IntegerField(
         min_value=0, help_text="The Japanese revision you read (the current one)."
     )
-    delegation = serializers.CharField(
-        max_length=2, required=False, allow_blank=True, help_text="Yours (the default)."
+    delegation = text_choice(
+        DRAFTING_DELEGATIONS,
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        help_text="Yours (the default).",
     )
 
 
 class WithdrawIn(serializers.Serializer):
-    delegation = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    delegation = text_choice(DRAFTING_DELEGATIONS, max_length=2, required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class LeadsIn(serializers.Serializer):
-    delegation = serializers.CharField(max_length=2)
+    delegation = text_choice(DRAFTING_DELEGATIONS, max_length=2)
     usernames = serializers.ListField(child=serializers.CharField(max_length=150))
 
 
@@ -280,10 +305,10 @@ class ArticleSignOffWithdrawView(APIView):
 
 
 class ArticleReopenView(APIView):
-    @extend_schema(request=ReasonIn, responses={200: STATUS_OUT})
+    @extend_schema(request=ReopenIn, responses={200: STATUS_OUT})
     def post(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        data = input_parse(ReasonIn, request.data)
+        data = input_parse(ReopenIn, request.data)
         change = negotiation_services.article_reopen(
             actor=request.user, article=article, reason=data["reason"]
         )
@@ -291,10 +316,10 @@ class ArticleReopenView(APIView):
 
 
 class ArticleReservationView(APIView):
-    @extend_schema(request=NoteIn, responses={200: STATUS_OUT})
+    @extend_schema(request=ReservationIn, responses={200: STATUS_OUT})
     def post(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        data = input_parse(NoteIn, request.data)
+        data = input_parse(ReservationIn, request.data)
         change = negotiation_services.article_reserve(
             actor=request.user, article=article, note=data["note"]
         )

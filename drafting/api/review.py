@@ -273,14 +273,18 @@ class SuggestionRejectView(APIView):
         return Response(SuggestionOut(suggestion).data)
 
 
+class MuteIn(serializers.Serializer):
+    muted = serializers.BooleanField()
+
+
 class DraftMuteView(APIView):
     @extend_schema(
-        request=inline_serializer("MuteIn", {"muted": serializers.BooleanField()}),
+        request=MuteIn,
         responses={200: inline_serializer("Muted", {"muted": serializers.BooleanField()})},
     )
     def post(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        muted = request.data.get("muted", True) if isinstance(request.data, dict) else True
+        muted = input_parse(MuteIn, request.data)["muted"]
         return Response(
             {
                 "muted": review_services.draft_mute(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import inputs
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "The API's error body: a message a person can act on, a machine code, "
@@ -34,6 +36,8 @@ WRITE_ERRORS = {
     "415": "The body's Content-Type is not JSON, form data or multipart.",
 }
 TOKEN_ERRORS = {"429": "Too many attempts; wait and try again."}
+# What drafting.inputs refuses in any text (the API's JSON parser, the query check): a NUL.
+NO_NUL = "^[^\\u0000]*$"
 
 
 def error_responses(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
@@ -54,3 +58,36 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
                     code, {"description": description, "content": reference}
                 )
     return result
+
+
+def request_rules(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
+    """The schema states the input rules every endpoint enforces, so that a request the schema
+    calls valid is one the API accepts: request bodies take no property they do not name, no
+    text in a body or a query parameter holds a NUL, and no whole number there is beyond a
+    64-bit column."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component.setdefault("additionalProperties", False)
+            _input_rules(component)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "query":
+                        _input_rules(parameter.get("schema", {}))
+    return result
+
+
+def _input_rules(schema: Any) -> None:
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "integer":
+        # drafting.inputs bounds every whole number from outside to a 64-bit column.
+        schema.setdefault("minimum", inputs.DB_INT_MIN)
+        schema.setdefault("maximum", inputs.DB_INT_MAX)
+    if schema.get("type") == "string" and not {"pattern", "enum", "format"} & schema.keys():
+        schema["pattern"] = NO_NUL
+    for child in schema.get("properties", {}).values():
+        _input_rules(child)
+    _input_rules(schema.get("items"))
+    _input_rules(schema.get("additionalProperties"))

@@ -9,9 +9,19 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Article, Delegation, Draft, Membership, Notification, Role
+from ..models import (
+    Article,
+    Classification,
+    Delegation,
+    Draft,
+    Membership,
+    Notification,
+    Releasability,
+    Role,
+)
 from ..permissions import role_of
 from ..selectors.concordance import STATES, concordance_state, concordances_for
+from .parsing import text_choice
 
 
 class DraftOut(serializers.ModelSerializer):
@@ -41,8 +51,8 @@ class DraftOut(serializers.ModelSerializer):
 class DraftCreateIn(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     title_ja = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    classification = serializers.CharField(
-        max_length=40, required=False, default="OFFICIAL-SENSITIVE"
+    classification = text_choice(
+        Classification.values, max_length=40, required=False, default="OFFICIAL-SENSITIVE"
     )
     parties = serializers.ListField(
         child=serializers.CharField(max_length=200),
@@ -59,7 +69,7 @@ class DraftCreateIn(serializers.Serializer):
 class DraftUpdateIn(serializers.Serializer):
     title = serializers.CharField(max_length=300, required=False)
     title_ja = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    classification = serializers.CharField(max_length=40, required=False)
+    classification = text_choice(Classification.values, max_length=40, required=False)
     parties = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
 
 
@@ -151,7 +161,7 @@ class ArticleCreateIn(serializers.Serializer):
         required=False, allow_blank=True, default="", trim_whitespace=False
     )
     position = serializers.IntegerField(
-        required=False, help_text="1-based; the end of the draft by default."
+        required=False, min_value=1, help_text="1-based; the end of the draft by default."
     )
     number = serializers.CharField(
         max_length=20,
@@ -186,14 +196,20 @@ class ArticleUpdateIn(serializers.Serializer):
         help_text="Empty string: back to automatic numbering.",
     )
     position = serializers.IntegerField(
-        required=False, help_text="Move the article to this 1-based position."
+        required=False, min_value=1, help_text="Move the article to this 1-based position."
     )
-    releasability = serializers.CharField(max_length=20, required=False, help_text="Owner only.")
-    negotiation_status = serializers.CharField(max_length=20, required=False)
+    releasability = serializers.ChoiceField(
+        choices=Releasability.choices, required=False, help_text="Owner only."
+    )
+    negotiation_status = serializers.ChoiceField(
+        choices=Article.NegotiationStatus.choices,
+        required=False,
+        help_text="Read-only: the same value back is no change, another is a 409.",
+    )
 
 
 class ArticleMoveIn(serializers.Serializer):
-    position = serializers.IntegerField()
+    position = serializers.IntegerField(min_value=1)
 
 
 class MemberOut(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ from treaties.models import LibraryClause, Party
 from .. import permissions
 from ..core.negotiation import text_change_guard
 from ..core.numbering import articles_renumber
-from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
+from ..errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from ..models import Article, Classification, Draft, Releasability, Revision
 from ..permissions import Actor
 from .audit import audit_record
@@ -351,8 +351,8 @@ def article_edit(
         if negotiation_status is not None and negotiation_status != article.negotiation_status:
             # Derived from sign-offs, brackets and reservations (services/negotiation.py):
             # never set by hand. The same value back (a client round-tripping the article) is
-            # no change.
-            raise ApplicationError(
+            # no change; another value conflicts with the state the sign-offs set (409).
+            raise ConflictError(
                 "negotiation_status is read-only: it follows from the delegations' sign-offs, "
                 "reservations and reopenings (see the article's signoff, reservation and reopen "
                 "endpoints).",

@@ -27,13 +27,50 @@ from drafting.wsgi import application
 
 EXAMPLES = int(os.environ.get("ENTENTE_CONTRACT_EXAMPLES", "3"))
 PERSONAS = ["owner", "reviewer", "consultee", "outsider"]
-# Not yet clean (see the README): "schema-valid request rejected" (the services validate
-# meaning the schema cannot express, and some request bodies' required fields are not marked
-# so) and "schema-violating request accepted" (lenient query parameters such as unread=null).
-NOT_YET = [
-    schemathesis.checks.positive_data_acceptance,
-    schemathesis.checks.negative_data_rejection,
-]
+# Every check runs on every operation, except "schema-valid request accepted" on these: each
+# refuses (400, naming the field) some requests of the right shape for a reason that depends
+# on the data in the database or on several fields at once, which an OpenAPI schema cannot
+# state. The same list, with the same reasons, is in docs/api.md.
+STATE_DEPENDENT = {
+    "POST /api/v1/articles/{article_id}/brackets/": "the anchor must lie inside the article's "
+    "current text and be non-empty (end > start)",
+    "POST /api/v1/articles/{article_id}/threads/": "the anchor must lie inside the article's "
+    "current text and be non-empty (end > start)",
+    "POST /api/v1/articles/{article_id}/suggestions/": "the anchor must lie inside the "
+    "article's current text and be non-empty (end > start)",
+    "POST /api/v1/articles/{article_id}/move/": "the position must be within the draft's "
+    "current number of articles, and not before the preamble",
+    "PATCH /api/v1/articles/{article_id}/": "the position must be within the draft's current "
+    "number of articles; a fixed number must be free in the draft",
+    "PUT /api/v1/articles/{article_id}/analysis/obligations/": "each obligation's type may "
+    "appear once and its evidence span must lie inside the article's current text",
+    "GET /api/v1/articles/{article_id}/compare/": "a revision given as <article id>:<number> "
+    "must name this article",
+    "POST /api/v1/articles/{article_id}/concordance/confirm/": "the revision numbers must be "
+    "revisions the article has",
+    "POST /api/v1/drafts/": "the parties must be parties named in the clause library",
+    "PATCH /api/v1/drafts/{draft_id}/": "the parties must be parties named in the clause library",
+    "POST /api/v1/drafts/{draft_id}/articles/": "library_clause must name a clause in the "
+    "library, and comes with no text of its own (one or the other)",
+    "POST /api/v1/drafts/{draft_id}/consultations/": "the deadline must be in the future, the "
+    "articles REL USA articles of the draft, the offices the draft's",
+    "POST /api/v1/drafts/{draft_id}/members/": "the username must be an account's, and the "
+    "role must fit the delegation (the US delegation are consultees only)",
+    "PATCH /api/v1/drafts/{draft_id}/members/{member_id}/": "the role must fit the delegation "
+    "(the US delegation are consultees only)",
+    "POST /api/v1/drafts/{draft_id}/offices/": "the name must be free in the draft and the "
+    "members existing accounts",
+    "POST /api/v1/drafts/{draft_id}/leads/": "the usernames must be members of that delegation",
+    "POST /api/v1/drafts/import/": "the file must be a Word document (a DOCX zip package)",
+    "POST /api/v1/drafts/{draft_id}/import-markup/": "the file must be a Word document (a DOCX "
+    "zip package)",
+    "POST /api/v1/drafts/{draft_id}/versions/": "a version's note and numbering depend on the "
+    "draft's existing versions",
+    "GET /api/v1/drafts/{draft_id}/export/": "Akoma Ntoso holds one language: format=akn "
+    "needs language=en or ja (a rule across two parameters)",
+    "POST /api/v1/auth/token/": "a well-formed username and password that are not an "
+    "account's are refused (400 invalid_credentials)",
+}
 
 
 def served(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -111,10 +148,14 @@ def test_api_matches_its_contract(case, who, world, personas):
     # Three in four examples use real ids; the rest keep the generated ones (crc32, not
     # hash(): the choice must not change with PYTHONHASHSEED).
     if case.path_parameters and zlib.crc32(repr(sorted(case.path_parameters.items())).encode()) % 4:
-        for name in case.path_parameters:
-            if name in world:
+        for name, value in case.path_parameters.items():
+            # Only a value of the schema's type is replaced: a negative case whose invalid part
+            # is this path parameter (a string for an integer id) must stay invalid.
+            if name in world and type(value) is type(world[name]):
                 case.path_parameters[name] = world[name]
-    case.call_and_validate(
-        headers={"Authorization": f"Token {token}"},
-        excluded_checks=NOT_YET,
+    excluded = (
+        [schemathesis.checks.positive_data_acceptance]
+        if case.operation.label in STATE_DEPENDENT
+        else []
     )
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=excluded)

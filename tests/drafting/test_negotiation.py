@@ -406,7 +406,7 @@ def test_negotiation_status_is_read_only(article, personas, api):
     response = api(personas.uk_drafter).patch(
         f"/api/v1/articles/{article.pk}/", {"negotiation_status": "initialled"}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     # The same value back is no change.
     response = api(personas.uk_drafter).patch(
         f"/api/v1/articles/{article.pk}/",
