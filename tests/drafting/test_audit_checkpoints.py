@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import time
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -322,12 +323,18 @@ def test_verify_audit_names_the_chain_and_checkpoint_and_fails(two_drafts, setti
 # --- PostgreSQL: the app's role cannot rewrite at all -----------------------------------
 
 APP_ROLE = "entente_audit_test_app"
-# The README's grants for the audit tables (section "The database roles").
-README_GRANTS = [
-    "GRANT SELECT, INSERT ON drafting_auditevent, drafting_auditcheckpoint TO {role}",
-    "GRANT SELECT, INSERT, UPDATE ON drafting_audithead TO {role}",
-    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
-]
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_grants(role):
+    """The README's GRANT and REVOKE statements for the app's role (section "The audit trail
+    and the database roles"), but the database's CONNECT: the test database has another name."""
+    sql = README.read_text(encoding="utf-8").split("```sql", 1)[1].split("```", 1)[0]
+    return [
+        line.rstrip(";").replace("entente_app", role)
+        for line in sql.splitlines()
+        if line.startswith(("GRANT", "REVOKE")) and "ON DATABASE" not in line
+    ]
 
 
 def as_role(role, statement, params=None):
@@ -342,7 +349,6 @@ def app_role(db):
     goes with the rollback)."""
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE ROLE {APP_ROLE} NOSUPERUSER NOINHERIT")
-        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
     return APP_ROLE
 
 
@@ -352,6 +358,7 @@ def app_role(db):
 )
 def test_postgresql_refuses_truncate_even_to_a_role_granted_everything(two_drafts, app_role, table):
     with connection.cursor() as cursor:
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {app_role}")
         cursor.execute(f"GRANT ALL ON {table} TO {app_role}")
     with pytest.raises(DatabaseError, match="TRUNCATE refused"):
         as_role(app_role, f"TRUNCATE {table}")
@@ -361,15 +368,21 @@ def test_postgresql_refuses_truncate_even_to_a_role_granted_everything(two_draft
 @postgresql_only
 def test_postgresql_the_readme_grants_let_the_app_append_and_nothing_more(two_drafts, app_role):
     with connection.cursor() as cursor:
-        for grant in README_GRANTS:
-            cursor.execute(grant.format(role=app_role))
+        grants = readme_grants(app_role)
+        assert any("drafting_audithead" in grant for grant in grants)
+        for grant in grants:
+            cursor.execute(grant)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL ROLE {app_role}")
         audit.audit_record(actor=None, action="test.outside", object_type="test")
         assert audit.audit_checkpoint("") is not None
     for statement in (
+        "UPDATE drafting_auditevent SET actor_username = 'mallory'",
+        "DELETE FROM drafting_auditevent",
         "TRUNCATE drafting_auditevent",
+        "TRUNCATE drafting_audithead",
         "TRUNCATE drafting_auditcheckpoint",
+        "UPDATE drafting_auditcheckpoint SET hash = repeat('f', 64)",
         "DELETE FROM drafting_auditcheckpoint",
         "DELETE FROM drafting_audithead",
     ):
