@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from treaties.hooks import clause_changed_register
 
+from . import checks  # noqa: F401  (registers the system checks)
 from .jobs import library_updates_enqueue
 
 

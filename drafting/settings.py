@@ -7,6 +7,8 @@ DATABASE_URL or CELERY_BROKER_URL is given.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +44,17 @@ if not SECRET_KEY:
             "or DEBUG=1 for a local development run."
         )
     SECRET_KEY = "entente-development-only-key-never-use-in-production-0123456789"
+
+# The audit trail's checkpoints are signed with AUDIT_KEY (services.audit): someone who holds
+# the database but not this key cannot rewrite the trail unnoticed. It is kept out of the
+# database and apart from SECRET_KEY (which every web process needs and which is rotated for
+# other reasons). A development run derives one from SECRET_KEY; with DEBUG off a missing key
+# is a deploy check error (drafting/checks.py) and no checkpoint can be written.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+if not AUDIT_KEY and DEBUG:
+    AUDIT_KEY = hmac.new(SECRET_KEY.encode(), b"entente audit key", hashlib.sha256).hexdigest()
+# Retired audit keys (comma-separated): checkpoints signed before a rotation still verify.
+AUDIT_KEY_FALLBACKS = env_list("AUDIT_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -308,6 +321,14 @@ CELERY_IMPORTS = ["drafting.brokerprune"]
 CELERY_BEAT_SCHEDULE["audit-seal"] = {
     "task": "drafting.tasks.audit_seal",
     "schedule": float(os.environ.get("ENTENTE_AUDIT_SEAL_SECONDS", "300")),
+}
+# Keyed checkpoints of every chain that moved (services.audit.audit_checkpoint_all).
+# verify_audit warns when a chain has events older than twice this with no checkpoint after
+# them: checkpoints stopped, or the newest were deleted.
+AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("ENTENTE_AUDIT_CHECKPOINT_SECONDS", "600"))
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "drafting.tasks.audit_checkpoint",
+    "schedule": AUDIT_CHECKPOINT_SECONDS,
 }
 
 # No email lost (issue 15). A notification's email claim holds this long (doubled per

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "entente-tests-only-" + "x" * 40)
+os.environ.setdefault("AUDIT_KEY", "entente-tests-only-audit-" + "k" * 40)
 
 from drafting.settings import *  # noqa: F403
 from drafting.settings import STORAGES

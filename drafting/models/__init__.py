@@ -1,5 +1,5 @@
 from .analysis import LibraryUpdate, ObligationCorrection
-from .audit import AuditEvent, AuditHead
+from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .concordance import Concordance
 from .consultation import (
     ChannelMessage,
@@ -32,6 +32,7 @@ __all__ = [
     "ApiToken",
     "Article",
     "ArticleStatusChange",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
     "Bracket",

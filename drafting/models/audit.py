@@ -50,3 +50,37 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head {self.chain or 'global'} #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A chain's head (event number and hash) at a moment, signed with the audit key, which
+    is not in the database. Someone who holds the database but not the key can rewrite
+    events and recompute every hash after them, but cannot make a checkpoint agree with the
+    rewritten chain, nor forge a new one. Each checkpoint's MAC covers the one before it in
+    the same chain, so a checkpoint removed from the middle, or reordered, shows too.
+
+    On PostgreSQL the database refuses UPDATE, DELETE and TRUNCATE on this table.
+    """
+
+    chain = models.CharField(max_length=40, blank=True)
+    # The checkpoints of one chain are numbered from 1, without gaps.
+    number = models.PositiveBigIntegerField()
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    # Which key signed it (a fingerprint of the key, not the key): after a rotation the older
+    # checkpoints are checked with the retired key whose fingerprint this is.
+    key_id = models.CharField(max_length=16)
+    prev_mac = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "number"], name="auditcheckpoint_chain_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"audit checkpoint {self.chain or 'global'} {self.number} at #{self.seq}"

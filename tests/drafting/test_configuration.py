@@ -17,7 +17,14 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "AUDIT_KEY",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -36,10 +43,33 @@ def test_check_deploy_passes_with_debug_off_and_a_secret_key():
         "--fail-level",
         "WARNING",
         SECRET_KEY="a-long-random-production-key-" + "q8Zr3vXw" * 6,
+        AUDIT_KEY="a-long-random-audit-key-" + "Kp4wT9sL" * 6,
         ALLOWED_HOSTS="entente.example.gov.uk",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("audit_key", "message"),
+    [
+        ("", "entente.E001) AUDIT_KEY is not set"),
+        ("a-long-random-production-key-" + "q8Zr3vXw" * 6, "AUDIT_KEY must differ from SECRET_KEY"),
+        ("short", "AUDIT_KEY is shorter than 32 characters"),
+    ],
+)
+def test_check_deploy_refuses_a_missing_or_reused_audit_key(audit_key, message):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="a-long-random-production-key-" + "q8Zr3vXw" * 6,
+        AUDIT_KEY=audit_key,
+        ALLOWED_HOSTS="entente.example.gov.uk",
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_missing_secret_key_is_refused_with_a_clear_message():
