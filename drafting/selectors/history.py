@@ -23,6 +23,7 @@ from ..core.revisions import (
 from ..core.revisions import revision_get as revision_get
 from ..core.revisions import revision_latest as revision_latest
 from ..errors import ApplicationError, NotFoundError
+from ..labels import article_label
 from ..models import Article, ChangeDecision, Draft, Revision, Version
 
 # diff-match-patch's own budget; rebuilding the texts and splitting them into words come on
@@ -193,10 +194,10 @@ class ArticleChange:
     @property
     def label(self) -> str:
         item = self.after or self.before or {}
-        if item.get("kind") == "preamble":
-            return item.get("heading") or "Preamble"
-        return f"Article {item.get('number')}" + (
-            f" — {item['heading']}" if item.get("heading") else ""
+        return article_label(
+            str(item.get("number") or ""),
+            item.get("heading") or "",
+            preamble=item.get("kind") == "preamble",
         )
 
     def as_dict(self) -> dict[str, Any]:

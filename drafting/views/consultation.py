@@ -30,8 +30,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from .. import inputs, permissions
 from ..downloads import csv_response
 from ..errors import ApplicationError, NotFoundError
+from ..labels import LANGUAGE_NAMES, article_label
 from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round, RoundArticle
-from ..numbering import article_label_ja
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
@@ -131,8 +131,12 @@ def _names_html(offices: Any, *, last: str) -> SafeString:
 
 
 def _label_ja(snapshot: RoundArticle) -> str:
-    return article_label_ja(
-        snapshot.number, snapshot.heading_ja, preamble=snapshot.kind == "preamble"
+    return article_label(
+        snapshot.number,
+        "",
+        snapshot.heading_ja,
+        preamble=snapshot.kind == "preamble",
+        language="ja",
     )
 
 
@@ -406,7 +410,7 @@ def _round_items(
                 "since": since,
                 "diffs": [
                     {"code": code, "name": name, "ops": since["diffs"].get(code)}
-                    for code, name in (("en", _("English")), ("ja", "日本語"))
+                    for code, name in LANGUAGE_NAMES.items()
                     if since["diffs"].get(code)
                 ],
             }

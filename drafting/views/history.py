@@ -26,8 +26,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from .. import permissions, textdiff
 from ..errors import ApplicationError, PermissionDeniedError
+from ..labels import LANGUAGE_NAMES, article_label
 from ..models import Article, ChangeDecision, Draft, Language, Revision, Version
-from ..numbering import article_label_ja
 from ..selectors import drafts as draft_selectors
 from ..selectors import history
 from ..services import changes as change_services
@@ -37,7 +37,6 @@ from ..services import versions as version_services
 from .context import LANG_VIEWS, draft_context
 
 PAGE_SIZE = 50
-LANGUAGE_NAMES = {"en": gettext_lazy("English"), "ja": "日本語"}
 COMPARE_MODES = {"inline": gettext_lazy("Inline redline"), "side": gettext_lazy("Side by side")}
 # What happened to an article between two versions (selectors.history's status codes).
 CHANGE_STATUSES = {
@@ -326,14 +325,10 @@ def _content_articles(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
     articles = []
     for item in content:
         preamble = item.get("kind") == Article.Kind.PREAMBLE
-        if preamble:
-            label = item.get("heading") or "Preamble"
-        else:
-            label = f"Article {item.get('number')}" + (
-                f" — {item['heading']}" if item.get("heading") else ""
-            )
-        label_ja = article_label_ja(
-            str(item.get("number") or ""), item.get("heading_ja") or "", preamble=preamble
+        number = str(item.get("number") or "")
+        label = article_label(number, item.get("heading") or "", preamble=preamble)
+        label_ja = article_label(
+            number, "", item.get("heading_ja") or "", preamble=preamble, language="ja"
         )
         articles.append({**item, "label": label, "label_ja": label_ja})
     return articles

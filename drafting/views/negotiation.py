@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ..errors import ApplicationError, NotFoundError
+from ..labels import language_name
 from ..models import Article
 from ..selectors import drafts as draft_selectors
 from ..selectors import negotiation as negotiation_selectors
@@ -101,7 +102,7 @@ def _act(request: HttpRequest, article: Article, action: str) -> str:
                 )
                 % {
                     "quote": quote[:80],
-                    "language": _("English") if language == "en" else _("Japanese"),
+                    "language": language_name(language),
                     "n": occurrence,
                 },
                 fields={"quote": ["Not in the text."]},

@@ -130,7 +130,7 @@ def test_akn_export_validates_and_aligns_eids_across_languages(api, personas, dr
         documents[language] = response.content.decode()
     assert 'eId="art_3bis"' in documents["en"] and 'eId="art_3bis"' in documents["ja"]
     assert (
-        "<num>Article 3 bis</num>" in documents["en"] and "<num>第3条の2</num>" in documents["ja"]
+        "<num>Article 3 bis</num>" in documents["en"] and "<num>第三条の二</num>" in documents["ja"]
     )
     assert "<preamble" in documents["en"] and 'FRBRlanguage language="jpn"' in documents["ja"]
     assert article.number

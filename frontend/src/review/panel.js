@@ -7,7 +7,7 @@
 // accept or reject suggestions. The API's refusals ({detail}) are read out in a live region and
 // the form keeps what was typed.
 
-import { gettext, interpolate } from "../i18n.js";
+import { gettext, interpolate, languageName } from "../i18n.js";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 
@@ -17,8 +17,6 @@ import { insertMention, mentionAt, mentionMatches } from "./mention.js";
 const REFRESH_AFTER_EDIT_MS = 1500; // wait for the edit to be synced, then ask where anchors are
 const REFRESH_MIN_GAP_MS = 3000;
 const POLL_MS = 15000; // others' new comments
-// The language of a text, named in the interface's language (looked up when shown).
-const LANGUAGE_NAMES = { en: () => gettext("English"), ja: () => gettext("Japanese") };
 
 let uid = 0;
 const nextId = (prefix) => `${prefix}-${++uid}`;
@@ -89,7 +87,7 @@ class StaticHost {
         EditorView.contentAttributes.of({
           "aria-readonly": "true",
           "aria-label": interpolate(gettext("%(language)s wording as it stands, with comments"), {
-            language: LANGUAGE_NAMES[this.language] ? LANGUAGE_NAMES[this.language]() : this.language,
+            language: languageName(this.language),
           }),
           lang: this.language,
         }),
