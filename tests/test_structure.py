@@ -165,3 +165,66 @@ def test_the_label_check_finds_a_second_formatter() -> None:
         'a = f"Article {n}"\nb = "Article " + n\nc = f"第{n}条"\nd = "前文"\ne = _("Preamble")\n'
     )
     assert _label_formatting(tree) == [1, 2, 3, 4]
+
+
+# --- pages and the API read through selectors ----------------------------------------------
+
+QUERY_METHODS = {
+    "filter",
+    "exclude",
+    "order_by",
+    "select_related",
+    "prefetch_related",
+    "annotate",
+    "aggregate",
+    "values_list",
+    "exists",
+    "get_or_create",
+    "update_or_create",
+    "in_bulk",
+}
+
+
+def _orm_queries(tree: ast.AST) -> list[int]:
+    """Lines that query the database themselves: Model.objects, get_object_or_404, a
+    queryset method, a related manager's .count(), or a .get(pk=...)."""
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr in ("objects", "all_objects")) or (
+            isinstance(node, ast.Name) and node.id in ("get_object_or_404", "get_list_or_404")
+        ):
+            found.append(node.lineno)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            if (
+                method in QUERY_METHODS
+                or (method == "count" and not node.args)
+                or (method == "get" and node.keywords and not node.args)
+            ):
+                found.append(node.lineno)
+    return sorted(set(found))
+
+
+def test_pages_and_the_api_read_through_selectors() -> None:
+    """Every read of pages and the API goes through drafting/selectors (or the library's
+    treaties/selectors.py), where the access rules are applied once."""
+    offenders = []
+    for folder in ("views", "api"):
+        for path in sorted((ROOT / "drafting" / folder).glob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            where = str(path.relative_to(ROOT))
+            offenders += [f"{where}:{line}" for line in _orm_queries(tree)]
+    assert offenders == []
+
+
+def test_the_query_check_finds_a_query() -> None:
+    tree = ast.parse(
+        "a = Draft.objects.all()\n"
+        "b = get_object_or_404(Draft, pk=1)\n"
+        "c = round_.offices.order_by('name')\n"
+        "d = draft.articles.count()\n"
+        "e = qs.get(pk=1)\n"
+        "f = request.GET.get('x')\n"
+        "g = [1].count(1)\n"
+    )
+    assert _orm_queries(tree) == [1, 2, 3, 4, 5]

@@ -351,3 +351,19 @@ def draft_timeline(user: Any, draft: Draft) -> QuerySet[Revision]:
 
 def decision_of(revision: Revision) -> ChangeDecision | None:
     return ChangeDecision.objects.filter(revision=revision).first()
+
+
+def revision_numbered(user: Any, article: Article, language: str, number: int) -> Revision | None:
+    """One revision of one language of the article, by its number, or None."""
+    return revisions_of(user, article, language).filter(number=number).first()
+
+
+def revisions_by_number(user: Any, article: Article, language: str) -> list[Revision]:
+    """Every revision of one language of the article, the latest number first."""
+    return list(revisions_of(user, article, language).order_by("-number"))
+
+
+def revision_fresh(user: Any, revision: Revision) -> Revision:
+    """The revision read again (after a decision on it), with its author and decision (the
+    revision comes from a selector that checked who may read it)."""
+    return Revision.objects.select_related("author", "decision").get(pk=revision.pk)

@@ -154,7 +154,7 @@ def article_history(request: HttpRequest, draft_id: int, article_id: int) -> Htt
                         fields={"at": [_("Out of range.")]},
                     )
             text = history.text_of(request.user, article, language, at)
-            shown = revisions.filter(number=at).first()
+            shown = history.revision_numbered(request.user, article, language, at)
             change = history.article_compare(request.user, article, language, at - 1, at)
         except ApplicationError as exc:
             error, shown = exc, None
@@ -235,7 +235,7 @@ def _revision_label(by_number: dict[int, Revision], number: int) -> str:
 def article_compare(request: HttpRequest, draft_id: int, article_id: int) -> HttpResponse:
     draft, article = _article_in_draft(request, draft_id, article_id)
     language, error = _language(request.GET.get("language"))
-    revisions = list(history.revisions_of(request.user, article, language).order_by("-number"))
+    revisions = history.revisions_by_number(request.user, article, language)
     latest_number = revisions[0].number if revisions else 0
     from_value = request.GET.get("from") or str(max(latest_number - 1, 0))
     to_value = request.GET.get("to") or str(latest_number)
