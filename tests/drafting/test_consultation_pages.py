@@ -15,12 +15,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from drafting.models import Article, ChannelMessage, DisclosureEvent, Disposition, Response, Round
+from drafting.models import ChannelMessage, DisclosureEvent, Disposition, Response, Round
 from drafting.services import consultation as services
 from drafting.services import drafts as draft_services
-from drafting.services.drafts import article_edit, article_set_releasability
-from drafting.services.members import member_add
-from tests.conftest import UserFactory
+from drafting.services.drafts import article_edit
 from tests.drafting.test_pages import markings
 
 LIVE_WORDS = "ZEBRA-LIVE-ONLY wording added after the round"
@@ -28,27 +26,10 @@ UNRELEASED = "The Parties shall strengthen their alliance."
 
 
 @pytest.fixture
-def world(draft, personas) -> dict[str, Any]:
+def world(us_offices: dict[str, Any]) -> dict[str, Any]:
     """Two REL USA articles, one UK/JPN ONLY; offices State EAP (us.state) and OSD Policy
-    (us.dod, another consultee of the draft)."""
-    owner = personas.owner
-    dod = UserFactory(username="us.dod")
-    member_add(actor=owner, draft=draft, username="us.dod", role="consultee", delegation="US")
-    consultation = Article.objects.get(draft=draft, heading="Consultation")
-    assistance = Article.objects.get(draft=draft, heading="Mutual assistance")
-    purposes = Article.objects.get(draft=draft, heading="Purposes")
-    for article in (consultation, assistance):
-        article_set_releasability(actor=owner, article=article, releasability="REL USA")
-    eap = services.office_create(actor=owner, draft=draft, name="State EAP", members=["us.state"])
-    osd = services.office_create(actor=owner, draft=draft, name="OSD Policy", members=["us.dod"])
-    return {
-        "dod": dod,
-        "consultation": consultation,
-        "assistance": assistance,
-        "purposes": purposes,
-        "eap": eap,
-        "osd": osd,
-    }
+    (us.dod, another consultee of the draft): tests/conftest.py's us_offices."""
+    return us_offices
 
 
 def _open(draft, personas, world, offices=None, number_of_days=7) -> Round:
