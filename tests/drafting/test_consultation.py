@@ -152,7 +152,9 @@ def test_next_round_shows_what_changed_and_dispositions(draft, personas, world, 
         text_en="The Parties shall strengthen and deepen their alliance.",
     )
     status = (
-        api(personas.uk_drafter).get(f"/api/v1/articles/{world['consultation'].pk}/us-status/").json()
+        api(personas.uk_drafter)
+        .get(f"/api/v1/articles/{world['consultation'].pk}/us-status/")
+        .json()
     )
     assert (
         status["round"] == 1
