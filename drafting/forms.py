@@ -4,11 +4,13 @@ put back on the form."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import inputs
 from .errors import ApplicationError
 from .models import Classification
 
@@ -93,3 +95,90 @@ def initial_of(draft: Any) -> dict[str, Any]:
         "classification": draft.classification,
         "parties": ", ".join(p.name for p in draft.parties.all()),
     }
+
+
+# --- the US consultation: opening a round and the offices ------------------------------------
+
+DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class IdsField(forms.Field):
+    """Checked boxes that carry record ids (articles, offices): whole numbers, or a 400."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for item in values:
+            number = inputs.id_parse(item)
+            if number is None:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not the id of anything here."),
+                    params={"value": str(item)[:40]},
+                    code="invalid",
+                )
+            ids.append(number)
+        return ids
+
+
+class NamesField(forms.Field):
+    """Checked boxes that carry user names."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        return [str(item).strip() for item in values if str(item).strip()]
+
+
+class RoundOpenForm(forms.Form):
+    articles = IdsField(required=False, label=_("Articles to send"))
+    offices = IdsField(required=False, label=_("US offices"))
+    deadline = forms.CharField(
+        label=_("Deadline"),
+        strip=True,
+        error_messages={
+            "required": _("Give the deadline as a date and a time (UTC), e.g. 2026-12-01 17:00.")
+        },
+    )
+    cover_note = forms.CharField(required=False, strip=False, label=_("Cover note"))
+    close_at_deadline = forms.BooleanField(required=False)
+
+    def clean_deadline(self) -> datetime:
+        """A datetime-local value, read as UTC (the form says so), not in the reader's zone."""
+        value = self.cleaned_data["deadline"]
+        try:
+            parsed = datetime.strptime(value, DEADLINE_FORMAT)
+        except ValueError:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Give the deadline as a date and a time (UTC), e.g. 2026-12-01 17:00."),
+                    code="invalid",
+                ) from None
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+    def clean_cover_note(self) -> str:
+        return str(self.cleaned_data["cover_note"]).replace("\r\n", "\n")
+
+
+class OfficeCreateForm(forms.Form):
+    name = forms.CharField(max_length=120, label=_("Name"))
+    members = NamesField(required=False, label=_("Members"))
+
+
+class OfficeMembersForm(forms.Form):
+    members = NamesField(required=False, label=_("Members"))
+
+
+def form_error(form: forms.Form) -> ApplicationError:
+    """An invalid form as the error the pages show above it (each problem by its field's
+    label) and answer with: 400."""
+    problems = {
+        str(form.fields[name].label) if name in form.fields else name: list(errors)
+        for name, errors in form.errors.items()
+    }
+    first = next(iter(form.errors.values()))[0]
+    return ApplicationError(str(first), fields=problems)

@@ -18,8 +18,8 @@ The conventions are those of Japan's statutes and of the Japanese texts of its t
   texts number every paragraph of an article that has more than one, so we number them all.
 
 Numbers we cannot read (a drafter may type any fixed number, e.g. "5A") are not guessed at:
-:func:`article_number_ja` raises ``ValueError`` and :func:`article_label_ja` falls back to
-the number as typed inside 第…条.
+:func:`article_number_ja` raises ``ValueError`` and the label (drafting/labels.py) falls back
+to the number as typed inside 第…条.
 """
 
 from __future__ import annotations
@@ -140,21 +140,6 @@ def article_number_en(label: str) -> str:
             raise ValueError(f"No English suffix for branch number {branch} in {label!r}")
         number += f" {suffix}"
     return number
-
-
-def article_label_ja(number: str, heading_ja: str = "", *, preamble: bool = False) -> str:
-    """What pages show for an article in Japanese: 第五条の二（協議）, or 前文.
-
-    A number outside the convention is kept as typed (第5A条) rather than refused: the
-    drafter chose it, and a label must always render.
-    """
-    if preamble:
-        return heading_ja or PREAMBLE_JA
-    try:
-        label = article_number_ja(number)
-    except ValueError:
-        label = f"第{number.strip()}条"
-    return label + (f"（{heading_ja}）" if heading_ja else "")
 
 
 def paragraph_ja(number: int, *, reference: bool = False) -> str:

@@ -114,6 +114,21 @@ urlpatterns = [
         name="consultation-list",
     ),
     path(
+        "drafts/<int:draft_id>/consultations/open/",
+        consultation_views.consultation_round_open,
+        name="consultation-round-open",
+    ),
+    path(
+        "drafts/<int:draft_id>/consultations/offices/",
+        consultation_views.consultation_office_create,
+        name="consultation-office-create",
+    ),
+    path(
+        "drafts/<int:draft_id>/consultations/offices/<int:office_id>/members/",
+        consultation_views.consultation_office_members,
+        name="consultation-office-members",
+    ),
+    path(
         "drafts/<int:draft_id>/consultations/<int:number>/",
         consultation_views.round_detail,
         name="round-detail",

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from drafting import celery_app
 from drafting.models import Article, Draft
+from drafting.services import consultation as consultation_services
 from drafting.services import drafts as draft_services
 from drafting.services import members as member_services
 from treaties.models import Treaty
@@ -128,6 +129,38 @@ def draft(personas: Personas, corpus: None) -> Draft:
             actor=owner, draft=draft, heading=heading, text_en=text, text_ja="締約国は、"
         )
     return draft
+
+
+@pytest.fixture
+def us_offices(draft: Draft, personas: Personas) -> dict[str, Any]:
+    """The US side of the test draft, as the consultation tests need it: a second consultee
+    (us.dod), the offices State EAP (us.state) and OSD Policy (us.dod), and two articles
+    released to the US (Consultation, Mutual assistance) while Purposes stays UK/JPN ONLY."""
+    owner = personas.owner
+    dod = UserFactory(username="us.dod")
+    member_services.member_add(
+        actor=owner, draft=draft, username="us.dod", role="consultee", delegation="US"
+    )
+    consultation = Article.objects.get(draft=draft, heading="Consultation")
+    assistance = Article.objects.get(draft=draft, heading="Mutual assistance")
+    for article in (consultation, assistance):
+        draft_services.article_set_releasability(
+            actor=owner, article=article, releasability="REL USA"
+        )
+    eap = consultation_services.office_create(
+        actor=owner, draft=draft, name="State EAP", members=["us.state"]
+    )
+    osd = consultation_services.office_create(
+        actor=owner, draft=draft, name="OSD Policy", members=["us.dod"]
+    )
+    return {
+        "dod": dod,
+        "consultation": consultation,
+        "assistance": assistance,
+        "purposes": Article.objects.get(draft=draft, heading="Purposes"),
+        "eap": eap,
+        "osd": osd,
+    }
 
 
 def articles_in_order(draft: Draft) -> list[tuple[str, str]]:

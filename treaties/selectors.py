@@ -157,6 +157,18 @@ def clauses_search(filters: ClauseFilters) -> QuerySet[LibraryClause]:
     )
 
 
+def provision_get(provision_id: Any) -> Provision | None:
+    """One provision with its treaty, or None for an id that names none."""
+    if not str(provision_id).isdigit():
+        return None
+    return Provision.objects.select_related("treaty").filter(pk=provision_id).first()
+
+
+def clauses_of_provision(provision: Provision) -> QuerySet[LibraryClause]:
+    """The library clauses derived from a provision."""
+    return provision.library_clauses.select_related("obligation_type")
+
+
 def clause_get(slug: str) -> LibraryClause:
     return (
         LibraryClause.objects.select_related("obligation_type")

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from .. import inputs
 from ..downloads import csv_response
-from ..errors import ApplicationError, NotFoundError
+from ..errors import ApplicationError
 from ..models import ChannelMessage, Disposition, Office, Response, Round, RoundArticle
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
@@ -107,7 +107,7 @@ class RoundOut(serializers.ModelSerializer):
             return []
         user = self.context["request"].user
         out = []
-        for snapshot in round_.articles.select_related("previous__round").order_by("position"):
+        for snapshot in selectors.round_articles(round_):
             item = dict(RoundArticleOut(snapshot).data)
             item["since_previous_round"] = selectors.changes_since_previous(user, snapshot)
             out.append(item)
@@ -221,12 +221,7 @@ class DraftOfficesView(APIView):
 class OfficeDetailView(APIView):
     @extend_schema(request=OfficeMembersIn, responses={200: OfficeOut})
     def patch(self, request: Request, office_id: int) -> APIResponse:
-        office = Office.objects.select_related("draft").filter(pk=office_id).first()
-        if (
-            office is None
-            or not selectors.offices_for(request.user, office.draft).filter(pk=office.pk).exists()
-        ):
-            raise NotFoundError(_("No such office."))
+        office = selectors.office_get(request.user, office_id)
         office = services.office_set_members(
             actor=request.user,
             office=office,
@@ -319,13 +314,7 @@ class ResponseDispositionView(APIView):
             outcome=data["outcome"],
             rationale=data["rationale"],
         )
-        return APIResponse(
-            ResponseOut(
-                Response.objects.select_related(
-                    "disposition__decided_by", "office", "round_article", "submitted_by"
-                ).get(pk=response.pk)
-            ).data
-        )
+        return APIResponse(ResponseOut(selectors.response_fresh(request.user, response)).data)
 
 
 REPORT_OUT = inline_serializer(
@@ -374,7 +363,7 @@ class ConsultationMessagesView(APIView):
     def post(self, request: Request, round_id: int) -> APIResponse:
         round_ = selectors.round_get(request.user, round_id)
         data = input_parse(MessageIn, request.data)
-        office = round_.offices.filter(pk=data["office"]).first()
+        office = selectors.round_office(round_, data["office"])
         if office is None:
             raise ApplicationError(
                 _("That office is not in this round."),

@@ -18,14 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..documents import render
-from ..downloads import CONTENT_TYPES, file_response
+from .. import delivery
+from ..downloads import CONTENT_TYPES
 from ..errors import ApplicationError
 from ..models import Classification
 from ..selectors import consultation as consultation_selectors
 from ..selectors import drafts as draft_selectors
 from ..selectors import exports as selectors
-from ..services import exports as export_services
 from ..services import imports as import_services
 from .parsing import input_parse
 
@@ -75,22 +74,13 @@ class DraftExportView(APIView):
     )
     def get(self, request: Request, draft_id: int) -> Any:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        fmt, language = selectors.export_params(
-            request.query_params.get("format"), request.query_params.get("language")
+        return delivery.draft_export(
+            request.user,
+            draft,
+            fmt=request.query_params.get("format"),
+            language=request.query_params.get("language"),
+            version=request.query_params.get("version"),
         )
-        version = request.query_params.get("version")
-        doc = selectors.export_content(request.user, draft, version)
-        filename, data = render.draft_file(doc, fmt, language, work_id=f"entente-{draft.pk}")
-        export_services.export_record(
-            actor=request.user,
-            draft=draft,
-            what="draft",
-            fmt=fmt,
-            language=language,
-            marking=doc.marking,
-            detail={"version": version or "now"},
-        )
-        return file_response(filename, fmt, data, doc.marking)
 
 
 class DraftCompareExportView(APIView):
@@ -121,30 +111,15 @@ class DraftCompareExportView(APIView):
     )
     def get(self, request: Request, draft_id: int) -> Any:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        fmt = request.query_params.get("format") or "docx"
-        if fmt != "docx":
-            raise ApplicationError(
-                "A comparison exports as docx only.", fields={"format": ["Use docx."]}
-            )
-        _fmt, language = selectors.export_params("docx", request.query_params.get("language"))
-        compare = selectors.export_compare(
+        return delivery.compare_export(
             request.user,
             draft,
-            request.query_params.get("from"),
-            request.query_params.get("to"),
-            pending=request.query_params.get("pending") in ("1", "true", "yes"),
+            fmt=request.query_params.get("format"),
+            language=request.query_params.get("language"),
+            from_ref=request.query_params.get("from"),
+            to_ref=request.query_params.get("to"),
+            pending=request.query_params.get("pending"),
         )
-        filename, data = render.compare_file(compare, language)
-        export_services.export_record(
-            actor=request.user,
-            draft=draft,
-            what="compare",
-            fmt="docx",
-            language=language,
-            marking=compare.draft.marking,
-            detail={"from": compare.from_label, "to": compare.to_label},
-        )
-        return file_response(filename, "docx", data, compare.draft.marking)
 
 
 class ImportIn(serializers.Serializer):
@@ -224,23 +199,9 @@ class ConsultationExportView(APIView):
         round_ = consultation_selectors.round_get(request.user, round_id)
         # Readers of the live draft see every round; the pack is the owner's and consultees'.
         round_ = selectors.round_for_export(request.user, round_.draft_id, round_.number)
-        fmt, language = selectors.export_params(
-            request.query_params.get("format") or "pdf", request.query_params.get("language")
+        return delivery.round_export(
+            request.user,
+            round_,
+            fmt=request.query_params.get("format"),
+            language=request.query_params.get("language"),
         )
-        if fmt == "akn":
-            raise ApplicationError(
-                "A round pack exports as docx or pdf.", fields={"format": ["Use docx or pdf."]}
-            )
-        doc = selectors.export_round(request.user, round_)
-        filename, data = render.draft_file(doc, fmt, language, work_id=f"entente-{round_.draft_id}")
-        export_services.export_record(
-            actor=request.user,
-            draft=round_.draft,
-            what="round",
-            fmt=fmt,
-            language=language,
-            marking=doc.marking,
-            round_=round_,
-            detail={"round": round_.number},
-        )
-        return file_response(f"round-{round_.number}-{filename}", fmt, data, doc.marking)

@@ -215,7 +215,7 @@ class ArticleRevisionDecisionView(APIView):
             change_services.change_reject(
                 actor=request.user, revision=revision, reason=data["reason"]
             )
-        revision = Revision.objects.select_related("author", "decision").get(pk=revision.pk)
+        revision = history.revision_fresh(request.user, revision)
         return Response(RevisionOut(revision).data)
 
 

@@ -203,10 +203,7 @@ def signoff_out(signoff: SignOff, article: Article) -> dict[str, Any]:
 
 
 def _bracket_fresh(user: Any, bracket_id: int) -> dict[str, Any]:
-    bracket = negotiation_selectors.brackets_of(
-        user, negotiation_selectors.bracket_get(user, bracket_id).article
-    ).get(pk=bracket_id)
-    return bracket_out(bracket)
+    return bracket_out(negotiation_selectors.bracket_fresh(user, bracket_id))
 
 
 class ArticleBracketsView(APIView):

@@ -183,7 +183,7 @@ class ThreadCommentsView(APIView):
         return paginated(
             request,
             self,
-            thread.comments.select_related("author").order_by("created_at", "pk"),
+            review_selectors.comments_of(request.user, thread),
             CommentOut,
         )
 

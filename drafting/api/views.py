@@ -14,11 +14,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from treaties import selectors as library_selectors
 from treaties.models import LibraryClause
 
 from ..clientaddress import client_address
 from ..errors import ApplicationError
-from ..models import Delegation, Membership
 from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
 from ..services import members as member_services
@@ -98,7 +98,7 @@ class DraftListView(APIView):
         return paginated(
             request,
             self,
-            draft_selectors.drafts_visible_to(request.user).order_by("-updated_at"),
+            draft_selectors.drafts_recent_first(request.user),
             s.DraftOut,
         )
 
@@ -113,17 +113,13 @@ class DraftListView(APIView):
 
 
 def _default_delegation(user: Any) -> str:
-    latest = (
-        Membership.objects.filter(user=user, delegation__in=[Delegation.UK, Delegation.JP])
-        .order_by("-added_at")
-        .first()
-    )
+    latest = draft_selectors.delegation_latest(user)
     if latest is None:
         raise ApplicationError(
             _('Say which delegation you draft for: add "delegation": "UK" or "JP".'),
             fields={"delegation": [_("This field is required for your first draft.")]},
         )
-    return latest.delegation
+    return latest
 
 
 class DraftDetailView(APIView):
@@ -156,14 +152,13 @@ class DraftArticlesView(APIView):
         data = input_parse(s.ArticleCreateIn, request.data)
         slug = data.pop("library_clause", None)
         if slug:
-            clause = (
-                LibraryClause.objects.select_related("obligation_type").filter(slug=slug).first()
-            )
-            if clause is None:
+            try:
+                clause = library_selectors.clause_get(slug)
+            except LibraryClause.DoesNotExist:
                 raise ApplicationError(
                     _("There is no library clause %(slug)r.") % {"slug": slug},
                     fields={"library_clause": [_("No such clause.")]},
-                )
+                ) from None
             article = draft_services.clause_insert(
                 actor=request.user,
                 draft=draft,

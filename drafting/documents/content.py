@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..labels import article_label
 from ..textdiff import Segment
-from .headings import article_label_ja
 
 
 @dataclass
@@ -30,14 +30,13 @@ class DocArticle:
 
     def title(self, language: str) -> str:
         """The article's heading line, as the reader expects it in that language."""
-        if language == "ja":
-            if self.kind == "preamble":
-                return self.heading_ja or "前文"
-            head = article_label_ja(self.number)
-            return head + (f"（{self.heading_ja}）" if self.heading_ja else "")
-        if self.kind == "preamble":
-            return self.heading or "Preamble"
-        return f"Article {self.number}" + (f" — {self.heading}" if self.heading else "")
+        return article_label(
+            self.number,
+            self.heading,
+            self.heading_ja,
+            preamble=self.kind == "preamble",
+            language=language,
+        )
 
 
 @dataclass

@@ -90,14 +90,6 @@ def is_preamble_heading(text: str) -> str | None:
     return None
 
 
-def article_label_ja(number: str) -> str:
-    """Entente's "5 bis" as a Japanese heading writes it: 第5条の2 (and "7" as 第7条)."""
-    base, _, suffix = number.partition(" ")
-    if suffix in LATIN_SUFFIXES:
-        return f"第{base}条の{LATIN_SUFFIXES.index(suffix) + 2}"
-    return f"第{number}条"
-
-
 def eid_of(kind: str, number: str) -> str:
     """The Akoma Ntoso eId of a provision: the same for both languages."""
     if kind == "preamble":

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..numbering import article_label_ja
+from ..labels import article_label
 from .drafts import Article, Draft
 
 
@@ -100,17 +100,15 @@ class RoundArticle(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round}: Article {self.number}"
+        return f"{self.round}: {article_label(self.number, preamble=self.kind == 'preamble')}"
 
     @property
     def label(self) -> str:
-        if self.kind == "preamble":
-            return self.heading or "Preamble"
-        return f"Article {self.number}" + (f" — {self.heading}" if self.heading else "")
+        return article_label(self.number, self.heading, preamble=self.kind == "preamble")
 
     @property
     def number_ja(self) -> str:
-        return article_label_ja(self.number, preamble=self.kind == "preamble")
+        return article_label(self.number, preamble=self.kind == "preamble", language="ja")
 
 
 class Response(models.Model):

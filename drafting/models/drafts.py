@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from treaties.models import LibraryClause, Party
 
-from ..numbering import article_label_ja
+from ..labels import article_label
 
 
 class Classification(models.TextChoices):
@@ -163,10 +163,7 @@ class Article(models.Model):
 
     @property
     def label(self) -> str:
-        if self.kind == self.Kind.PREAMBLE:
-            return self.heading or "Preamble"
-        heading = f" — {self.heading}" if self.heading else ""
-        return f"Article {self.number}{heading}"
+        return article_label(self.number, self.heading, preamble=self.kind == self.Kind.PREAMBLE)
 
     def text(self, language: str) -> str:
         return self.text_ja if language == "ja" else self.text_en
@@ -180,12 +177,16 @@ class Article(models.Model):
     @property
     def number_ja(self) -> str:
         """The number in Japanese legal form: 第五条の二 for "5 bis", 前文 for the preamble."""
-        return article_label_ja(self.number, preamble=self.kind == self.Kind.PREAMBLE)
+        return article_label(self.number, preamble=self.kind == self.Kind.PREAMBLE, language="ja")
 
     @property
     def label_ja(self) -> str:
-        return article_label_ja(
-            self.number, self.heading_ja, preamble=self.kind == self.Kind.PREAMBLE
+        return article_label(
+            self.number,
+            "",
+            self.heading_ja,
+            preamble=self.kind == self.Kind.PREAMBLE,
+            language="ja",
         )
 
 

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..labels import LANGUAGE_NAMES
 from .drafts import Article, Draft
 
 
 class Language(models.TextChoices):
-    ENGLISH = "en", _("English")
-    JAPANESE = "ja", _("Japanese")
+    ENGLISH = "en", LANGUAGE_NAMES["en"]
+    JAPANESE = "ja", LANGUAGE_NAMES["ja"]
 
 
 class Revision(models.Model):

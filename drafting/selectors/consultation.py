@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from .. import inputs, permissions, textdiff
 from ..errors import NotFoundError
@@ -18,9 +19,11 @@ from ..models import (
     Draft,
     Office,
     Response,
+    Role,
     Round,
     RoundArticle,
 )
+from .drafts import members_of
 
 
 def _draft_for_consultation(user: Any, draft_id: Any) -> Draft:
@@ -283,3 +286,82 @@ def rounds_with_articles(round_qs: QuerySet[Round]) -> QuerySet[Round]:
     return round_qs.prefetch_related(
         Prefetch("articles", queryset=RoundArticle.objects.order_by("position"))
     )
+
+
+def round_articles(round_: Round) -> QuerySet[RoundArticle]:
+    """A round's frozen articles in order, each with the round it was last sent in (callers
+    have the round from a selector that checked who may read it)."""
+    return round_.articles.select_related("previous__round").order_by("position")
+
+
+def office_get(user: Any, office_id: Any) -> Office:
+    """An office of a draft, for those who may see the draft's offices; anyone else gets the
+    same 404 as for an office that does not exist."""
+    office = (
+        Office.objects.select_related("draft").filter(pk=office_id).first()
+        if inputs.id_parse(office_id) is not None
+        else None
+    )
+    if office is None or not offices_for(user, office.draft).filter(pk=office.pk).exists():
+        raise NotFoundError(_("No such office."))
+    return office
+
+
+def round_office(round_: Round, office_id: Any) -> Office | None:
+    """The office among those the round was sent to, or None."""
+    if inputs.id_parse(office_id) is None:
+        return None
+    return round_.offices.filter(pk=office_id).first()
+
+
+def response_fresh(user: Any, response: Response) -> Response:
+    """The response read again (after a disposition), with what its page and API show (the
+    response comes from response_get, which checked who may read it)."""
+    return Response.objects.select_related(
+        "disposition__decided_by", "office", "round_article", "submitted_by"
+    ).get(pk=response.pk)
+
+
+# --- what the consultation pages list ---------------------------------------------------------
+
+
+def round_numbers(user: Any, draft: Draft) -> list[int]:
+    """The numbers of the rounds the user may see (a consultee's navigation)."""
+    return list(rounds_for(user, draft).values_list("number", flat=True))
+
+
+def offices_by_name(user: Any, draft: Draft) -> list[Office]:
+    return list(offices_for(user, draft).order_by("name"))
+
+
+def office_of_draft(user: Any, draft: Draft, office_id: Any) -> Office:
+    """One of the draft's offices the user may see, or the 404 of an office that does not
+    exist."""
+    office = office_get(user, office_id)
+    if office.draft_id != draft.pk:
+        raise NotFoundError(_("No such office."))
+    return office
+
+
+def consultees_of(user: Any, draft: Draft) -> list[Any]:
+    """The draft's US consultees (the people an office may hold), for its members' readers."""
+    from_members = members_of(user, draft).filter(role=Role.CONSULTEE)
+    return [m.user for m in from_members]
+
+
+def round_counts(round_: Round) -> dict[str, int]:
+    """How many articles a round froze and how many offices it went to."""
+    return {"articles": round_.articles.count(), "offices": round_.offices.count()}
+
+
+def round_offices_by_name(round_: Round) -> list[Office]:
+    return list(round_.offices.order_by("name"))
+
+
+def office_members_by_name(office: Office) -> list[Any]:
+    return list(office.members.order_by("username"))
+
+
+def answers_count(user: Any, round_: Round) -> int:
+    """How many answers of the round the user may read."""
+    return responses_for(user, round_).count()

@@ -13,7 +13,16 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from .. import inputs, permissions
 from ..core.numbering import fixed_numbers_out_of_order
 from ..errors import NotFoundError
-from ..models import Article, Draft, Membership, Notification, SyncConflict
+from ..models import (
+    Article,
+    Classification,
+    Delegation,
+    Draft,
+    Membership,
+    Notification,
+    Role,
+    SyncConflict,
+)
 
 
 def drafts_visible_to(user: Any) -> QuerySet[Draft]:
@@ -139,3 +148,38 @@ def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notif
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at")
+
+
+# --- what the dashboard and the API's defaults read about the user's memberships -------------
+
+
+def drafts_recent_first(user: Any) -> QuerySet[Draft]:
+    """The drafts the user may read, the most recently changed first."""
+    return drafts_visible_to(user).order_by("-updated_at")
+
+
+def consultee_draft_count(user: Any) -> int:
+    """In how many drafts the user is a US consultee."""
+    return Membership.objects.filter(user=user, role=Role.CONSULTEE).count()
+
+
+def member_of_sensitive_draft(user: Any) -> bool:
+    """Whether any draft the user belongs to (in any role) is OFFICIAL-SENSITIVE: a page that
+    names all of them carries that marking."""
+    return Membership.objects.filter(
+        user=user, draft__classification=Classification.OFFICIAL_SENSITIVE
+    ).exists()
+
+
+def delegation_latest(user: Any) -> str | None:
+    """The negotiating delegation the user last joined a draft for, if any."""
+    latest = (
+        Membership.objects.filter(user=user, delegation__in=[Delegation.UK, Delegation.JP])
+        .order_by("-added_at")
+        .first()
+    )
+    return latest.delegation if latest is not None else None
+
+
+def article_count(user: Any, draft: Draft) -> int:
+    return articles_of(user, draft).count()

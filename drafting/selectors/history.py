@@ -23,6 +23,7 @@ from ..core.revisions import (
 from ..core.revisions import revision_get as revision_get
 from ..core.revisions import revision_latest as revision_latest
 from ..errors import ApplicationError, NotFoundError
+from ..labels import article_label
 from ..models import Article, ChangeDecision, Draft, Revision, Version
 
 # diff-match-patch's own budget; rebuilding the texts and splitting them into words come on
@@ -193,10 +194,10 @@ class ArticleChange:
     @property
     def label(self) -> str:
         item = self.after or self.before or {}
-        if item.get("kind") == "preamble":
-            return item.get("heading") or "Preamble"
-        return f"Article {item.get('number')}" + (
-            f" — {item['heading']}" if item.get("heading") else ""
+        return article_label(
+            str(item.get("number") or ""),
+            item.get("heading") or "",
+            preamble=item.get("kind") == "preamble",
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -350,3 +351,19 @@ def draft_timeline(user: Any, draft: Draft) -> QuerySet[Revision]:
 
 def decision_of(revision: Revision) -> ChangeDecision | None:
     return ChangeDecision.objects.filter(revision=revision).first()
+
+
+def revision_numbered(user: Any, article: Article, language: str, number: int) -> Revision | None:
+    """One revision of one language of the article, by its number, or None."""
+    return revisions_of(user, article, language).filter(number=number).first()
+
+
+def revisions_by_number(user: Any, article: Article, language: str) -> list[Revision]:
+    """Every revision of one language of the article, the latest number first."""
+    return list(revisions_of(user, article, language).order_by("-number"))
+
+
+def revision_fresh(user: Any, revision: Revision) -> Revision:
+    """The revision read again (after a decision on it), with its author and decision (the
+    revision comes from a selector that checked who may read it)."""
+    return Revision.objects.select_related("author", "decision").get(pk=revision.pk)

@@ -546,3 +546,9 @@ READING_MODES = {
     "bracketed": gettext_lazy("Bracketed text"),
     "clean": gettext_lazy("Clean text agreed so far"),
 }
+
+
+def bracket_fresh(user: Any, bracket_id: Any) -> Bracket:
+    """One bracket read as brackets_of reads it (options, events), after a change to it."""
+    bracket = bracket_get(user, bracket_id)
+    return brackets_of(user, bracket.article).get(pk=bracket.pk)

@@ -128,3 +128,9 @@ def open_thread_counts(user: Any, draft: Draft) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["article_id"]: row["n"] for row in rows}
+
+
+def comments_of(user: Any, thread: Thread) -> QuerySet[Comment]:
+    """A thread's comments in order (the thread comes from thread_get, which checked who may
+    read it)."""
+    return thread.comments.select_related("author").order_by("created_at", "pk")

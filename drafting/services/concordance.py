@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..core.revisions import LANGUAGES, revision_latest
 from ..errors import ApplicationError, PermissionDeniedError
+from ..labels import language_name
 from ..models import Article, Concordance, Revision
 from ..permissions import Actor
 from .audit import audit_record
@@ -77,7 +78,7 @@ def concordance_confirm(
                         "The %(language)s text is empty: there is nothing to confirm it against. "
                         "Translate the article first."
                     )
-                    % {"language": _("English") if language == "en" else _("Japanese")},
+                    % {"language": language_name(language)},
                     code="text_missing",
                 )
             number = wanted.get(language, latest.number)

@@ -24,6 +24,7 @@ from ..documents import docx_reader
 from ..documents.docx_reader import Split, Unit
 from ..documents.safety import MAX_UPLOAD_BYTES, DocumentError, docx_open
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
+from ..labels import article_label
 from ..models import (
     Article,
     Comment,
@@ -102,7 +103,7 @@ def split_plan(split: Split) -> list[PlannedArticle]:
             item = planned[key] = PlannedArticle(unit.kind, unit.number)
             order.append(key)
         if unit.language in item.where:
-            what = "preamble" if unit.kind == "preamble" else f"Article {unit.number}"
+            what = article_label(unit.number, preamble=unit.kind == "preamble")
             raise _refuse(
                 f"{what} appears twice in {unit.language} (paragraphs "
                 f"{item.where[unit.language]} and {unit.where}); numbers must be unique. "
@@ -172,7 +173,7 @@ def draft_import(
 
 def _plan_validate(plan: list[PlannedArticle]) -> None:
     for item in plan:
-        where = "the preamble" if item.kind == "preamble" else f"Article {item.number}"
+        where = article_label(item.number, preamble=item.kind == "preamble")
         for name, value, limit in (
             ("number", item.number, MAX_NUMBER_LENGTH),
             ("heading", item.heading, MAX_HEADING_LENGTH),
@@ -312,7 +313,7 @@ def markup_import(*, actor: Actor, draft: Draft, data: Any, filename: str) -> di
     unplaced: list[dict[str, Any]] = []
     with transaction.atomic():
         for unit in split.units:
-            label = "Preamble" if unit.kind == "preamble" else f"Article {unit.number}"
+            label = article_label(unit.number, preamble=unit.kind == "preamble")
             original, changes, ranges = docx_reader.changes_of(unit)
             article = _target(draft, unit)
             language = unit.language if unit.language in LANGUAGES else "en"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..errors import NotFoundError
+from ..labels import LANGUAGE_NAMES
 from ..models import Article, Draft
 from ..selectors import concordance as selectors
 
@@ -38,7 +39,6 @@ STATE_HINTS = {
     ),
     "unconfirmed": gettext_lazy("Nobody has confirmed yet that the two texts say the same."),
 }
-LANGUAGE_NAMES = {"en": gettext_lazy("English"), "ja": gettext_lazy("Japanese")}
 LEVEL_NAMES = {"paragraphs": gettext_lazy("numbered paragraphs"), "items": gettext_lazy("items")}
 
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 from ..errors import NotFoundError
+from ..labels import LANGUAGE_NAMES
 from ..models import Article, Role
 from ..selectors import consultation as selectors
 
 register = template.Library()
-
-LANGUAGES = (("en", _("English")), ("ja", "日本語"))
 
 
 @register.inclusion_tag("drafting/consultation/_us_status.html", takes_context=True)
@@ -32,7 +30,7 @@ def us_status(context: template.Context, article: Article) -> dict[str, Any]:
             **status,
             "languages": [
                 {"code": code, "name": name, "ops": status["diffs"][code]}
-                for code, name in LANGUAGES
+                for code, name in LANGUAGE_NAMES.items()
                 if status["diffs"].get(code)
             ],
         }

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from ..labels import language_name as name_of_language
 from ..service_messages import message_translate
 
 register = template.Library()
@@ -43,3 +44,11 @@ def get(mapping: Any, key: Any) -> Any:
 def ui_message(message: str) -> str:
     """A service's error message in the interface language, where the catalogue has it."""
     return message_translate(str(message))
+
+
+@register.filter
+def text_language_name(code: str) -> str:
+    """A text language's name in the interface language: {{ "ja"|text_language_name }}.
+    (Django's i18n library has a language_name filter of its own: it names languages in
+    English, and a later {% load i18n %} would shadow a filter of that name.)"""
+    return name_of_language(str(code))

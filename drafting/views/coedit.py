@@ -13,18 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from ..core.negotiation import agreement_describe, article_agreed
+from ..labels import LANGUAGE_NAMES, language_name
 from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
 from .context import draft_context
-
-# Each text's language as the switch names it and as the page's sentences name it, in the
-# interface language (英語 / 日本語 for a Japanese user).
-LANGUAGES = {"en": _("English"), "ja": "日本語"}
-LANGUAGE_NAMES = {"en": _("English"), "ja": _("Japanese")}
 
 
 @login_required
@@ -33,7 +28,7 @@ def article_coedit(request: HttpRequest, draft_id: int, article_id: int) -> Http
     draft = draft_selectors.draft_get(request.user, draft_id)
     article = draft_services.article_get_in_draft(draft, article_id)
     language = request.GET.get("language", "en")
-    if language not in LANGUAGES:
+    if language not in LANGUAGE_NAMES:
         language = "en"
     # The API's root, so the script builds no URL of its own guessing.
     sessions_url = reverse("api-article-sessions", args=[article.pk])
@@ -44,8 +39,8 @@ def article_coedit(request: HttpRequest, draft_id: int, article_id: int) -> Http
         article=article,
         marking_note=article.releasability,
         language=language,
-        language_name=LANGUAGE_NAMES[language],
-        languages=LANGUAGES,
+        language_name=language_name(language),
+        languages=LANGUAGE_NAMES,
         text=article.text(language),
         api_root=api_root,
         conflicts_url=reverse("api-article-conflicts", args=[article.pk]),

@@ -6,13 +6,15 @@ They mirror drafting/api/consultation.py: the same selectors decide what each us
 consultee sees only the rounds sent to their office, only the frozen snapshots and only their
 own office's answers and channel; never the live draft) and the same services write. A
 service's ApplicationError is shown next to the form it came from, with what the user typed
-kept, and the page is answered with the error's status.
+kept, and the page is answered with the error's status. The owner's forms on the rounds page
+(opening a round, creating an office, an office's members) post each to a view of its own,
+checked by a Django form (drafting/forms.py) before the service sees it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -25,13 +27,20 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import inputs, permissions
 from ..downloads import csv_response
 from ..errors import ApplicationError, NotFoundError
+from ..forms import (
+    DEADLINE_FORMAT,
+    OfficeCreateForm,
+    OfficeMembersForm,
+    RoundOpenForm,
+    form_error,
+)
+from ..labels import LANGUAGE_NAMES, article_label
 from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round, RoundArticle
-from ..numbering import article_label_ja
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
@@ -39,7 +48,6 @@ from ..services import exports
 from .context import draft_context
 
 REL_USA = Releasability.REL_USA.value
-DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -68,9 +76,7 @@ def _context(request: HttpRequest, draft: Draft, **extra: Any) -> dict[str, Any]
         **extra,
     )
     if consultee:
-        context["nav_rounds"] = list(
-            selectors.rounds_for(request.user, draft).values_list("number", flat=True)
-        )
+        context["nav_rounds"] = selectors.round_numbers(request.user, draft)
     return context
 
 
@@ -131,30 +137,13 @@ def _names_html(offices: Any, *, last: str) -> SafeString:
 
 
 def _label_ja(snapshot: RoundArticle) -> str:
-    return article_label_ja(
-        snapshot.number, snapshot.heading_ja, preamble=snapshot.kind == "preamble"
+    return article_label(
+        snapshot.number,
+        "",
+        snapshot.heading_ja,
+        preamble=snapshot.kind == "preamble",
+        language="ja",
     )
-
-
-def _ids(values: list[str]) -> list[int]:
-    return inputs.ids_parse(values)
-
-
-def _deadline_parse(value: str) -> datetime:
-    """A datetime-local value, read as UTC."""
-    try:
-        parsed = datetime.strptime(value.strip(), DEADLINE_FORMAT)
-    except ValueError:
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ApplicationError(
-                _("Give the deadline as a date and a time (UTC), e.g. 2026-12-01 17:00."),
-                fields={"deadline": [_("Not a date and time.")]},
-            ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
 
 
 # --- the rounds of a draft ----------------------------------------------------------------
@@ -165,13 +154,13 @@ def _round_rows(request: HttpRequest, rounds: list[Round], now: datetime) -> lis
     for round_ in rounds:
         visible = selectors.office_ids_visible(request.user, round_)
         offices = [o for o in round_.offices.all() if visible is None or o.pk in visible]
-        articles = round_.articles.count()
+        articles = selectors.round_counts(round_)["articles"]
         rows.append(
             {
                 "round": round_,
                 "offices": sorted(offices, key=lambda o: o.name),
                 "articles": articles,
-                "answered": selectors.responses_for(request.user, round_).count(),
+                "answered": selectors.answers_count(request.user, round_),
                 "expected": articles * len(offices),
                 "due": _due(round_, now),
             }
@@ -190,10 +179,26 @@ def _open_form_default(now: datetime) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = _draft(request, draft_id)
+def _typed(request: HttpRequest, *lists: str) -> dict[str, Any]:
+    """What the user typed in a form, as the page puts it back (lists for checkboxes)."""
+    typed: dict[str, Any] = {key: request.POST.get(key, "") for key in request.POST}
+    for key in lists:
+        typed[key] = request.POST.getlist(key)
+    return typed
+
+
+def _list_page(
+    request: HttpRequest,
+    draft: Draft,
+    *,
+    open_form: dict[str, Any] | None = None,
+    office_form: dict[str, Any] | None = None,
+    members_form: dict[str, Any] | None = None,
+    error: ApplicationError | None = None,
+    error_for: str = "",
+) -> HttpResponse:
+    """The rounds of a draft, with the owner's forms (opening a round, the offices): the page,
+    and what a form's action answers with when what was typed is refused (kept in the form)."""
     user = request.user
     rounds = list(selectors.rounds_for(user, draft))
     reader = permissions.can_view_draft(user, draft)
@@ -201,104 +206,26 @@ def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
         # A consultee sees only the rounds sent to their office: with none, nothing is here.
         raise NotFoundError(_("No consultation round was sent to your office."))
     now = timezone.now()
-    open_form = _open_form_default(now)
-    office_form: dict[str, Any] = {"name": "", "members": []}
-    members_form: dict[str, Any] = {"office": None, "members": []}
-    error: ApplicationError | None = None
-    error_for = ""
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "open_round":
-                error_for = "open"
-                open_form = {
-                    "articles": request.POST.getlist("articles"),
-                    "offices": request.POST.getlist("offices"),
-                    "deadline": request.POST.get("deadline", ""),
-                    "cover_note": request.POST.get("cover_note", ""),
-                    "close_at_deadline": bool(request.POST.get("close_at_deadline")),
-                }
-                round_ = services.round_open(
-                    actor=user,
-                    draft=draft,
-                    article_ids=_ids(open_form["articles"]),
-                    office_ids=_ids(open_form["offices"]),
-                    deadline=_deadline_parse(open_form["deadline"]),
-                    cover_note=open_form["cover_note"].replace("\r\n", "\n"),
-                    close_at_deadline=open_form["close_at_deadline"],
-                )
-                messages.success(
-                    request,
-                    _(
-                        "Round %(number)s opened: %(articles)s article(s) frozen "
-                        "and sent to %(offices)s office(s)."
-                    )
-                    % {
-                        "number": round_.number,
-                        "articles": round_.articles.count(),
-                        "offices": round_.offices.count(),
-                    },
-                )
-                return HttpResponseRedirect(reverse("round-detail", args=[draft.pk, round_.number]))
-            if action == "office_create":
-                error_for = "office"
-                office_form = {
-                    "name": request.POST.get("name", ""),
-                    "members": request.POST.getlist("members"),
-                }
-                office = services.office_create(
-                    actor=user,
-                    draft=draft,
-                    name=office_form["name"],
-                    members=office_form["members"],
-                )
-                messages.success(request, _("Office “%(name)s” created.") % {"name": office.name})
-                return HttpResponseRedirect(
-                    reverse("consultation-list", args=[draft.pk]) + "#offices"
-                )
-            if action == "office_members":
-                members_form = {
-                    "office": request.POST.get("office", ""),
-                    "members": request.POST.getlist("members"),
-                }
-                error_for = f"office-{members_form['office']}"
-                found = (
-                    selectors.offices_for(user, draft).filter(pk=members_form["office"]).first()
-                    if inputs.id_parse(members_form["office"]) is not None
-                    else None
-                )
-                if found is None:
-                    raise NotFoundError(_("No such office."))
-                office = services.office_set_members(
-                    actor=user, office=found, members=members_form["members"]
-                )
-                messages.success(request, _("Members of “%(name)s” saved.") % {"name": office.name})
-                return HttpResponseRedirect(
-                    reverse("consultation-list", args=[draft.pk]) + f"#office-{office.pk}"
-                )
-            raise ApplicationError(_("Unknown action."))
-        except ApplicationError as exc:
-            error = exc
-    offices = list(selectors.offices_for(user, draft).order_by("name"))
+    open_form = open_form or _open_form_default(now)
+    office_form = office_form or {"name": "", "members": []}
+    offices = selectors.offices_by_name(user, draft)
     manage = permissions.can_manage_consultation(user, draft)
     articles: list[Any] = []
     consultees: list[Any] = []
     if manage:
         articles = list(draft_selectors.articles_of(user, draft))
-        consultees = [
-            m.user for m in draft_selectors.members_of(user, draft).filter(role=Role.CONSULTEE)
-        ]
+        consultees = selectors.consultees_of(user, draft)
     office_rows = []
     for office in offices:
-        member_names = [m.get_username() for m in office.members.all()]
-        if error_for == f"office-{office.pk}":
-            member_names = list(members_form["members"])
+        mine = error_for == f"office-{office.pk}"
         office_rows.append(
             {
                 "office": office,
                 "members": list(office.members.all()),
-                "chosen": member_names,
-                "error": error if error_for == f"office-{office.pk}" else None,
+                "chosen": list(members_form["members"])
+                if mine and members_form is not None
+                else [m.get_username() for m in office.members.all()],
+                "error": error if mine else None,
             }
         )
     placed = (error_for in ("open", "office") and manage) or any(r["error"] for r in office_rows)
@@ -323,6 +250,95 @@ def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
         # The owner's form lists the articles that are not released: not a REL USA page.
         context["marking_note"] = ""
     return render(request, "drafting/consultation/list.html", context, status=_status(error))
+
+
+@login_required
+@require_safe
+def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
+    return _list_page(request, _draft(request, draft_id))
+
+
+@login_required
+@require_POST
+def consultation_round_open(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The owner opens a round: the chosen articles frozen and sent to the chosen offices."""
+    draft = _draft(request, draft_id)
+    form = RoundOpenForm(request.POST)
+    typed = _typed(request, "articles", "offices")
+    typed["close_at_deadline"] = bool(request.POST.get("close_at_deadline"))
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        data = form.cleaned_data
+        round_ = services.round_open(
+            actor=request.user,
+            draft=draft,
+            article_ids=data["articles"],
+            office_ids=data["offices"],
+            deadline=data["deadline"],
+            cover_note=data["cover_note"],
+            close_at_deadline=data["close_at_deadline"],
+        )
+    except ApplicationError as exc:
+        return _list_page(request, draft, open_form=typed, error=exc, error_for="open")
+    counts = selectors.round_counts(round_)
+    messages.success(
+        request,
+        _(
+            "Round %(number)s opened: %(articles)s article(s) frozen "
+            "and sent to %(offices)s office(s)."
+        )
+        % {"number": round_.number, **counts},
+    )
+    return HttpResponseRedirect(reverse("round-detail", args=[draft.pk, round_.number]))
+
+
+@login_required
+@require_POST
+def consultation_office_create(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The owner creates a US office of the draft, with its consultees."""
+    draft = _draft(request, draft_id)
+    form = OfficeCreateForm(request.POST)
+    typed = _typed(request, "members")
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        office = services.office_create(
+            actor=request.user,
+            draft=draft,
+            name=form.cleaned_data["name"],
+            members=form.cleaned_data["members"],
+        )
+    except ApplicationError as exc:
+        return _list_page(request, draft, office_form=typed, error=exc, error_for="office")
+    messages.success(request, _("Office “%(name)s” created.") % {"name": office.name})
+    return HttpResponseRedirect(reverse("consultation-list", args=[draft.pk]) + "#offices")
+
+
+@login_required
+@require_POST
+def consultation_office_members(
+    request: HttpRequest, draft_id: int, office_id: int
+) -> HttpResponse:
+    """The owner sets who belongs to one of the draft's US offices."""
+    draft = _draft(request, draft_id)
+    office = selectors.office_of_draft(request.user, draft, office_id)
+    form = OfficeMembersForm(request.POST)
+    typed = _typed(request, "members")
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        office = services.office_set_members(
+            actor=request.user, office=office, members=form.cleaned_data["members"]
+        )
+    except ApplicationError as exc:
+        return _list_page(
+            request, draft, members_form=typed, error=exc, error_for=f"office-{office.pk}"
+        )
+    messages.success(request, _("Members of “%(name)s” saved.") % {"name": office.name})
+    return HttpResponseRedirect(
+        reverse("consultation-list", args=[draft.pk]) + f"#office-{office.pk}"
+    )
 
 
 # --- one round ----------------------------------------------------------------------------
@@ -356,7 +372,7 @@ def _round_items(
     for response in selectors.responses_for(user, round_):
         responses[response.round_article_id][response.office_id] = response
     items = []
-    for snapshot in round_.articles.select_related("previous__round").order_by("position"):
+    for snapshot in selectors.round_articles(round_):
         by_office = responses.get(snapshot.pk, {})
         answers = []
         for office in offices:
@@ -406,7 +422,7 @@ def _round_items(
                 "since": since,
                 "diffs": [
                     {"code": code, "name": name, "ops": since["diffs"].get(code)}
-                    for code, name in (("en", _("English")), ("ja", "日本語"))
+                    for code, name in LANGUAGE_NAMES.items()
                     if since["diffs"].get(code)
                 ],
             }
@@ -476,11 +492,7 @@ def _round_post(request: HttpRequest, round_: Round) -> tuple[str, str]:
         )
     if action == "post":
         office_id = request.POST.get("office", "")
-        channel = (
-            round_.offices.filter(pk=office_id).first()
-            if inputs.id_parse(office_id) is not None
-            else None
-        )
+        channel = selectors.round_office(round_, office_id)
         if channel is None:
             raise NotFoundError(_("That office is not in this round."))
         services.channel_post(
@@ -542,7 +554,9 @@ def round_detail(request: HttpRequest, draft_id: int, number: int) -> HttpRespon
     elif _is_consultee(request, draft):
         services.round_opened(user=user, round_=round_)
     visible = selectors.office_ids_visible(user, round_)
-    offices = [o for o in round_.offices.order_by("name") if visible is None or o.pk in visible]
+    offices = [
+        o for o in selectors.round_offices_by_name(round_) if visible is None or o.pk in visible
+    ]
     mine_ids = permissions.consultee_office_ids(user, round_)
     mine = [o for o in offices if o.pk in mine_ids]
     channels = []
@@ -653,10 +667,10 @@ def round_disclosures(request: HttpRequest, draft_id: int, number: int) -> HttpR
             "office": office,
             "members": [
                 {"user": m, "opened_at": first_opened.get((office.pk, m.pk))}
-                for m in office.members.order_by("username")
+                for m in selectors.office_members_by_name(office)
             ],
         }
-        for office in round_.offices.order_by("name")
+        for office in selectors.round_offices_by_name(round_)
     ]
     context = _context(
         request, draft, round=round_, due=_due(round_, timezone.now()), rows=rows, offices=offices

@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from .. import permissions
+from ..labels import LANGUAGE_NAMES
 from ..models import Role
 
-LANG_VIEWS = {"en": gettext_lazy("English"), "ja": "日本語", "both": gettext_lazy("Side by side")}
+# The views of a draft's text: one language, or both side by side.
+LANG_VIEWS = {**LANGUAGE_NAMES, "both": gettext_lazy("Side by side")}
 
 
 def draft_context(request: HttpRequest, draft: Any, **extra: Any) -> dict[str, Any]:

@@ -13,15 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .. import delivery
 from ..documents import pdf
-from ..documents import render as documents
-from ..downloads import file_response
 from ..errors import ApplicationError
 from ..models import Classification
 from ..selectors import drafts as draft_selectors
 from ..selectors import exports as selectors
 from ..selectors import history as history_selectors
-from ..services import exports as export_services
 from ..services import imports as import_services
 from .context import draft_context
 
@@ -74,44 +72,27 @@ def draft_documents(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 def draft_export(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, draft_id)
-    fmt, language = selectors.export_params(request.GET.get("format"), request.GET.get("language"))
-    version = request.GET.get("version")
-    doc = selectors.export_content(request.user, draft, version)
-    filename, data = documents.draft_file(doc, fmt, language, work_id=f"entente-{draft.pk}")
-    export_services.export_record(
-        actor=request.user,
-        draft=draft,
-        what="draft",
-        fmt=fmt,
-        language=language,
-        marking=doc.marking,
-        detail={"version": version or "now"},
+    return delivery.draft_export(
+        request.user,
+        draft,
+        fmt=request.GET.get("format"),
+        language=request.GET.get("language"),
+        version=request.GET.get("version"),
     )
-    return file_response(filename, fmt, data, doc.marking)
 
 
 @login_required
 def draft_compare_export(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, draft_id)
-    _fmt, language = selectors.export_params("docx", request.GET.get("language"))
-    compare = selectors.export_compare(
+    return delivery.compare_export(
         request.user,
         draft,
-        request.GET.get("from"),
-        request.GET.get("to"),
-        pending=request.GET.get("pending") in ("1", "true", "yes"),
+        fmt=request.GET.get("format"),
+        language=request.GET.get("language"),
+        from_ref=request.GET.get("from"),
+        to_ref=request.GET.get("to"),
+        pending=request.GET.get("pending"),
     )
-    filename, data = documents.compare_file(compare, language)
-    export_services.export_record(
-        actor=request.user,
-        draft=draft,
-        what="compare",
-        fmt="docx",
-        language=language,
-        marking=compare.draft.marking,
-        detail={"from": compare.from_label, "to": compare.to_label},
-    )
-    return file_response(filename, "docx", data, compare.draft.marking)
 
 
 @login_required
@@ -187,21 +168,6 @@ def draft_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def round_export(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
     round_ = selectors.round_for_export(request.user, draft_id, number)
-    fmt, language = selectors.export_params(
-        request.GET.get("format") or "pdf", request.GET.get("language")
+    return delivery.round_export(
+        request.user, round_, fmt=request.GET.get("format"), language=request.GET.get("language")
     )
-    if fmt == "akn":
-        raise ApplicationError(_("A round pack exports as DOCX or PDF."))
-    doc = selectors.export_round(request.user, round_)
-    filename, data = documents.draft_file(doc, fmt, language, work_id=f"entente-{round_.draft_id}")
-    export_services.export_record(
-        actor=request.user,
-        draft=round_.draft,
-        what="round",
-        fmt=fmt,
-        language=language,
-        marking=doc.marking,
-        round_=round_,
-        detail={"round": round_.number},
-    )
-    return file_response(f"round-{round_.number}-{filename}", fmt, data, doc.marking)

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from .. import permissions, textdiff
 from ..errors import ApplicationError, PermissionDeniedError
+from ..labels import LANGUAGE_NAMES, article_label
 from ..models import Article, ChangeDecision, Draft, Language, Revision, Version
-from ..numbering import article_label_ja
 from ..selectors import drafts as draft_selectors
 from ..selectors import history
 from ..services import changes as change_services
@@ -37,7 +37,6 @@ from ..services import versions as version_services
 from .context import LANG_VIEWS, draft_context
 
 PAGE_SIZE = 50
-LANGUAGE_NAMES = {"en": gettext_lazy("English"), "ja": "日本語"}
 COMPARE_MODES = {"inline": gettext_lazy("Inline redline"), "side": gettext_lazy("Side by side")}
 # What happened to an article between two versions (selectors.history's status codes).
 CHANGE_STATUSES = {
@@ -155,7 +154,7 @@ def article_history(request: HttpRequest, draft_id: int, article_id: int) -> Htt
                         fields={"at": [_("Out of range.")]},
                     )
             text = history.text_of(request.user, article, language, at)
-            shown = revisions.filter(number=at).first()
+            shown = history.revision_numbered(request.user, article, language, at)
             change = history.article_compare(request.user, article, language, at - 1, at)
         except ApplicationError as exc:
             error, shown = exc, None
@@ -236,7 +235,7 @@ def _revision_label(by_number: dict[int, Revision], number: int) -> str:
 def article_compare(request: HttpRequest, draft_id: int, article_id: int) -> HttpResponse:
     draft, article = _article_in_draft(request, draft_id, article_id)
     language, error = _language(request.GET.get("language"))
-    revisions = list(history.revisions_of(request.user, article, language).order_by("-number"))
+    revisions = history.revisions_by_number(request.user, article, language)
     latest_number = revisions[0].number if revisions else 0
     from_value = request.GET.get("from") or str(max(latest_number - 1, 0))
     to_value = request.GET.get("to") or str(latest_number)
@@ -326,14 +325,10 @@ def _content_articles(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
     articles = []
     for item in content:
         preamble = item.get("kind") == Article.Kind.PREAMBLE
-        if preamble:
-            label = item.get("heading") or "Preamble"
-        else:
-            label = f"Article {item.get('number')}" + (
-                f" — {item['heading']}" if item.get("heading") else ""
-            )
-        label_ja = article_label_ja(
-            str(item.get("number") or ""), item.get("heading_ja") or "", preamble=preamble
+        number = str(item.get("number") or "")
+        label = article_label(number, item.get("heading") or "", preamble=preamble)
+        label_ja = article_label(
+            number, "", item.get("heading_ja") or "", preamble=preamble, language="ja"
         )
         articles.append({**item, "label": label, "label_ja": label_ja})
     return articles

@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from treaties import selectors
 from treaties.filters import clause_filters_parse
-from treaties.models import LibraryClause, Provision, Treaty
+from treaties.models import LibraryClause, Treaty
 
 from .. import permissions
 from ..errors import NotFoundError
@@ -106,10 +106,10 @@ def treaty_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def provision_detail(request: HttpRequest, provision_id: int) -> HttpResponse:
-    provision = Provision.objects.select_related("treaty").filter(pk=provision_id).first()
+    provision = selectors.provision_get(provision_id)
     if provision is None:
         raise NotFoundError(_("No such provision in the corpus."))
-    clauses = provision.library_clauses.select_related("obligation_type")
+    clauses = selectors.clauses_of_provision(provision)
     return render(
         request,
         "treaties/provision_detail.html",

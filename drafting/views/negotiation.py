@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ..errors import ApplicationError, NotFoundError
 from ..forms import DraftSettingsForm, form_errors_add, initial_of, leads_forms
+from ..labels import language_name
 from ..models import Article
 from ..selectors import drafts as draft_selectors
 from ..selectors import negotiation as negotiation_selectors
@@ -103,7 +104,7 @@ def _act(request: HttpRequest, article: Article, action: str) -> str:
                 )
                 % {
                     "quote": quote[:80],
-                    "language": _("English") if language == "en" else _("Japanese"),
+                    "language": language_name(language),
                     "n": occurrence,
                 },
                 fields={"quote": ["Not in the text."]},

@@ -23,13 +23,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from treaties import selectors as library_selectors
 from treaties.models import LibraryClause
 
 from .. import inputs, permissions
 from ..demo import PERSONAS
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..forms import DraftSettingsForm, form_errors_add, initial_of, leads_forms
-from ..models import Article, Classification, Delegation, Membership, Releasability, Role
+from ..models import Article, Classification, Delegation, Releasability, Role
 from ..selectors import drafts as draft_selectors
 from ..selectors import negotiation as negotiation_selectors
 from ..services import drafts as draft_services
@@ -79,15 +80,10 @@ def _int_or_none(value: str | None) -> int | None:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     drafts = list(draft_selectors.drafts_dashboard(request.user))
-    consultee_of = Membership.objects.filter(
-        user__username=request.user.get_username(), role=Role.CONSULTEE
-    ).count()
+    consultee_of = draft_selectors.consultee_draft_count(request.user)
     # The page names every draft the user belongs to (consultees' drafts too): it carries the
     # highest of their markings.
-    sensitive = Membership.objects.filter(
-        user__username=request.user.get_username(),
-        draft__classification=Classification.OFFICIAL_SENSITIVE,
-    ).exists()
+    sensitive = draft_selectors.member_of_sensitive_draft(request.user)
     marking = Classification.OFFICIAL_SENSITIVE if sensitive else Classification.OFFICIAL
     return render(
         request,
@@ -281,7 +277,13 @@ def article_new(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(
         request,
         "drafting/article_new.html",
-        draft_context(request, draft, form=form, error=error, count=draft.articles.count()),
+        draft_context(
+            request,
+            draft,
+            form=form,
+            error=error,
+            count=draft_selectors.article_count(request.user, draft),
+        ),
         status=_status_for(error),
     )
 
@@ -402,9 +404,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def clause_insert(request: HttpRequest, slug: str) -> HttpResponse:
-    clause = LibraryClause.objects.select_related("obligation_type").filter(slug=slug).first()
-    if clause is None:
-        raise NotFoundError(_("No such clause."))
+    try:
+        clause = library_selectors.clause_get(slug)
+    except LibraryClause.DoesNotExist:
+        raise NotFoundError(_("No such clause.")) from None
     if inputs.id_parse(request.POST.get("draft", "")) is None:
         raise ApplicationError(_("Choose the draft to insert the clause into."))
     draft = draft_selectors.draft_get(request.user, request.POST.get("draft"))

@@ -11,7 +11,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..errors import ApplicationError
+from ..selectors import accounts as account_selectors
 from ..services import twofactor
 
 PENDING_KEY = "entente_second_factor_pending"
@@ -61,7 +62,7 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_KEY, None)
         messages.info(request, _("Sign in with your password first."))
         return redirect("login")
-    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    user = account_selectors.active_user_get(pending["user"])
     if user is None:
         request.session.pop(PENDING_KEY, None)
         return redirect("login")

@@ -24,3 +24,11 @@ export function ngettext(singular, plural, count) {
 export function interpolate(format, values) {
   return format.replace(/%\((\w+)\)s/g, (_, key) => String(values[key]));
 }
+
+/** A text language's name in the interface language ("Japanese", 日本語): the browser's one
+ * table of them, as drafting/labels.py is the server's. An unknown code is shown as it is. */
+export function languageName(code) {
+  if (code === "en") return gettext("English");
+  if (code === "ja") return gettext("Japanese");
+  return code;
+}

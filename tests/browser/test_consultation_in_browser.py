@@ -92,3 +92,31 @@ def test_consultee_answers_and_the_lead_drafter_disposes(page: Page, live_server
     login(page, "us.state")
     page.goto(f"{live_server.url}{round_.get_absolute_url()}")
     expect(page.locator(f"#article-{first.pk}")).to_contain_text("Partly accepted")
+
+
+def test_owner_opens_a_round_and_a_refused_deadline_keeps_the_form(
+    page: Page, live_server, demo, login
+):
+    """The open-round form posts to its own action: a deadline in the past comes back on the
+    rounds page with the message beside the form and the cover note as typed; fixed, the round
+    opens."""
+    SHOTS.mkdir(exist_ok=True)
+    login(page, "uk.lead")
+    page.goto(f"{live_server.url}/drafts/{demo.pk}/consultations/")
+    form = page.get_by_test_id("open-round-form")
+    expect(form).to_contain_text("Open round 2")
+    form.locator("input[name=articles]:not([disabled])").first.check()
+    form.locator("input[name=offices]").first.check()
+    form.locator("#deadline").fill("2020-01-01T10:00")
+    form.get_by_label("Cover note").fill("Typed with care: please read Article 2 first.")
+    form.get_by_role("button", name="Open round 2").click()
+    expect(page.locator("#form-error")).to_contain_text("The deadline is in the past")
+    form = page.get_by_test_id("open-round-form")
+    expect(form.get_by_label("Cover note")).to_have_value(
+        "Typed with care: please read Article 2 first."
+    )
+    page.screenshot(path=str(SHOTS / "consultation-open-refused.png"), full_page=True)
+    form.locator("#deadline").fill("2099-01-01T10:00")
+    form.get_by_role("button", name="Open round 2").click()
+    expect(page.get_by_role("heading", name=re.compile("Consultation round 2"))).to_be_visible()
+    assert Round.objects.get(draft=demo, number=2).cover_note.startswith("Typed with care")

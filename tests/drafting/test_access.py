@@ -52,6 +52,9 @@ ROUND_SCOPED = {
 }  # fmt: skip
 ROUND_PAGES = {
     "consultation-list",
+    "consultation-round-open",
+    "consultation-office-create",
+    "consultation-office-members",
     "round-detail",
     "round-report",
     "round-report-csv",

@@ -32,9 +32,7 @@ from drafting.services import drafts as draft_services
 from drafting.services import negotiation as negotiation_services
 from drafting.services import review as review_services
 from drafting.services import versions as version_services
-from drafting.services.members import member_add
 from drafting.services.sync import session_start
-from tests.conftest import UserFactory
 from treaties.models import Provision
 
 UNRELEASED = "UNRELEASEDMARKER alpha"
@@ -88,25 +86,14 @@ def group_of(path: str, groups: list[tuple[str, str]]) -> str:
 
 
 @pytest.fixture
-def world(draft, personas):
+def world(draft, personas, us_offices):
     owner = personas.owner
-    dod = UserFactory(username="us.dod")
-    member_add(actor=owner, draft=draft, username="us.dod", role="consultee", delegation="US")
-    eap = consultation_services.office_create(
-        actor=owner, draft=draft, name="State EAP", members=["us.state"]
-    )
-    osd = consultation_services.office_create(
-        actor=owner, draft=draft, name="OSD Policy", members=["us.dod"]
-    )
-    unreleased = Article.objects.get(draft=draft, heading="Purposes")
-    released = Article.objects.get(draft=draft, heading="Consultation")
-    sent = Article.objects.get(draft=draft, heading="Mutual assistance")
+    dod, eap, osd = us_offices["dod"], us_offices["eap"], us_offices["osd"]
+    unreleased = us_offices["purposes"]
+    released = us_offices["consultation"]
+    sent = us_offices["assistance"]
     for article, text in ((unreleased, UNRELEASED), (released, RELEASED_NOT_SENT), (sent, SENT)):
         draft_services.article_edit(actor=owner, article=article, text_en=text, text_ja=text)
-    for article in (released, sent):
-        draft_services.article_set_releasability(
-            actor=owner, article=article, releasability="REL USA"
-        )
     round_ = consultation_services.round_open(
         actor=owner,
         draft=draft,

@@ -8,47 +8,23 @@ import pytest
 from django.utils import timezone
 
 from drafting.errors import ApplicationError, ConflictError, PermissionDeniedError
-from drafting.models import Article, DisclosureEvent, Notification, Response, Round, RoundReminder
+from drafting.models import DisclosureEvent, Notification, Response, Round, RoundReminder
 from drafting.services import consultation as services
 from drafting.services import drafts as draft_services
-from drafting.services.members import member_add
-from tests.conftest import UserFactory
 
 
 @pytest.fixture
-def world(draft, personas):
-    """Two US offices; two articles released to the US, one not."""
-    dod = UserFactory(username="us.dod")
-    member_add(
-        actor=personas.owner, draft=draft, username="us.dod", role="consultee", delegation="US"
-    )
-    eap = services.office_create(
-        actor=personas.owner, draft=draft, name="State EAP", members=["us.state"]
-    )
-    osd = services.office_create(
-        actor=personas.owner, draft=draft, name="OSD Policy", members=["us.dod"]
-    )
-    purposes = Article.objects.get(draft=draft, heading="Purposes")
-    mutual = Article.objects.get(draft=draft, heading="Mutual assistance")
-    for article in (purposes, mutual):
-        draft_services.article_set_releasability(
-            actor=personas.owner, article=article, releasability="REL USA"
-        )
-    return {
-        "eap": eap,
-        "osd": osd,
-        "dod": dod,
-        "purposes": purposes,
-        "mutual": mutual,
-        "consultation": Article.objects.get(draft=draft, heading="Consultation"),
-    }
+def world(us_offices):
+    """Two US offices; two articles released to the US (Consultation, Mutual assistance), one
+    not (Purposes): tests/conftest.py's us_offices."""
+    return us_offices
 
 
 def open_round(draft, personas, world, articles=None, offices=None, days=7, **kw) -> Round:
     return services.round_open(
         actor=personas.owner,
         draft=draft,
-        article_ids=[a.pk for a in (articles or [world["purposes"], world["mutual"]])],
+        article_ids=[a.pk for a in (articles or [world["consultation"], world["assistance"]])],
         office_ids=[o.pk for o in (offices or [world["eap"]])],
         deadline=timezone.now() + timedelta(days=days),
         cover_note="Please comment.",
@@ -59,16 +35,16 @@ def open_round(draft, personas, world, articles=None, offices=None, days=7, **kw
 def test_round_freezes_snapshots_and_logs_disclosure(draft, personas, world):
     round_ = open_round(draft, personas, world)
     assert round_.number == 1
-    snapshot = round_.articles.get(article=world["purposes"])
+    snapshot = round_.articles.get(article=world["consultation"])
     draft_services.article_edit(
-        actor=personas.uk_drafter, article=world["purposes"], text_en="Changed after sending."
+        actor=personas.uk_drafter, article=world["consultation"], text_en="Changed after sending."
     )
     snapshot.refresh_from_db()
-    assert snapshot.text_en == "The Parties shall strengthen their alliance."
+    assert snapshot.text_en == "The Parties will consult together."
     sent = DisclosureEvent.objects.get(round=round_, kind="sent")
     assert sent.office == world["eap"] and [a["article"] for a in sent.articles] == [
-        world["purposes"].pk,
-        world["mutual"].pk,
+        world["consultation"].pk,
+        world["assistance"].pk,
     ]
     assert Notification.objects.filter(recipient=personas.consultee, kind="round_sent").exists()
     assert not Notification.objects.filter(recipient=world["dod"], kind="round_sent").exists()
@@ -76,7 +52,7 @@ def test_round_freezes_snapshots_and_logs_disclosure(draft, personas, world):
 
 def test_only_rel_usa_articles_and_future_deadlines(draft, personas, world):
     with pytest.raises(ApplicationError, match="REL USA") as exc:
-        open_round(draft, personas, world, articles=[world["purposes"], world["consultation"]])
+        open_round(draft, personas, world, articles=[world["consultation"], world["purposes"]])
     assert exc.value.code == "not_releasable"
     with pytest.raises(ApplicationError, match="in the past"):
         open_round(draft, personas, world, days=-1)
@@ -84,7 +60,7 @@ def test_only_rel_usa_articles_and_future_deadlines(draft, personas, world):
         services.round_open(
             actor=personas.uk_drafter,
             draft=draft,
-            article_ids=[world["purposes"].pk],
+            article_ids=[world["consultation"].pk],
             office_ids=[world["eap"].pk],
             deadline=timezone.now() + timedelta(days=1),
         )
@@ -93,7 +69,7 @@ def test_only_rel_usa_articles_and_future_deadlines(draft, personas, world):
 
 def test_responses_dispositions_and_closing(draft, personas, world):
     round_ = open_round(draft, personas, world, offices=[world["eap"], world["osd"]])
-    snapshot = round_.articles.get(article=world["mutual"])
+    snapshot = round_.articles.get(article=world["assistance"])
     response = services.response_submit(
         actor=personas.consultee,
         round_article=snapshot,
@@ -162,7 +138,7 @@ def test_reminders_and_escalations_are_sent_once(draft, personas, world):
 
 def test_next_round_shows_what_changed_and_dispositions(draft, personas, world, api):
     first = open_round(draft, personas, world)
-    snapshot = first.articles.get(article=world["purposes"])
+    snapshot = first.articles.get(article=world["consultation"])
     response = services.response_submit(
         actor=personas.consultee, round_article=snapshot, position="concern", rationale="Too vague."
     )
@@ -172,18 +148,20 @@ def test_next_round_shows_what_changed_and_dispositions(draft, personas, world, 
     services.round_close(actor=personas.owner, round_=first)
     draft_services.article_edit(
         actor=personas.uk_drafter,
-        article=world["purposes"],
+        article=world["consultation"],
         text_en="The Parties shall strengthen and deepen their alliance.",
     )
     status = (
-        api(personas.uk_drafter).get(f"/api/v1/articles/{world['purposes'].pk}/us-status/").json()
+        api(personas.uk_drafter)
+        .get(f"/api/v1/articles/{world['consultation'].pk}/us-status/")
+        .json()
     )
     assert (
         status["round"] == 1
         and status["changed"]
         and status["positions"][0]["position"] == "concern"
     )
-    second = open_round(draft, personas, world, articles=[world["purposes"]])
+    second = open_round(draft, personas, world, articles=[world["consultation"]])
     body = api(personas.consultee).get(f"/api/v1/consultations/{second.pk}/").json()
     since = body["articles"][0]["since_previous_round"]
     assert since["previous_round"] == 1
@@ -201,7 +179,7 @@ def test_next_round_shows_what_changed_and_dispositions(draft, personas, world, 
 
 def test_report_page_data_and_csv_carry_the_marking(draft, personas, world, api):
     round_ = open_round(draft, personas, world, offices=[world["eap"], world["osd"]])
-    snapshot = round_.articles.get(article=world["purposes"])
+    snapshot = round_.articles.get(article=world["consultation"])
     services.response_submit(
         actor=personas.consultee, round_article=snapshot, position="no_objection"
     )
@@ -245,13 +223,13 @@ def test_api_open_round_bad_input(draft, personas, world, api):
     client = api(personas.owner)
     url = f"/api/v1/drafts/{draft.pk}/consultations/"
     body = {
-        "articles": [world["consultation"].pk],
+        "articles": [world["purposes"].pk],
         "offices": [world["eap"].pk],
         "deadline": "2030-01-01T00:00:00Z",
     }
     assert client.post(url, body, format="json").json()["code"] == "not_releasable"
     body = {
-        "articles": [world["purposes"].pk],
+        "articles": [world["consultation"].pk],
         "offices": [world["eap"].pk],
         "deadline": "yesterday",
     }

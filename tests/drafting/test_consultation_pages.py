@@ -15,11 +15,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from drafting.models import Article, ChannelMessage, DisclosureEvent, Disposition, Response, Round
+from drafting.models import ChannelMessage, DisclosureEvent, Disposition, Response, Round
 from drafting.services import consultation as services
-from drafting.services.drafts import article_edit, article_set_releasability
-from drafting.services.members import member_add
-from tests.conftest import UserFactory
+from drafting.services import drafts as draft_services
+from drafting.services.drafts import article_edit
 from tests.drafting.test_pages import markings
 
 LIVE_WORDS = "ZEBRA-LIVE-ONLY wording added after the round"
@@ -27,27 +26,10 @@ UNRELEASED = "The Parties shall strengthen their alliance."
 
 
 @pytest.fixture
-def world(draft, personas) -> dict[str, Any]:
+def world(us_offices: dict[str, Any]) -> dict[str, Any]:
     """Two REL USA articles, one UK/JPN ONLY; offices State EAP (us.state) and OSD Policy
-    (us.dod, another consultee of the draft)."""
-    owner = personas.owner
-    dod = UserFactory(username="us.dod")
-    member_add(actor=owner, draft=draft, username="us.dod", role="consultee", delegation="US")
-    consultation = Article.objects.get(draft=draft, heading="Consultation")
-    assistance = Article.objects.get(draft=draft, heading="Mutual assistance")
-    purposes = Article.objects.get(draft=draft, heading="Purposes")
-    for article in (consultation, assistance):
-        article_set_releasability(actor=owner, article=article, releasability="REL USA")
-    eap = services.office_create(actor=owner, draft=draft, name="State EAP", members=["us.state"])
-    osd = services.office_create(actor=owner, draft=draft, name="OSD Policy", members=["us.dod"])
-    return {
-        "dod": dod,
-        "consultation": consultation,
-        "assistance": assistance,
-        "purposes": purposes,
-        "eap": eap,
-        "osd": osd,
-    }
+    (us.dod, another consultee of the draft): tests/conftest.py's us_offices."""
+    return us_offices
 
 
 def _open(draft, personas, world, offices=None, number_of_days=7) -> Round:
@@ -76,6 +58,14 @@ def urls(draft, number: int = 1) -> dict[str, str]:
     }
 
 
+def actions(draft) -> dict[str, str]:
+    """The owner's forms on the rounds page, one action each."""
+    return {
+        "open": reverse("consultation-round-open", args=[draft.pk]),
+        "office_create": reverse("consultation-office-create", args=[draft.pk]),
+    }
+
+
 def page(client, url: str, status: int = 200) -> str:
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code)
@@ -99,9 +89,8 @@ def test_owner_opens_a_round_from_the_page_and_sees_it_listed(client, draft, per
     assert "disabled" in box
     assert "Not released to the US" in html and purposes.get_absolute_url() in html
     response = client.post(
-        urls(draft)["list"],
+        actions(draft)["open"],
         {
-            "action": "open_round",
             "articles": [world["consultation"].pk, world["assistance"].pk],
             "offices": [world["eap"].pk, world["osd"].pk],
             "deadline": deadline_in(10),
@@ -126,9 +115,8 @@ def test_the_deadline_is_read_as_utc(client, draft, personas, world):
     client.force_login(personas.owner)
     when = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
     client.post(
-        urls(draft)["list"],
+        actions(draft)["open"],
         {
-            "action": "open_round",
             "articles": [world["consultation"].pk],
             "offices": [world["eap"].pk],
             "deadline": when.strftime("%Y-%m-%dT%H:%M"),
@@ -152,7 +140,6 @@ def test_bad_input_shows_the_message_and_keeps_what_was_typed(
 ):
     client.force_login(personas.owner)
     data: dict[str, Any] = {
-        "action": "open_round",
         "articles": [world["consultation"].pk],
         "offices": [world["eap"].pk],
         "deadline": deadline_in(5),
@@ -166,7 +153,7 @@ def test_bad_input_shows_the_message_and_keeps_what_was_typed(
         data["deadline"] = "next Tuesday"
     else:
         data["offices"] = []
-    response = client.post(urls(draft)["list"], data)
+    response = client.post(actions(draft)["open"], data)
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
@@ -182,9 +169,8 @@ def test_only_the_owner_opens_rounds_and_manages_offices(client, draft, personas
     html = page(client, urls(draft)["list"])
     assert "Open round" not in html and "Create an office" not in html
     response = client.post(
-        urls(draft)["list"],
+        actions(draft)["open"],
         {
-            "action": "open_round",
             "articles": [world["consultation"].pk],
             "offices": [world["eap"].pk],
             "deadline": deadline_in(5),
@@ -198,26 +184,83 @@ def test_only_the_owner_opens_rounds_and_manages_offices(client, draft, personas
 def test_owner_creates_an_office_and_changes_its_members(client, draft, personas, world):
     client.force_login(personas.owner)
     response = client.post(
-        urls(draft)["list"],
-        {"action": "office_create", "name": "INDOPACOM J5", "members": ["us.dod"]},
+        actions(draft)["office_create"], {"name": "INDOPACOM J5", "members": ["us.dod"]}
     )
     assert response.status_code == 302
     office = draft.offices.get(name="INDOPACOM J5")
     assert list(office.members.values_list("username", flat=True)) == ["us.dod"]
     response = client.post(
-        urls(draft)["list"],
-        {"action": "office_members", "office": office.pk, "members": ["us.state", "us.dod"]},
+        reverse("consultation-office-members", args=[draft.pk, office.pk]),
+        {"members": ["us.state", "us.dod"]},
     )
     assert response.status_code == 302
     assert set(office.members.values_list("username", flat=True)) == {"us.state", "us.dod"}
     # Only the draft's consultees can belong to an office; the name typed is kept.
     response = client.post(
-        urls(draft)["list"],
-        {"action": "office_create", "name": "Joint Staff", "members": ["uk.drafter"]},
+        actions(draft)["office_create"], {"name": "Joint Staff", "members": ["uk.drafter"]}
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Only US consultees of this draft" in html and 'value="Joint Staff"' in html
+
+
+def test_each_form_posts_to_its_own_action(client, draft, personas, world):
+    client.force_login(personas.owner)
+    html = page(client, urls(draft)["list"])
+    assert f'action="{actions(draft)["open"]}"' in html
+    assert f'action="{actions(draft)["office_create"]}"' in html
+    members_url = reverse("consultation-office-members", args=[draft.pk, world["eap"].pk])
+    assert f'action="{members_url}"' in html
+    assert 'name="action"' not in html
+    # The list itself takes no POST any more.
+    assert client.post(urls(draft)["list"], {"action": "open_round"}).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "message"),
+    [
+        (
+            "open",
+            {"articles": ["²"], "offices": [], "deadline": "2099-01-01T10:00"},
+            "is not the id",
+        ),
+        ("open", {"articles": [], "offices": [], "deadline": ""}, "Give the deadline"),
+        ("office_create", {"name": "", "members": ["us.dod"]}, "This field is required"),
+        ("office_create", {"name": "N" * 121, "members": []}, "at most 120 characters"),
+    ],
+)
+def test_a_form_refused_by_its_checks_answers_400_with_the_message(
+    client, draft, personas, world, action, data, message
+):
+    client.force_login(personas.owner)
+    data = {**data, "cover_note": "Kept as typed."} if action == "open" else data
+    response = client.post(actions(draft)[action], data)
+    assert response.status_code == 400
+    html = html_lib.unescape(response.content.decode())
+    assert message in html
+    if action == "open":
+        assert "Kept as typed.</textarea>" in html
+    else:
+        assert f'value="{data["name"]}"' in html
+    assert not Round.objects.exists() and draft.offices.count() == 2
+
+
+def test_office_members_of_another_draft_or_by_another_persona_are_refused(
+    client, draft, personas, world
+):
+    other = draft_services.draft_create(actor=personas.owner, title="Other", delegation="UK")
+    members_url = reverse("consultation-office-members", args=[other.pk, world["eap"].pk])
+    client.force_login(personas.owner)
+    assert client.post(members_url, {"members": ["us.dod"]}).status_code == 404
+    own_url = reverse("consultation-office-members", args=[draft.pk, world["eap"].pk])
+    client.force_login(personas.uk_drafter)
+    response = client.post(own_url, {"members": ["us.dod"]})
+    assert response.status_code == 403
+    client.force_login(personas.consultee)
+    for url in (own_url, actions(draft)["office_create"], actions(draft)["open"]):
+        assert client.post(url, {"name": "X", "members": ["us.dod"]}).status_code in (403, 404)
+    assert list(world["eap"].members.values_list("username", flat=True)) == ["us.state"]
+    assert draft.offices.count() == 2
 
 
 # --- the consultee ----------------------------------------------------------------------

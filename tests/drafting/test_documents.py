@@ -133,7 +133,7 @@ def test_akn_export_validates_and_aligns_eids_across_languages(api, personas, dr
         documents[language] = response.content.decode()
     assert 'eId="art_3bis"' in documents["en"] and 'eId="art_3bis"' in documents["ja"]
     assert (
-        "<num>Article 3 bis</num>" in documents["en"] and "<num>第3条の2</num>" in documents["ja"]
+        "<num>Article 3 bis</num>" in documents["en"] and "<num>第三条の二</num>" in documents["ja"]
     )
     assert "<preamble" in documents["en"] and 'FRBRlanguage language="jpn"' in documents["ja"]
     assert article.number
@@ -150,6 +150,30 @@ def test_export_refuses_bad_parameters_with_400(api, personas, draft):
         response = client.get(f"/api/v1/drafts/{draft.pk}/export/", params)
         assert response.status_code in (400, 404), params
         assert response.status_code != 500
+
+
+def test_page_and_api_exports_are_one_flow(api, client, personas, draft):
+    """The page and the API answer an export the same way (drafting/delivery.py): the same
+    file and headers, one audit event each, and the same 400 for a comparison asked for in
+    another format."""
+    client.force_login(personas.uk_drafter)
+    before = AuditEvent.objects.count()
+    from_page = client.get(f"/drafts/{draft.pk}/export/", {"format": "docx", "language": "en"})
+    from_api = export(api, personas.uk_drafter, draft, format="docx", language="en")
+    for response in (from_page, from_api):
+        assert response.status_code == 200
+        assert response["X-Classification"] == "OFFICIAL-SENSITIVE"
+        assert response["Content-Disposition"] == from_api["Content-Disposition"]
+    assert AuditEvent.objects.count() == before + 2
+    version_services.version_create(actor=personas.uk_drafter, draft=draft, name="Base")
+    for response in (
+        client.get(f"/drafts/{draft.pk}/compare/export/", {"from": "1", "format": "pdf"}),
+        api(personas.uk_drafter).get(
+            f"/api/v1/drafts/{draft.pk}/compare/export/", {"from": "1", "format": "pdf"}
+        ),
+    ):
+        assert response.status_code == 400
+        assert "A comparison exports as DOCX only." in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["outsider", "consultee"])

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from drafting.numbering import (
     MAX_NUMBER,
     SUFFIXES,
-    article_label_ja,
     article_number_en,
     article_number_ja,
     kanji_number,
@@ -89,14 +88,6 @@ def test_numbers_outside_the_convention_are_refused(number: str) -> None:
 def test_labels_the_official_texts_would_not_write_are_refused(label: str) -> None:
     with pytest.raises(ValueError):
         article_number_en(label)
-
-
-def test_labels_fall_back_to_the_typed_number_rather_than_fail() -> None:
-    assert article_label_ja("2 bis") == "第二条の二"
-    assert article_label_ja("2 bis", "協議") == "第二条の二（協議）"
-    assert article_label_ja("5A") == "第5A条"
-    assert article_label_ja("", "", preamble=True) == "前文"
-    assert article_label_ja("", "前文（抄）", preamble=True) == "前文（抄）"
 
 
 def test_paragraphs() -> None:

@@ -13,7 +13,7 @@
 // region says what happened. A failed load is said once and cleared by the next good one; the
 // panel loads again when the network or the draft's socket comes back.
 
-import { gettext, interpolate } from "../i18n.js";
+import { gettext, interpolate, languageName } from "../i18n.js";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 
@@ -37,8 +37,6 @@ import { itemKey, renderLists, shownSuggestions } from "./render.js";
 const REFRESH_AFTER_EDIT_MS = 1500; // wait for the edit to be synced, then ask where anchors are
 const REFRESH_MIN_GAP_MS = 3000;
 const POLL_MS = 15000; // others' new comments
-// The language of a text, named in the interface's language (looked up when shown).
-const LANGUAGE_NAMES = { en: () => gettext("English"), ja: () => gettext("Japanese") };
 
 function browserStorage() {
   try {
@@ -88,7 +86,7 @@ class StaticHost {
         EditorView.contentAttributes.of({
           "aria-readonly": "true",
           "aria-label": interpolate(gettext("%(language)s wording as it stands, with comments"), {
-            language: LANGUAGE_NAMES[this.language] ? LANGUAGE_NAMES[this.language]() : this.language,
+            language: languageName(this.language),
           }),
           lang: this.language,
         }),
