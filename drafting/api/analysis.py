@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..permissions import signed_in
 from ..selectors import analysis as analysis_selectors
 from ..selectors import drafts as draft_selectors
 from ..services import analysis as analysis_services
@@ -46,7 +47,10 @@ class ArticleObligationsView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(ObligationsIn, request.data)
         analysis_services.obligations_correct(
-            actor=request.user, article=article, obligations=data["obligations"], note=data["note"]
+            actor=signed_in(request.user),
+            article=article,
+            obligations=data["obligations"],
+            note=data["note"],
         )
         return Response(analysis_selectors.article_analysis(request.user, article))
 

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..permissions import signed_in
 from ..selectors import concordance as concordance_selectors
 from ..selectors import drafts as draft_selectors
 from ..services import concordance as concordance_services
@@ -73,7 +74,7 @@ class ArticleConcordanceConfirmView(APIView):
         # (an input serializer would ignore it and confirm the latest pair instead).
         pair = concordance_services.concordance_pair_parse(request.data)
         concordance_services.concordance_confirm(
-            actor=request.user, article=article, revisions=pair
+            actor=signed_in(request.user), article=article, revisions=pair
         )
         return Response(_detail(request, article))
 

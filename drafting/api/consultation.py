@@ -16,6 +16,7 @@ from .. import inputs
 from ..downloads import csv_response
 from ..errors import ApplicationError, NotFoundError
 from ..models import ChannelMessage, Disposition, Office, Response, Round, RoundArticle
+from ..permissions import signed_in
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
@@ -212,7 +213,7 @@ class DraftOfficesView(APIView):
         draft = _draft(request, draft_id)
         data = input_parse(OfficeIn, request.data)
         office = services.office_create(
-            actor=request.user, draft=draft, name=data["name"], members=data["members"]
+            actor=signed_in(request.user), draft=draft, name=data["name"], members=data["members"]
         )
         return APIResponse(OfficeOut(office).data, status=status.HTTP_201_CREATED)
 
@@ -227,7 +228,7 @@ class OfficeDetailView(APIView):
         ):
             raise NotFoundError(_("No such office."))
         office = services.office_set_members(
-            actor=request.user,
+            actor=signed_in(request.user),
             office=office,
             members=input_parse(OfficeMembersIn, request.data)["members"],
         )
@@ -248,7 +249,7 @@ class DraftConsultationsView(APIView):
         data = input_parse(RoundIn, request.data)
         deadline = inputs.datetime_parse(data["deadline"], name="deadline", require_timezone=True)
         round_ = services.round_open(
-            actor=request.user,
+            actor=signed_in(request.user),
             draft=draft,
             article_ids=data["articles"],
             office_ids=data["offices"],
@@ -266,7 +267,7 @@ class ConsultationDetailView(APIView):
     @extend_schema(responses={200: RoundOut})
     def get(self, request: Request, round_id: int) -> APIResponse:
         round_ = selectors.round_get(request.user, round_id)
-        services.round_opened(user=request.user, round_=round_)
+        services.round_opened(user=signed_in(request.user), round_=round_)
         context = {
             "request": request,
             "with_articles": True,
@@ -279,7 +280,7 @@ class ConsultationCloseView(APIView):
     @extend_schema(request=None, responses={200: RoundOut})
     def post(self, request: Request, round_id: int) -> APIResponse:
         round_ = selectors.round_get(request.user, round_id)
-        round_ = services.round_close(actor=request.user, round_=round_)
+        round_ = services.round_close(actor=signed_in(request.user), round_=round_)
         return APIResponse(RoundOut(round_, context={"request": request}).data)
 
 
@@ -297,7 +298,7 @@ class ConsultationResponsesView(APIView):
         data = input_parse(ResponseIn, request.data)
         snapshot = selectors.round_article_get(request.user, round_, data["snapshot"])
         response = services.response_submit(
-            actor=request.user,
+            actor=signed_in(request.user),
             round_article=snapshot,
             position=data["position"],
             wording=data["wording"],
@@ -313,7 +314,7 @@ class ResponseDispositionView(APIView):
         response = selectors.response_get(request.user, response_id)
         data = input_parse(DispositionIn, request.data)
         services.disposition_record(
-            actor=request.user,
+            actor=signed_in(request.user),
             response=response,
             outcome=data["outcome"],
             rationale=data["rationale"],
@@ -380,7 +381,7 @@ class ConsultationMessagesView(APIView):
                 fields={"office": [_("Not in this round.")]},
             )
         message = services.channel_post(
-            actor=request.user, round_=round_, office=office, body=data["body"]
+            actor=signed_in(request.user), round_=round_, office=office, body=data["body"]
         )
         return APIResponse(MessageOut(message).data, status=status.HTTP_201_CREATED)
 

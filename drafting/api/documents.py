@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from ..documents import render
 from ..downloads import CONTENT_TYPES, file_response
 from ..errors import ApplicationError
+from ..permissions import signed_in
 from ..selectors import consultation as consultation_selectors
 from ..selectors import drafts as draft_selectors
 from ..selectors import exports as selectors
@@ -81,7 +82,7 @@ class DraftExportView(APIView):
         doc = selectors.export_content(request.user, draft, version)
         filename, data = render.draft_file(doc, fmt, language, work_id=f"entente-{draft.pk}")
         export_services.export_record(
-            actor=request.user,
+            actor=signed_in(request.user),
             draft=draft,
             what="draft",
             fmt=fmt,
@@ -124,7 +125,7 @@ class DraftCompareExportView(APIView):
         )
         filename, data = render.compare_file(compare, language)
         export_services.export_record(
-            actor=request.user,
+            actor=signed_in(request.user),
             draft=draft,
             what="compare",
             fmt="docx",
@@ -166,7 +167,7 @@ class DraftImportView(APIView):
         params = input_parse(ImportIn, request.data)
         data, filename = _upload(request)
         result = import_services.draft_import(
-            actor=request.user, data=data, filename=filename, **params
+            actor=signed_in(request.user), data=data, filename=filename, **params
         )
         return Response(
             result, status=status.HTTP_200_OK if params["dry_run"] else status.HTTP_201_CREATED
@@ -189,7 +190,7 @@ class DraftMarkupImportView(APIView):
         draft = draft_selectors.draft_get(request.user, draft_id)
         data, filename = _upload(request)
         result = import_services.markup_import(
-            actor=request.user, draft=draft, data=data, filename=filename
+            actor=signed_in(request.user), draft=draft, data=data, filename=filename
         )
         return Response(result)
 
@@ -218,7 +219,7 @@ class ConsultationExportView(APIView):
         doc = selectors.export_round(request.user, round_)
         filename, data = render.draft_file(doc, fmt, language, work_id=f"entente-{round_.draft_id}")
         export_services.export_record(
-            actor=request.user,
+            actor=signed_in(request.user),
             draft=round_.draft,
             what="round",
             fmt=fmt,

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import InterfaceLanguage, TimeZone
+from ..permissions import Actor, signed_in
 from ..selectors.preferences import preference_of
 from ..services import preferences as preference_services
 
@@ -36,7 +37,7 @@ class MeUpdateIn(serializers.Serializer):
     )
 
 
-def _me(user: Any) -> dict[str, Any]:
+def _me(user: Actor) -> dict[str, Any]:
     return {
         "username": user.get_username(),
         "name": user.get_full_name() or user.get_username(),
@@ -47,15 +48,15 @@ def _me(user: Any) -> dict[str, Any]:
 class MeView(APIView):
     @extend_schema(responses={200: MeOut})
     def get(self, request: Request) -> Response:
-        return Response(MeOut(_me(request.user)).data)
+        return Response(MeOut(_me(signed_in(request.user))).data)
 
     @extend_schema(request=MeUpdateIn, responses={200: MeOut})
     def patch(self, request: Request) -> Response:
         data = MeUpdateIn(data=request.data)
         data.is_valid(raise_exception=True)
         preference_services.preference_update(
-            actor=request.user,
+            actor=signed_in(request.user),
             language=data.validated_data.get("language"),
             time_zone=data.validated_data.get("time_zone"),
         )
-        return Response(MeOut(_me(request.user)).data)
+        return Response(MeOut(_me(signed_in(request.user))).data)

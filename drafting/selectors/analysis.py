@@ -23,6 +23,7 @@ from .. import permissions, textdiff
 from ..core.revisions import revision_number_latest
 from ..errors import ApplicationError, NotFoundError
 from ..models import Article, Draft, LibraryUpdate, ObligationCorrection
+from ..permissions import Reader
 from .history import DIFF_TIMEOUT, ops_json
 
 PRECEDENT_LIMIT = 5
@@ -30,7 +31,7 @@ CACHE_SECONDS = 24 * 3600
 KINDS = ("provision", "clause")
 
 
-def _require_view(user: Any, draft: Draft) -> None:
+def _require_view(user: Reader, draft: Draft) -> None:
     if not permissions.can_view_draft(user, draft):
         raise NotFoundError("No such article.")
 
@@ -85,7 +86,7 @@ def _correction_dict(correction: ObligationCorrection) -> dict[str, Any]:
     }
 
 
-def article_analysis(user: Any, article: Article) -> dict[str, Any]:
+def article_analysis(user: Reader, article: Article) -> dict[str, Any]:
     """The API's shape: effective obligations (a drafter's correction, else computed), the
     computed ones, who corrected and when, and the ranked precedents in both languages."""
     _require_view(user, article.draft)
@@ -100,7 +101,7 @@ def article_analysis(user: Any, article: Article) -> dict[str, Any]:
 
 
 def precedent_compare(
-    user: Any, article: Article, kind: str, pid: Any, language: Any
+    user: Reader, article: Article, kind: str, pid: Any, language: Any
 ) -> dict[str, Any]:
     """The redline from the precedent's text to the article's (word level, as in history)."""
     _require_view(user, article.draft)
@@ -190,7 +191,7 @@ def _row(title: str, year: int | None, prof: dict[str, Any], alliance: bool) -> 
     }
 
 
-def draft_analysis(user: Any, draft: Draft) -> dict[str, Any]:
+def draft_analysis(user: Reader, draft: Draft) -> dict[str, Any]:
     """The alliance profile of the draft's live text, the verdict against ATOP's definition
     with its reasons, and the side-by-side comparison with the chosen precedents."""
     if not permissions.can_view_draft(user, draft):
@@ -236,7 +237,7 @@ def _obligation(data: dict[str, Any]) -> analysis.Obligation:
     )
 
 
-def library_updates_of(user: Any, article: Article) -> list[LibraryUpdate]:
+def library_updates_of(user: Reader, article: Article) -> list[LibraryUpdate]:
     """The library changes offered to this article (newest first), with their suggestions."""
     _require_view(user, article.draft)
     return list(

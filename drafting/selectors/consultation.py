@@ -21,9 +21,10 @@ from ..models import (
     Round,
     RoundArticle,
 )
+from ..permissions import Reader
 
 
-def _draft_for_consultation(user: Any, draft_id: Any) -> Draft:
+def _draft_for_consultation(user: Reader, draft_id: Any) -> Draft:
     draft = (
         Draft.objects.filter(pk=draft_id).first() if inputs.id_parse(draft_id) is not None else None
     )
@@ -32,16 +33,17 @@ def _draft_for_consultation(user: Any, draft_id: Any) -> Draft:
     return draft
 
 
-def rounds_for(user: Any, draft: Draft) -> QuerySet[Round]:
+def rounds_for(user: Reader, draft: Draft) -> QuerySet[Round]:
     """The rounds a user may see, each with the offices they may see prefetched: a consultee
     sees only the rounds sent to their office, and in them only their own office(s)."""
     qs = Round.objects.filter(draft=draft).select_related("opened_by")
     if permissions.can_view_draft(user, draft):
         return qs.prefetch_related("offices").order_by("-number")
-    if permissions.role_of(user, draft) == "consultee":
-        own = Office.objects.filter(draft=draft, members=user)
+    consultee = permissions.actor_or_none(user)
+    if consultee is not None and permissions.role_of(consultee, draft) == "consultee":
+        own = Office.objects.filter(draft=draft, members=consultee)
         return (
-            qs.filter(offices__members=user)
+            qs.filter(offices__members=consultee)
             .prefetch_related(Prefetch("offices", queryset=own))
             .distinct()
             .order_by("-number")
@@ -49,7 +51,7 @@ def rounds_for(user: Any, draft: Draft) -> QuerySet[Round]:
     return Round.objects.none()
 
 
-def round_get(user: Any, round_id: Any) -> Round:
+def round_get(user: Reader, round_id: Any) -> Round:
     round_ = (
         Round.objects.select_related("draft").filter(pk=round_id).first()
         if inputs.id_parse(round_id) is not None
@@ -60,7 +62,7 @@ def round_get(user: Any, round_id: Any) -> Round:
     return round_
 
 
-def round_by_number(user: Any, draft: Draft, number: Any) -> Round:
+def round_by_number(user: Reader, draft: Draft, number: Any) -> Round:
     round_ = (
         Round.objects.select_related("draft").filter(draft=draft, number=number).first()
         if inputs.id_parse(number) is not None
@@ -71,20 +73,23 @@ def round_by_number(user: Any, draft: Draft, number: Any) -> Round:
     return round_
 
 
-def offices_for(user: Any, draft: Draft) -> QuerySet[Office]:
+def offices_for(user: Reader, draft: Draft) -> QuerySet[Office]:
     if permissions.can_view_draft(user, draft):
         return Office.objects.filter(draft=draft).prefetch_related("members")
-    return Office.objects.filter(draft=draft, members=user).prefetch_related("members")
+    member = permissions.actor_or_none(user)
+    if member is None:
+        return Office.objects.none()
+    return Office.objects.filter(draft=draft, members=member).prefetch_related("members")
 
 
-def office_ids_visible(user: Any, round_: Round) -> set[int] | None:
+def office_ids_visible(user: Reader, round_: Round) -> set[int] | None:
     """None: every office of the round; otherwise only these."""
     if permissions.can_view_draft(user, round_.draft):
         return None
     return permissions.consultee_office_ids(user, round_)
 
 
-def responses_for(user: Any, round_: Round) -> QuerySet[Response]:
+def responses_for(user: Reader, round_: Round) -> QuerySet[Response]:
     qs = Response.objects.filter(round_article__round=round_).select_related(
         "office", "submitted_by", "round_article", "disposition__decided_by"
     )
@@ -94,7 +99,7 @@ def responses_for(user: Any, round_: Round) -> QuerySet[Response]:
     return qs.order_by("round_article__position", "office__name")
 
 
-def round_article_get(user: Any, round_: Round, snapshot_id: Any) -> RoundArticle:
+def round_article_get(user: Reader, round_: Round, snapshot_id: Any) -> RoundArticle:
     snapshot = (
         RoundArticle.objects.filter(round=round_, pk=snapshot_id).first()
         if inputs.id_parse(snapshot_id) is not None
@@ -105,7 +110,7 @@ def round_article_get(user: Any, round_: Round, snapshot_id: Any) -> RoundArticl
     return snapshot
 
 
-def response_get(user: Any, response_id: Any) -> Response:
+def response_get(user: Reader, response_id: Any) -> Response:
     response = (
         Response.objects.select_related("round_article__round__draft", "office")
         .filter(pk=response_id)
@@ -125,7 +130,7 @@ def response_get(user: Any, response_id: Any) -> Response:
 
 
 def messages_for(
-    user: Any, round_: Round, office_id: int | None = None
+    user: Reader, round_: Round, office_id: int | None = None
 ) -> QuerySet[ChannelMessage]:
     qs = (
         ChannelMessage.objects.filter(round=round_)
@@ -140,7 +145,7 @@ def messages_for(
     return qs
 
 
-def disclosures_for(user: Any, round_: Round) -> QuerySet[DisclosureEvent]:
+def disclosures_for(user: Reader, round_: Round) -> QuerySet[DisclosureEvent]:
     if not permissions.can_view_draft(user, round_.draft):
         raise NotFoundError("No such consultation round.")
     return (
@@ -148,7 +153,7 @@ def disclosures_for(user: Any, round_: Round) -> QuerySet[DisclosureEvent]:
     )
 
 
-def changes_since_previous(user: Any, snapshot: RoundArticle) -> dict[str, Any]:
+def changes_since_previous(user: Reader, snapshot: RoundArticle) -> dict[str, Any]:
     """What changed in this article since the previous round that included it, and how each
     earlier answer (of the offices the user may see) was disposed of: what a consultee sees
     in the next round."""
@@ -186,7 +191,7 @@ def changes_since_previous(user: Any, snapshot: RoundArticle) -> dict[str, Any]:
     return {"previous_round": previous.round.number, "diffs": diffs, "dispositions": dispositions}
 
 
-def report(user: Any, round_: Round) -> dict[str, Any]:
+def report(user: Reader, round_: Round) -> dict[str, Any]:
     """Articles by offices: positions, dispositions and outstanding answers."""
     visible = office_ids_visible(user, round_)
     offices = [o for o in round_.offices.order_by("name") if visible is None or o.pk in visible]
@@ -236,7 +241,7 @@ def report(user: Any, round_: Round) -> dict[str, Any]:
     }
 
 
-def article_us_status(user: Any, article: Article) -> dict[str, Any] | None:
+def article_us_status(user: Reader, article: Article) -> dict[str, Any] | None:
     """For the drafters: whether the article changed since the last round that included it
     (with the diff), and the latest US positions on it."""
     if not permissions.can_view_draft(user, article.draft):

@@ -33,7 +33,7 @@ from ..models import (
     RoundArticle,
     SignOff,
 )
-from ..permissions import NEGOTIATING_DELEGATIONS
+from ..permissions import NEGOTIATING_DELEGATIONS, Reader
 from ..textdiff import spans_nest
 
 Status = Article.NegotiationStatus
@@ -44,7 +44,9 @@ DELEGATIONS = ["UK", "JP"]
 # --- brackets ------------------------------------------------------------------------------
 
 
-def brackets_of(user: Any, article: Article, *, language: str | None = None) -> QuerySet[Bracket]:
+def brackets_of(
+    user: Reader, article: Article, *, language: str | None = None
+) -> QuerySet[Bracket]:
     """Every bracket of the article (open, resolved, detached), for readers of the live text."""
     if not permissions.can_view_draft(user, article.draft):
         raise NotFoundError(_("No such article."))
@@ -61,7 +63,7 @@ def brackets_of(user: Any, article: Article, *, language: str | None = None) -> 
     return qs.order_by("language", "anchor_start", "pk")
 
 
-def bracket_get(user: Any, bracket_id: Any) -> Bracket:
+def bracket_get(user: Reader, bracket_id: Any) -> Bracket:
     try:
         pk = int(bracket_id)
     except (TypeError, ValueError):
@@ -140,7 +142,7 @@ def segments_build(text: str, brackets: list[dict[str, Any]]) -> list[Segment]:
     return convert(spans_nest(text, spans))
 
 
-def article_segments(user: Any, article: Article, language: str) -> list[Segment]:
+def article_segments(user: Reader, article: Article, language: str) -> list[Segment]:
     """The article's current text in ``language`` split into plain and bracketed segments,
     with each bracket's delegation and options: what the draft page, the article page and
     exports draw as ``[UK: …]`` / ``[Option A: … / Option B: …]``. Readers of the live text
@@ -183,7 +185,7 @@ def segments_plain(segments: list[Segment]) -> str:
     return "".join(out)
 
 
-def brackets_by_article(user: Any, draft: Draft) -> dict[tuple[int, str], list[dict[str, Any]]]:
+def brackets_by_article(user: Reader, draft: Draft) -> dict[tuple[int, str], list[dict[str, Any]]]:
     """Open brackets of every article of the draft, keyed (article id, language): one query
     and one for the options, for the draft page."""
     if not permissions.can_view_draft(user, draft):
@@ -275,7 +277,7 @@ def _signoff_json(signoff: SignOff) -> dict[str, Any]:
 
 
 def negotiation_board(
-    user: Any, draft: Draft, filters: dict[str, str] | None = None
+    user: Reader, draft: Draft, filters: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Per article: status, each delegation's sign-off (standing, or the last withdrawn one
     with why), open brackets per delegation, options pending, texts in step, the latest US
@@ -445,7 +447,7 @@ def counts_sentence(counts: dict[str, Any]) -> str:
 # --- the article's negotiation panel -------------------------------------------------------
 
 
-def article_negotiation(user: Any, article: Article) -> dict[str, Any]:
+def article_negotiation(user: Reader, article: Article) -> dict[str, Any]:
     """Everything the article page shows of the negotiation: status, the log, sign-offs,
     brackets (all of them, with their history) and the pair of revisions being read."""
     brackets = list(brackets_of(user, article))
@@ -485,7 +487,7 @@ def article_negotiation(user: Any, article: Article) -> dict[str, Any]:
     }
 
 
-def draft_reading(user: Any, draft: Draft, mode: str, articles: list[Article]) -> list[Article]:
+def draft_reading(user: Reader, draft: Draft, mode: str, articles: list[Article]) -> list[Article]:
     """The draft's ``articles`` for one of two reading modes, each given ``included`` and
     ``segments`` ({"en": [...], "ja": [...]}, None for a text without open brackets):
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..models import TimeZone, UserPreference
+from ..permissions import Actor
 
 
-def preference_of(user: Any) -> dict[str, str]:
+def preference_of(user: Actor) -> dict[str, str]:
     """The user's language ("" = follow the browser) and time zone, defaults if never set."""
     preference = (
         UserPreference.objects.filter(user_id=user.pk).only("language", "time_zone").first()

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from .. import permissions
 from ..errors import NotFoundError
 from ..models import Article, Role
 from ..selectors import consultation as selectors
@@ -22,7 +23,7 @@ def us_status(context: template.Context, article: Article) -> dict[str, Any]:
     """The last round that included the article, whether it changed since, and the latest
     US positions on it; nothing for those who may not read the live draft."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = permissions.reader_of(request)
     try:
         status = selectors.article_us_status(user, article)
     except NotFoundError:
@@ -44,7 +45,7 @@ def consultee_drafts(context: template.Context) -> list[dict[str, Any]]:
     """The drafts where the user is a US consultee, each with the number of rounds sent to
     their offices."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = permissions.reader_of(request)
     if user is None or not user.is_authenticated:
         return []
     drafts = []

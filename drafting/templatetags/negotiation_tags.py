@@ -59,7 +59,7 @@ def negotiation_panel(context: template.Context, article: Any) -> dict[str, Any]
     """The article page's negotiation panel: status and its log, each delegation's sign-off,
     the text drawn with its brackets, and the forms of what the reader may do."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = permissions.reader_of(request)
     draft = article.draft
     try:
         state = selectors.article_negotiation(user, article)

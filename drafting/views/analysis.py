@@ -145,7 +145,7 @@ def obligations_correct(request: HttpRequest, draft_id: int, article_id: int) ->
     # A refused correction (an ApplicationError) becomes a 400 page with its message
     # (views.errors.ApplicationErrorMiddleware); nothing is written.
     analysis_services.obligations_correct(
-        actor=request.user,
+        actor=permissions.signed_in(request.user),
         article=article,
         obligations=obligations,
         note=request.POST.get("note", ""),

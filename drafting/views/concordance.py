@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ..errors import ApplicationError, PermissionDeniedError
+from ..permissions import signed_in
 from ..selectors import concordance as concordance_selectors
 from ..selectors import drafts as draft_selectors
 from ..services import concordance as concordance_services
@@ -71,7 +72,7 @@ def article_concordance_confirm(
             {language: request.POST.get(language, "") for language in ("en", "ja")}
         )
         concordance = concordance_services.concordance_confirm(
-            actor=request.user, article=article, revisions=pair
+            actor=signed_in(request.user), article=article, revisions=pair
         )
     except PermissionDeniedError:
         raise

@@ -194,7 +194,7 @@ def _open_form_default(now: datetime) -> dict[str, Any]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def consultation_list(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = _draft(request, draft_id)
-    user = request.user
+    user = permissions.signed_in(request.user)
     rounds = list(selectors.rounds_for(user, draft))
     reader = permissions.can_view_draft(user, draft)
     if not reader and not rounds:
@@ -416,7 +416,7 @@ def _round_items(
 
 def _round_post(request: HttpRequest, round_: Round) -> tuple[str, str]:
     """Do what the form asked; return the success message and the anchor to go back to."""
-    user = request.user
+    user = permissions.signed_in(request.user)
     action = request.POST.get("action", "")
     if action == "respond":
         snapshot = selectors.round_article_get(user, round_, request.POST.get("snapshot"))
@@ -524,7 +524,7 @@ def _error_for(request: HttpRequest) -> tuple[str, dict[str, str] | None]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def round_detail(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
     draft, round_ = _round(request, draft_id, number)
-    user = request.user
+    user = permissions.signed_in(request.user)
     error: ApplicationError | None = None
     error_for, typed = "", None
     if request.method == "POST":

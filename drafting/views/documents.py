@@ -18,6 +18,7 @@ from ..documents import render as documents
 from ..downloads import file_response
 from ..errors import ApplicationError
 from ..models import Classification
+from ..permissions import signed_in
 from ..selectors import drafts as draft_selectors
 from ..selectors import exports as selectors
 from ..selectors import history as history_selectors
@@ -51,7 +52,7 @@ def draft_documents(request: HttpRequest, draft_id: int) -> HttpResponse:
         try:
             data, filename = _upload(request)
             result = import_services.markup_import(
-                actor=request.user, draft=draft, data=data, filename=filename
+                actor=signed_in(request.user), draft=draft, data=data, filename=filename
             )
         except ApplicationError as exc:
             error, status = exc, exc.status
@@ -79,7 +80,7 @@ def draft_export(request: HttpRequest, draft_id: int) -> HttpResponse:
     doc = selectors.export_content(request.user, draft, version)
     filename, data = documents.draft_file(doc, fmt, language, work_id=f"entente-{draft.pk}")
     export_services.export_record(
-        actor=request.user,
+        actor=signed_in(request.user),
         draft=draft,
         what="draft",
         fmt=fmt,
@@ -103,7 +104,7 @@ def draft_compare_export(request: HttpRequest, draft_id: int) -> HttpResponse:
     )
     filename, data = documents.compare_file(compare, language)
     export_services.export_record(
-        actor=request.user,
+        actor=signed_in(request.user),
         draft=draft,
         what="compare",
         fmt="docx",
@@ -151,9 +152,11 @@ def draft_import(request: HttpRequest) -> HttpResponse:
         try:
             token = request.POST.get("token", "")
             if token:
-                data, filename = import_services.upload_take(actor=request.user, token=token)
+                data, filename = import_services.upload_take(
+                    actor=signed_in(request.user), token=token
+                )
                 result = import_services.draft_import(
-                    actor=request.user,
+                    actor=signed_in(request.user),
                     data=data,
                     filename=filename,
                     title=form["title"],
@@ -163,7 +166,7 @@ def draft_import(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("draft-detail", args=[result["draft"]]))
             data, filename = _upload(request)
             context["preview"] = import_services.draft_import(
-                actor=request.user,
+                actor=signed_in(request.user),
                 data=data,
                 filename=filename,
                 title=form["title"],
@@ -172,7 +175,7 @@ def draft_import(request: HttpRequest) -> HttpResponse:
                 dry_run=True,
             )
             context["token"] = import_services.upload_stage(
-                actor=request.user, data=data, filename=filename
+                actor=signed_in(request.user), data=data, filename=filename
             )
             context["filename"] = filename
             # The file is about to become a draft under this marking: the page shows it.
@@ -195,7 +198,7 @@ def round_export(request: HttpRequest, draft_id: int, number: int) -> HttpRespon
     doc = selectors.export_round(request.user, round_)
     filename, data = documents.draft_file(doc, fmt, language, work_id=f"entente-{round_.draft_id}")
     export_services.export_record(
-        actor=request.user,
+        actor=signed_in(request.user),
         draft=round_.draft,
         what="round",
         fmt=fmt,

@@ -194,7 +194,10 @@ def revision_restore(
     try:
         language = history.language_parse(language)
         revision = restore_services.revision_restore(
-            actor=request.user, article=article, language=language, number=number
+            actor=permissions.signed_in(request.user),
+            article=article,
+            language=language,
+            number=number,
         )
     except PermissionDeniedError:
         raise
@@ -299,7 +302,10 @@ def draft_versions(request: HttpRequest, draft_id: int) -> HttpResponse:
         form = {k: request.POST.get(k, "") for k in form}
         try:
             version = version_services.version_create(
-                actor=request.user, draft=draft, name=form["name"], note=form["note"]
+                actor=permissions.signed_in(request.user),
+                draft=draft,
+                name=form["name"],
+                note=form["note"],
             )
         except PermissionDeniedError:
             raise
@@ -369,7 +375,9 @@ def draft_version_restore(request: HttpRequest, draft_id: int, number: int) -> H
     version = history.version_get(request.user, draft, number)
     if request.method == "POST":
         try:
-            restore_services.version_restore(actor=request.user, version=version)
+            restore_services.version_restore(
+                actor=permissions.signed_in(request.user), version=version
+            )
         except PermissionDeniedError:
             raise
         except ApplicationError as exc:
@@ -561,9 +569,13 @@ def change_decide(
         revision = history.revision_get(article, language, number)
         reason = request.POST.get("reason", "").strip()
         if decision == ChangeDecision.Decision.ACCEPTED:
-            change_services.change_accept(actor=request.user, revision=revision, reason=reason)
+            change_services.change_accept(
+                actor=permissions.signed_in(request.user), revision=revision, reason=reason
+            )
         else:
-            change_services.change_reject(actor=request.user, revision=revision, reason=reason)
+            change_services.change_reject(
+                actor=permissions.signed_in(request.user), revision=revision, reason=reason
+            )
     except PermissionDeniedError:
         raise
     except ApplicationError as exc:
@@ -595,7 +607,11 @@ def changes_decide_all(request: HttpRequest, draft_id: int, article_id: int) -> 
         decision = _decision_parse(request.POST.get("decision"))
         since = history.revision_number_parse(article, request.POST.get("since") or "0", "since")
         decided = change_services.changes_decide_all(
-            actor=request.user, article=article, language=language, since=since, decision=decision
+            actor=permissions.signed_in(request.user),
+            article=article,
+            language=language,
+            since=since,
+            decision=decision,
         )
     except PermissionDeniedError:
         raise

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ..errors import ApplicationError, NotFoundError
 from ..models import Article
+from ..permissions import signed_in
 from ..selectors import drafts as draft_selectors
 from ..selectors import negotiation as negotiation_selectors
 from ..services import drafts as draft_services
@@ -84,7 +85,7 @@ def _bracket_of(request: HttpRequest, article: Article) -> Any:
 
 def _act(request: HttpRequest, article: Article, action: str) -> str:
     """Run one action; returns the message to show."""
-    user, post = request.user, request.POST
+    user, post = signed_in(request.user), request.POST
     if action == "bracket":
         language = post.get("language", "en")
         quote = post.get("quote", "")

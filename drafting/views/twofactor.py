@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..errors import ApplicationError
+from ..permissions import signed_in
 from ..services import twofactor
 
 PENDING_KEY = "entente_second_factor_pending"
@@ -100,7 +101,7 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_two_factor(request: HttpRequest) -> HttpResponse:
     """Turn the second factor on (set up an app) or off, for oneself."""
-    user = request.user
+    user = signed_in(request.user)
     device = twofactor.confirmed_device(user)
     context: dict[str, Any] = {
         "device": device,
