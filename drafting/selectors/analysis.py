@@ -58,7 +58,7 @@ def _computed(article: Article) -> dict[str, Any]:
         digest,
         state["stamp"],
     )
-    result = cache.get(key)
+    result: dict[str, Any] | None = cache.get(key)
     if result is None:
         obligations = analysis.tag_article(state["tagger"], article.text_en, article.text_ja)
         result = {
@@ -163,7 +163,7 @@ def _reason_text(reason: dict[str, Any], strength: str) -> str:
 def _comparison() -> list[dict[str, Any]]:
     stamp = library.analysis_state()["stamp"]
     key = f"entente:analysis:precedent-profiles:{stamp}"
-    rows = cache.get(key)
+    rows: list[dict[str, Any]] | None = cache.get(key)
     if rows is None:
         rows = []
         for slug in library.PROFILE_PRECEDENTS:
