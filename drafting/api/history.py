@@ -332,7 +332,7 @@ class DraftCompareView(APIView):
         result = history.draft_compare(
             request.user, draft, request.query_params.get("from"), request.query_params.get("to")
         )
-        return Response({**result, "articles": [a.as_dict() for a in result["articles"]]})
+        return Response(result.as_dict())
 
 
 class DraftChangesView(APIView):
@@ -357,21 +357,7 @@ class DraftChangesView(APIView):
         result = history.draft_changes(
             request.user, draft, request.query_params.get("since_version")
         )
-        return Response(
-            {
-                "since_version": result["since"].number if result["since"] else None,
-                "articles": [
-                    {
-                        "article": item["article"].pk,
-                        "label": item["article"].label,
-                        "changes": {
-                            lang: [c.as_dict() for c in cs] for lang, cs in item["changes"].items()
-                        },
-                    }
-                    for item in result["articles"]
-                ],
-            }
-        )
+        return Response(result.as_dict())
 
 
 class DraftHistoryView(APIView):

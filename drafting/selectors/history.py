@@ -221,7 +221,26 @@ class ArticleChange:
         }
 
 
-def draft_compare(user: Reader, draft: Draft, from_ref: Any, to_ref: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DraftCompare:
+    """Two states of a draft compared: ``from_ref`` and ``to_ref`` say which ("now" or "v3"),
+    ``counts`` how many articles were added, removed, moved, changed or left unchanged."""
+
+    from_ref: str
+    to_ref: str
+    counts: dict[str, int]
+    articles: list[ArticleChange]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.from_ref,
+            "to": self.to_ref,
+            "counts": self.counts,
+            "articles": [a.as_dict() for a in self.articles],
+        }
+
+
+def draft_compare(user: Reader, draft: Draft, from_ref: Any, to_ref: Any) -> DraftCompare:
     """Compare two versions of a draft (or a version and now): articles added, removed,
     moved and changed, with a word-level redline of every changed text."""
     _require_view(user, draft)
@@ -271,7 +290,7 @@ def draft_compare(user: Reader, draft: Draft, from_ref: Any, to_ref: Any) -> dic
     for change in changes:
         for part in change.status.split(" and "):
             counts[part] = counts.get(part, 0) + 1
-    return {"from": from_label, "to": to_label, "counts": counts, "articles": changes}
+    return DraftCompare(from_label, to_label, counts, changes)
 
 
 # --- tracked changes ----------------------------------------------------------------------
@@ -328,7 +347,37 @@ def version_baseline(version: Version | None, article_id: int, language: str) ->
     return 0
 
 
-def draft_changes(user: Reader, draft: Draft, since_version: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ArticleTrackedChanges:
+    """An article's undecided changes, by language (a language with none has an empty list)."""
+
+    article: Article
+    changes: dict[str, list[TrackedChange]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article.pk,
+            "label": self.article.label,
+            "changes": {lang: [c.as_dict() for c in cs] for lang, cs in self.changes.items()},
+        }
+
+
+@dataclass(frozen=True)
+class DraftTrackedChanges:
+    """The undecided changes since ``since`` (None: since the draft began), of the articles
+    that have any."""
+
+    since: Version | None
+    articles: list[ArticleTrackedChanges]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "since_version": self.since.number if self.since else None,
+            "articles": [a.as_dict() for a in self.articles],
+        }
+
+
+def draft_changes(user: Reader, draft: Draft, since_version: Any) -> DraftTrackedChanges:
     """Every undecided change since the baseline version, article by article."""
     _require_view(user, draft)
     version = None if since_version in (None, "", "0") else version_get(user, draft, since_version)
@@ -340,8 +389,8 @@ def draft_changes(user: Reader, draft: Draft, since_version: Any) -> dict[str, A
             for language in LANGUAGES
         }
         if any(per_language.values()):
-            result.append({"article": article, "changes": per_language})
-    return {"since": version, "articles": result}
+            result.append(ArticleTrackedChanges(article, per_language))
+    return DraftTrackedChanges(version, result)
 
 
 def draft_timeline(user: Reader, draft: Draft) -> QuerySet[Revision]:

@@ -402,8 +402,8 @@ def draft_version_restore(request: HttpRequest, draft_id: int, number: int) -> H
             request,
             draft,
             version=version,
-            counts=result["counts"],
-            affected=[a for a in result["articles"] if a.status != "unchanged"],
+            counts=result.counts,
+            affected=[a for a in result.articles if a.status != "unchanged"],
         ),
     )
 
@@ -435,7 +435,7 @@ def draft_compare(request: HttpRequest, draft_id: int) -> HttpResponse:
     to_value = request.GET.get("to", "").strip() or "now"
     mode = _mode(request.GET.get("mode"))
     error: ApplicationError | None = None
-    result: dict[str, Any] | None = None
+    result: history.DraftCompare | None = None
     if versions or "from" in request.GET:
         try:
             result = history.draft_compare(request.user, draft, from_value, to_value)
@@ -443,7 +443,7 @@ def draft_compare(request: HttpRequest, draft_id: int) -> HttpResponse:
             error = exc
     changes = []
     if result is not None:
-        changes = [{"change": c, "languages": _languages_of(c)} for c in result["articles"]]
+        changes = [{"change": c, "languages": _languages_of(c)} for c in result.articles]
     labels = {v.number: f"v{v.number} {v.name}" for v in versions}
     return render(
         request,
@@ -458,10 +458,10 @@ def draft_compare(request: HttpRequest, draft_id: int) -> HttpResponse:
             modes=COMPARE_MODES,
             result=result,
             changes=changes,
-            from_label=_ref_label(result["from"], labels) if result else "",
-            to_label=_ref_label(result["to"], labels) if result else "",
+            from_label=_ref_label(result.from_ref, labels) if result else "",
+            to_label=_ref_label(result.to_ref, labels) if result else "",
             counts=[
-                (name, result["counts"].get(name, 0) if result else 0, CHANGE_STATUSES[name])
+                (name, result.counts.get(name, 0) if result else 0, CHANGE_STATUSES[name])
                 for name in ("added", "removed", "moved", "changed", "unchanged")
             ],
             statuses=CHANGE_STATUSES,
@@ -500,11 +500,11 @@ def draft_changes(request: HttpRequest, draft_id: int) -> HttpResponse:
     except ApplicationError as exc:
         error = exc
     else:
-        version = result["since"]
-        for item in result["articles"]:
-            article = item["article"]
+        version = result.since
+        for item in result.articles:
+            article = item.article
             languages = []
-            for code, changes in item["changes"].items():
+            for code, changes in item.changes.items():
                 if not changes:
                     continue
                 languages.append(
