@@ -4,8 +4,6 @@ draft's alliance profile. All of it reads live text: consultees and outsiders ge
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -38,7 +36,7 @@ class ArticleAnalysisView(APIView):
     @extend_schema(responses={200: AnalysisOut})
     def get(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        return Response(analysis_selectors.article_analysis(request.user, article))
+        return Response(analysis_selectors.article_analysis(request.user, article).as_dict())
 
 
 class ArticleObligationsView(APIView):
@@ -52,7 +50,7 @@ class ArticleObligationsView(APIView):
             obligations=data["obligations"],
             note=data["note"],
         )
-        return Response(analysis_selectors.article_analysis(request.user, article))
+        return Response(analysis_selectors.article_analysis(request.user, article).as_dict())
 
 
 class PrecedentCompareView(APIView):
@@ -102,5 +100,4 @@ class DraftAnalysisView(APIView):
     )
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        result: dict[str, Any] = analysis_selectors.draft_analysis(request.user, draft)
-        return Response(result)
+        return Response(analysis_selectors.draft_analysis(request.user, draft).as_dict())
