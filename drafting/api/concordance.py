@@ -84,21 +84,4 @@ class DraftConcordanceView(APIView):
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
         overview = concordance_selectors.draft_concordance(request.user, draft)
-        return Response(
-            {
-                "counts": overview["counts"],
-                "articles": [
-                    {
-                        "article": row.article.pk,
-                        "position": row.article.position,
-                        "number": row.article.number,
-                        "kind": row.article.kind,
-                        "heading": row.article.heading,
-                        "heading_ja": row.article.heading_ja,
-                        **row.status.as_dict(),
-                        "structure": [m.as_dict() for m in row.structure],
-                    }
-                    for row in overview["articles"]
-                ],
-            }
-        )
+        return Response(overview.as_dict())

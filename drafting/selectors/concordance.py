@@ -128,14 +128,38 @@ def article_structure(article: Article) -> list[StructureMismatch]:
     return structure_compare({"en": article.text_en, "ja": article.text_ja})
 
 
-@dataclass
+@dataclass(frozen=True)
 class ConcordanceRow:
     article: Article
     status: ConcordanceState
     structure: list[StructureMismatch]
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article.pk,
+            "position": self.article.position,
+            "number": self.article.number,
+            "kind": self.article.kind,
+            "heading": self.article.heading,
+            "heading_ja": self.article.heading_ja,
+            **self.status.as_dict(),
+            "structure": [m.as_dict() for m in self.structure],
+        }
 
-def draft_concordance(user: Reader, draft: Draft) -> dict[str, Any]:
+
+@dataclass(frozen=True)
+class DraftConcordance:
+    """Every live article of a draft in order with its state, and how many are in each
+    state (every state counted, zero included)."""
+
+    counts: dict[str, int]
+    articles: list[ConcordanceRow]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"counts": self.counts, "articles": [row.as_dict() for row in self.articles]}
+
+
+def draft_concordance(user: Reader, draft: Draft) -> DraftConcordance:
     """Every live article of the draft with its state and structural check, in order, and
     how many are in each state."""
     if not permissions.can_view_draft(user, draft):
@@ -146,4 +170,4 @@ def draft_concordance(user: Reader, draft: Draft) -> dict[str, Any]:
     counts = {state: 0 for state in STATES}
     for row in rows:
         counts[row.status.state] += 1
-    return {"counts": counts, "articles": rows}
+    return DraftConcordance(counts, rows)

@@ -42,11 +42,11 @@ def draft_concordance(request: HttpRequest, draft_id: int) -> HttpResponse:
                 for m in row.structure
             ],
         }
-        for row in overview["articles"]
+        for row in overview.articles
     ]
     counts = [
         {"state": state, "label": STATE_LABELS[state], "count": count}
-        for state, count in overview["counts"].items()
+        for state, count in overview.counts.items()
     ]
     return render(
         request,
