@@ -447,33 +447,51 @@ def counts_sentence(counts: dict[str, Any]) -> str:
 # --- the article's negotiation panel -------------------------------------------------------
 
 
-def article_negotiation(user: Reader, article: Article) -> dict[str, Any]:
-    """Everything the article page shows of the negotiation: status, the log, sign-offs,
-    brackets (all of them, with their history) and the pair of revisions being read."""
+@dataclass(frozen=True)
+class ArticleNegotiation:
+    """Everything the article page shows of the negotiation: the status, the log (newest
+    first, the last 50), the sign-offs (the last 20) and those standing by delegation, the
+    brackets (all of them, with their history; the open ones apart), the pair of revisions
+    being read and each text drawn with its open brackets."""
+
+    status: str
+    status_label: str
+    agreed: bool
+    log: list[ArticleStatusChange]
+    signoffs: list[SignOff]
+    standing: dict[str, SignOff]
+    brackets: list[Bracket]
+    open_brackets: list[Bracket]
+    revision_en: int
+    revision_ja: int
+    segments: dict[str, list[Segment]]
+
+
+def article_negotiation(user: Reader, article: Article) -> ArticleNegotiation:
     brackets = list(brackets_of(user, article))
-    return {
-        "status": article.negotiation_status,
-        "status_label": Status(article.negotiation_status).label,
-        "agreed": article.negotiation_status in AGREED,
-        "log": list(
+    return ArticleNegotiation(
+        status=article.negotiation_status,
+        status_label=str(Status(article.negotiation_status).label),
+        agreed=article.negotiation_status in AGREED,
+        log=list(
             ArticleStatusChange.objects.filter(article=article)
             .select_related("actor")
             .order_by("-at", "-pk")[:50]
         ),
-        "signoffs": list(
+        signoffs=list(
             SignOff.objects.filter(article=article)
             .select_related("signed_by", "withdrawn_by")
             .order_by("-signed_at", "-pk")[:20]
         ),
-        "standing": {
+        standing={
             s.delegation: s
             for s in SignOff.objects.filter(article=article, withdrawn_at__isnull=True)
         },
-        "brackets": brackets,
-        "open_brackets": [b for b in brackets if b.status == Bracket.Status.OPEN],
-        "revision_en": revision_number_latest(article, "en"),
-        "revision_ja": revision_number_latest(article, "ja"),
-        "segments": {
+        brackets=brackets,
+        open_brackets=[b for b in brackets if b.status == Bracket.Status.OPEN],
+        revision_en=revision_number_latest(article, "en"),
+        revision_ja=revision_number_latest(article, "ja"),
+        segments={
             language: segments_build(
                 article.text(language),
                 [
@@ -484,7 +502,7 @@ def article_negotiation(user: Reader, article: Article) -> dict[str, Any]:
             )
             for language in ("en", "ja")
         },
-    }
+    )
 
 
 def draft_reading(user: Reader, draft: Draft, mode: str, articles: list[Article]) -> list[Article]:
