@@ -435,7 +435,9 @@ class ArticleUSStatusView(APIView):
     )
     def get(self, request: Request, article_id: int) -> APIResponse:
         article = draft_selectors.article_get(request.user, article_id)
+        status = selectors.article_us_status(request.user, article)
         return APIResponse(
-            selectors.article_us_status(request.user, article)
-            or {"round": None, "changed": False, "diffs": {}, "positions": []}
+            status.as_dict()
+            if status is not None
+            else {"round": None, "changed": False, "diffs": {}, "positions": []}
         )

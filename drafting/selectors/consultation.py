@@ -5,6 +5,7 @@ diffs or members beyond the snapshot."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -241,9 +242,42 @@ def report(user: Reader, round_: Round) -> dict[str, Any]:
     }
 
 
-def article_us_status(user: Reader, article: Article) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class UsPosition:
+    """An office's answer on an article in a round."""
+
+    office: str
+    position: str
+    position_label: str
+    rationale: str
+    wording: str
+
+
+@dataclass(frozen=True)
+class ArticleUsStatus:
+    """The last round that included an article, the word-level diff of each text changed
+    since (by language) and the latest US positions on it, office by office."""
+
+    round: int
+    diffs: dict[str, list[dict[str, str]]]
+    positions: list[UsPosition]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.diffs)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "changed": self.changed,
+            "diffs": self.diffs,
+            "positions": [asdict(p) for p in self.positions],
+        }
+
+
+def article_us_status(user: Reader, article: Article) -> ArticleUsStatus | None:
     """For the drafters: whether the article changed since the last round that included it
-    (with the diff), and the latest US positions on it."""
+    (with the diff), and the latest US positions on it; None if no round included it."""
     if not permissions.can_view_draft(user, article.draft):
         raise NotFoundError("No such article.")
     snapshot = (
@@ -265,23 +299,18 @@ def article_us_status(user: Reader, article: Article) -> dict[str, Any] | None:
         if getattr(snapshot, f"text_{language}") != article.text(language)
     }
     positions = [
-        {
-            "office": r.office.name,
-            "position": r.position,
-            "position_label": r.get_position_display(),
-            "rationale": r.rationale,
-            "wording": r.wording,
-        }
+        UsPosition(
+            office=r.office.name,
+            position=r.position,
+            position_label=r.get_position_display(),
+            rationale=r.rationale,
+            wording=r.wording,
+        )
         for r in Response.objects.filter(round_article=snapshot)
         .select_related("office")
         .order_by("office__name")
     ]
-    return {
-        "round": snapshot.round.number,
-        "changed": bool(changed),
-        "diffs": changed,
-        "positions": positions,
-    }
+    return ArticleUsStatus(round=snapshot.round.number, diffs=changed, positions=positions)
 
 
 def rounds_with_articles(round_qs: QuerySet[Round]) -> QuerySet[Round]:

@@ -28,16 +28,12 @@ def us_status(context: template.Context, article: Article) -> dict[str, Any]:
         status = selectors.article_us_status(user, article)
     except NotFoundError:
         status = None
-    if status is not None:
-        status = {
-            **status,
-            "languages": [
-                {"code": code, "name": name, "ops": status["diffs"][code]}
-                for code, name in LANGUAGES
-                if status["diffs"].get(code)
-            ],
-        }
-    return {"article": article, "status": status}
+    languages = [
+        {"code": code, "name": name, "ops": status.diffs[code]}
+        for code, name in LANGUAGES
+        if status is not None and status.diffs.get(code)
+    ]
+    return {"article": article, "status": status, "languages": languages}
 
 
 @register.simple_tag(takes_context=True)
