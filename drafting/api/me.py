@@ -38,10 +38,12 @@ class MeUpdateIn(serializers.Serializer):
 
 
 def _me(user: Actor) -> dict[str, Any]:
+    preferences = preference_of(user)
     return {
         "username": user.get_username(),
         "name": user.get_full_name() or user.get_username(),
-        **preference_of(user),
+        "language": preferences.language,
+        "time_zone": preferences.time_zone,
     }
 
 

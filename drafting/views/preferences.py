@@ -69,10 +69,12 @@ def language_switch(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    form = preference_of(signed_in(request.user))
-    if not form["language"]:
+    saved = preference_of(signed_in(request.user))
+    form = {
         # Never chosen: offer the language the page is shown in.
-        form["language"] = "ja" if translation.get_language() == "ja" else "en"
+        "language": saved.language or ("ja" if translation.get_language() == "ja" else "en"),
+        "time_zone": saved.time_zone,
+    }
     error = None
     if request.method == "POST":
         form = {
