@@ -26,6 +26,7 @@ from .models import (
     Revision,
     Version,
 )
+from .permissions import signed_in
 from .services.audit import audit_record
 
 
@@ -158,7 +159,7 @@ class AuditedAdminMixin:
         self, request: HttpRequest, action: str, obj: Any, data: dict[str, Any] | None = None
     ) -> None:
         audit_record(
-            actor=request.user,
+            actor=signed_in(request.user),
             action=f"library.{self.model._meta.model_name}.{action}",
             object_type=self.model._meta.model_name,
             object_id=obj.pk if obj is not None else "",

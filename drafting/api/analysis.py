@@ -4,14 +4,13 @@ draft's alliance profile. All of it reads live text: consultees and outsiders ge
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..permissions import signed_in
 from ..selectors import analysis as analysis_selectors
 from ..selectors import drafts as draft_selectors
 from ..services import analysis as analysis_services
@@ -37,7 +36,7 @@ class ArticleAnalysisView(APIView):
     @extend_schema(responses={200: AnalysisOut})
     def get(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        return Response(analysis_selectors.article_analysis(request.user, article))
+        return Response(analysis_selectors.article_analysis(request.user, article).as_dict())
 
 
 class ArticleObligationsView(APIView):
@@ -46,9 +45,12 @@ class ArticleObligationsView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(ObligationsIn, request.data)
         analysis_services.obligations_correct(
-            actor=request.user, article=article, obligations=data["obligations"], note=data["note"]
+            actor=signed_in(request.user),
+            article=article,
+            obligations=data["obligations"],
+            note=data["note"],
         )
-        return Response(analysis_selectors.article_analysis(request.user, article))
+        return Response(analysis_selectors.article_analysis(request.user, article).as_dict())
 
 
 class PrecedentCompareView(APIView):
@@ -98,5 +100,4 @@ class DraftAnalysisView(APIView):
     )
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
-        result: dict[str, Any] = analysis_selectors.draft_analysis(request.user, draft)
-        return Response(result)
+        return Response(analysis_selectors.draft_analysis(request.user, draft).as_dict())

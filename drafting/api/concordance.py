@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..permissions import signed_in
 from ..selectors import concordance as concordance_selectors
 from ..selectors import drafts as draft_selectors
 from ..services import concordance as concordance_services
@@ -73,7 +74,7 @@ class ArticleConcordanceConfirmView(APIView):
         # (an input serializer would ignore it and confirm the latest pair instead).
         pair = concordance_services.concordance_pair_parse(request.data)
         concordance_services.concordance_confirm(
-            actor=request.user, article=article, revisions=pair
+            actor=signed_in(request.user), article=article, revisions=pair
         )
         return Response(_detail(request, article))
 
@@ -83,21 +84,4 @@ class DraftConcordanceView(APIView):
     def get(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
         overview = concordance_selectors.draft_concordance(request.user, draft)
-        return Response(
-            {
-                "counts": overview["counts"],
-                "articles": [
-                    {
-                        "article": row.article.pk,
-                        "position": row.article.position,
-                        "number": row.article.number,
-                        "kind": row.article.kind,
-                        "heading": row.article.heading,
-                        "heading_ja": row.article.heading_ja,
-                        **row.status.as_dict(),
-                        "structure": [m.as_dict() for m in row.structure],
-                    }
-                    for row in overview["articles"]
-                ],
-            }
-        )
+        return Response(overview.as_dict())

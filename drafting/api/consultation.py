@@ -16,6 +16,7 @@ from .. import inputs
 from ..downloads import csv_response
 from ..errors import ApplicationError
 from ..models import ChannelMessage, Disposition, Office, Response, Round, RoundArticle
+from ..permissions import signed_in
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
@@ -213,7 +214,7 @@ class DraftOfficesView(APIView):
         draft = _draft(request, draft_id)
         data = input_parse(OfficeIn, request.data)
         office = services.office_create(
-            actor=request.user, draft=draft, name=data["name"], members=data["members"]
+            actor=signed_in(request.user), draft=draft, name=data["name"], members=data["members"]
         )
         return APIResponse(OfficeOut(office).data, status=status.HTTP_201_CREATED)
 
@@ -223,7 +224,7 @@ class OfficeDetailView(APIView):
     def patch(self, request: Request, office_id: int) -> APIResponse:
         office = selectors.office_get(request.user, office_id)
         office = services.office_set_members(
-            actor=request.user,
+            actor=signed_in(request.user),
             office=office,
             members=input_parse(OfficeMembersIn, request.data)["members"],
         )
@@ -244,7 +245,7 @@ class DraftConsultationsView(APIView):
         data = input_parse(RoundIn, request.data)
         deadline = inputs.datetime_parse(data["deadline"], name="deadline", require_timezone=True)
         round_ = services.round_open(
-            actor=request.user,
+            actor=signed_in(request.user),
             draft=draft,
             article_ids=data["articles"],
             office_ids=data["offices"],
@@ -262,7 +263,7 @@ class ConsultationDetailView(APIView):
     @extend_schema(responses={200: RoundOut})
     def get(self, request: Request, round_id: int) -> APIResponse:
         round_ = selectors.round_get(request.user, round_id)
-        services.round_opened(user=request.user, round_=round_)
+        services.round_opened(user=signed_in(request.user), round_=round_)
         context = {
             "request": request,
             "with_articles": True,
@@ -275,7 +276,7 @@ class ConsultationCloseView(APIView):
     @extend_schema(request=None, responses={200: RoundOut})
     def post(self, request: Request, round_id: int) -> APIResponse:
         round_ = selectors.round_get(request.user, round_id)
-        round_ = services.round_close(actor=request.user, round_=round_)
+        round_ = services.round_close(actor=signed_in(request.user), round_=round_)
         return APIResponse(RoundOut(round_, context={"request": request}).data)
 
 
@@ -293,7 +294,7 @@ class ConsultationResponsesView(APIView):
         data = input_parse(ResponseIn, request.data)
         snapshot = selectors.round_article_get(request.user, round_, data["snapshot"])
         response = services.response_submit(
-            actor=request.user,
+            actor=signed_in(request.user),
             round_article=snapshot,
             position=data["position"],
             wording=data["wording"],
@@ -309,7 +310,7 @@ class ResponseDispositionView(APIView):
         response = selectors.response_get(request.user, response_id)
         data = input_parse(DispositionIn, request.data)
         services.disposition_record(
-            actor=request.user,
+            actor=signed_in(request.user),
             response=response,
             outcome=data["outcome"],
             rationale=data["rationale"],
@@ -370,7 +371,7 @@ class ConsultationMessagesView(APIView):
                 fields={"office": [_("Not in this round.")]},
             )
         message = services.channel_post(
-            actor=request.user, round_=round_, office=office, body=data["body"]
+            actor=signed_in(request.user), round_=round_, office=office, body=data["body"]
         )
         return APIResponse(MessageOut(message).data, status=status.HTTP_201_CREATED)
 
@@ -424,7 +425,9 @@ class ArticleUSStatusView(APIView):
     )
     def get(self, request: Request, article_id: int) -> APIResponse:
         article = draft_selectors.article_get(request.user, article_id)
+        status = selectors.article_us_status(request.user, article)
         return APIResponse(
-            selectors.article_us_status(request.user, article)
-            or {"round": None, "changed": False, "diffs": {}, "positions": []}
+            status.as_dict()
+            if status is not None
+            else {"round": None, "changed": False, "diffs": {}, "positions": []}
         )

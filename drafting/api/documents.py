@@ -22,6 +22,7 @@ from .. import delivery
 from ..downloads import CONTENT_TYPES
 from ..errors import ApplicationError
 from ..models import Classification
+from ..permissions import signed_in
 from ..selectors import consultation as consultation_selectors
 from ..selectors import drafts as draft_selectors
 from ..selectors import exports as selectors
@@ -155,7 +156,7 @@ class DraftImportView(APIView):
         params = input_parse(ImportIn, request.data)
         data, filename = _upload(request)
         result = import_services.draft_import(
-            actor=request.user, data=data, filename=filename, **params
+            actor=signed_in(request.user), data=data, filename=filename, **params
         )
         return Response(
             result, status=status.HTTP_200_OK if params["dry_run"] else status.HTTP_201_CREATED
@@ -180,7 +181,7 @@ class DraftMarkupImportView(APIView):
         draft = draft_selectors.draft_get(request.user, draft_id)
         data, filename = _upload(request)
         result = import_services.markup_import(
-            actor=request.user, draft=draft, data=data, filename=filename
+            actor=signed_in(request.user), draft=draft, data=data, filename=filename
         )
         return Response(result)
 

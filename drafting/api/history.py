@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import ChangeDecision, Language, Revision, Version
+from ..permissions import signed_in
 from ..selectors import drafts as draft_selectors
 from ..selectors import history
 from ..services import changes as change_services
@@ -189,7 +190,7 @@ class ArticleRevisionRestoreView(APIView):
         article = _article(request, article_id)
         language = history.language_parse(request.query_params.get("language"))
         revision = restore_services.revision_restore(
-            actor=request.user, article=article, language=language, number=number
+            actor=signed_in(request.user), article=article, language=language, number=number
         )
         if revision is None:
             return Response(
@@ -209,11 +210,11 @@ class ArticleRevisionDecisionView(APIView):
         revision = history.revision_get(article, language, number)
         if self.decision == "accept":
             change_services.change_accept(
-                actor=request.user, revision=revision, reason=data["reason"]
+                actor=signed_in(request.user), revision=revision, reason=data["reason"]
             )
         else:
             change_services.change_reject(
-                actor=request.user, revision=revision, reason=data["reason"]
+                actor=signed_in(request.user), revision=revision, reason=data["reason"]
             )
         revision = history.revision_fresh(request.user, revision)
         return Response(RevisionOut(revision).data)
@@ -290,7 +291,7 @@ class ArticleChangesDecideAllView(APIView):
         article = _article(request, article_id)
         data = input_parse(DecideAllIn, request.data)
         decided = change_services.changes_decide_all(
-            actor=request.user,
+            actor=signed_in(request.user),
             article=article,
             language=data["language"],
             since=data["since"],
@@ -311,7 +312,9 @@ class DraftVersionsView(APIView):
     def post(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
         data = input_parse(VersionIn, request.data)
-        version = version_services.version_create(actor=request.user, draft=draft, **data)
+        version = version_services.version_create(
+            actor=signed_in(request.user), draft=draft, **data
+        )
         return Response(VersionOut(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -327,7 +330,7 @@ class DraftVersionRestoreView(APIView):
     def post(self, request: Request, draft_id: int, number: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
         version = history.version_get(request.user, draft, number)
-        restore_services.version_restore(actor=request.user, version=version)
+        restore_services.version_restore(actor=signed_in(request.user), version=version)
         return Response(VersionOut(version).data)
 
 
@@ -355,7 +358,7 @@ class DraftCompareView(APIView):
         result = history.draft_compare(
             request.user, draft, request.query_params.get("from"), request.query_params.get("to")
         )
-        return Response({**result, "articles": [a.as_dict() for a in result["articles"]]})
+        return Response(result.as_dict())
 
 
 class DraftChangesView(APIView):
@@ -380,21 +383,7 @@ class DraftChangesView(APIView):
         result = history.draft_changes(
             request.user, draft, request.query_params.get("since_version")
         )
-        return Response(
-            {
-                "since_version": result["since"].number if result["since"] else None,
-                "articles": [
-                    {
-                        "article": item["article"].pk,
-                        "label": item["article"].label,
-                        "changes": {
-                            lang: [c.as_dict() for c in cs] for lang, cs in item["changes"].items()
-                        },
-                    }
-                    for item in result["articles"]
-                ],
-            }
-        )
+        return Response(result.as_dict())
 
 
 class DraftHistoryView(APIView):

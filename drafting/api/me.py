@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import InterfaceLanguage, TimeZone
+from ..permissions import Actor, signed_in
 from ..selectors.preferences import preference_of
 from ..services import preferences as preference_services
 from .parsing import input_parse, text_choice
@@ -38,23 +39,27 @@ class MeUpdateIn(serializers.Serializer):
     time_zone = text_choice(TimeZone.values, required=False)
 
 
-def _me(user: Any) -> dict[str, Any]:
+def _me(user: Actor) -> dict[str, Any]:
+    preferences = preference_of(user)
     return {
         "username": user.get_username(),
         "name": user.get_full_name() or user.get_username(),
-        **preference_of(user),
+        "language": preferences.language,
+        "time_zone": preferences.time_zone,
     }
 
 
 class MeView(APIView):
     @extend_schema(responses={200: MeOut})
     def get(self, request: Request) -> Response:
-        return Response(MeOut(_me(request.user)).data)
+        return Response(MeOut(_me(signed_in(request.user))).data)
 
     @extend_schema(request=MeUpdateIn, responses={200: MeOut})
     def patch(self, request: Request) -> Response:
         data = input_parse(MeUpdateIn, request.data)
         preference_services.preference_update(
-            actor=request.user, language=data.get("language"), time_zone=data.get("time_zone")
+            actor=signed_in(request.user),
+            language=data.get("language"),
+            time_zone=data.get("time_zone"),
         )
-        return Response(MeOut(_me(request.user)).data)
+        return Response(MeOut(_me(signed_in(request.user))).data)

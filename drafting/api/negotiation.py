@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from ..core.negotiation import bracket_json
 from ..models import Article, ArticleStatusChange, Bracket, Delegation, Language, SignOff
+from ..permissions import signed_in
 from ..selectors import drafts as draft_selectors
 from ..selectors import negotiation as negotiation_selectors
 from ..services import negotiation as negotiation_services
@@ -228,7 +229,7 @@ class ArticleBracketsView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(BracketIn, request.data)
         bracket = negotiation_services.bracket_create(
-            actor=request.user,
+            actor=signed_in(request.user),
             article=article,
             language=data["language"],
             start=data["anchor_start"],
@@ -252,7 +253,7 @@ class BracketResolveView(APIView):
         bracket = negotiation_selectors.bracket_get(request.user, bracket_id)
         data = input_parse(ResolveIn, request.data)
         negotiation_services.bracket_resolve(
-            actor=request.user,
+            actor=signed_in(request.user),
             bracket=bracket,
             resolution=data["resolution"],
             option=data.get("option") or None,
@@ -267,7 +268,7 @@ class BracketReopenView(APIView):
         bracket = negotiation_selectors.bracket_get(request.user, bracket_id)
         data = input_parse(ReasonIn, request.data)
         negotiation_services.bracket_reopen(
-            actor=request.user, bracket=bracket, reason=data["reason"]
+            actor=signed_in(request.user), bracket=bracket, reason=data["reason"]
         )
         return Response(_bracket_fresh(request.user, bracket_id))
 
@@ -278,7 +279,7 @@ class ArticleSignOffView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(SignOffIn, request.data)
         signoff = negotiation_services.article_signoff(
-            actor=request.user,
+            actor=signed_in(request.user),
             article=article,
             revision_en=data["revision_en"],
             revision_ja=data["revision_ja"],
@@ -293,7 +294,7 @@ class ArticleSignOffWithdrawView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(WithdrawIn, request.data)
         signoff = negotiation_services.article_signoff_withdraw(
-            actor=request.user,
+            actor=signed_in(request.user),
             article=article,
             delegation=data.get("delegation") or None,
             reason=data["reason"],
@@ -307,7 +308,7 @@ class ArticleReopenView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(ReopenIn, request.data)
         change = negotiation_services.article_reopen(
-            actor=request.user, article=article, reason=data["reason"]
+            actor=signed_in(request.user), article=article, reason=data["reason"]
         )
         return Response(status_out(change))
 
@@ -318,7 +319,7 @@ class ArticleReservationView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(ReservationIn, request.data)
         change = negotiation_services.article_reserve(
-            actor=request.user, article=article, note=data["note"]
+            actor=signed_in(request.user), article=article, note=data["note"]
         )
         return Response(status_out(change))
 
@@ -329,7 +330,7 @@ class ArticleInitialView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(NoteIn, request.data)
         change = negotiation_services.article_initial(
-            actor=request.user, article=article, note=data["note"]
+            actor=signed_in(request.user), article=article, note=data["note"]
         )
         return Response(status_out(change))
 
@@ -412,7 +413,7 @@ class DraftLeadsView(APIView):
         draft = draft_selectors.draft_get(request.user, draft_id)
         data = input_parse(LeadsIn, request.data)
         leads = negotiation_services.delegation_leads_set(
-            actor=request.user,
+            actor=signed_in(request.user),
             draft=draft,
             delegation=data["delegation"],
             usernames=data["usernames"],

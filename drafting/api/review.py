@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import Comment, Language, Suggestion, Thread, Visibility
+from ..permissions import signed_in
 from ..selectors import drafts as draft_selectors
 from ..selectors import review as review_selectors
 from ..services import review as review_services
@@ -154,7 +155,7 @@ class ArticleThreadsView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(ThreadIn, request.data)
         thread = review_services.thread_start(
-            actor=request.user,
+            actor=signed_in(request.user),
             article=article,
             language=data["language"],
             start=data["anchor_start"],
@@ -191,7 +192,9 @@ class ThreadCommentsView(APIView):
     def post(self, request: Request, thread_id: int) -> Response:
         thread = review_selectors.thread_get(request.user, thread_id)
         comment = review_services.comment_add(
-            actor=request.user, thread=thread, body=input_parse(CommentIn, request.data)["body"]
+            actor=signed_in(request.user),
+            thread=thread,
+            body=input_parse(CommentIn, request.data)["body"],
         )
         return Response(CommentOut(comment).data, status=status.HTTP_201_CREATED)
 
@@ -201,7 +204,9 @@ class CommentDetailView(APIView):
     def patch(self, request: Request, comment_id: int) -> Response:
         comment = review_selectors.comment_get(request.user, comment_id)
         comment = review_services.comment_edit(
-            actor=request.user, comment=comment, body=input_parse(CommentIn, request.data)["body"]
+            actor=signed_in(request.user),
+            comment=comment,
+            body=input_parse(CommentIn, request.data)["body"],
         )
         return Response(CommentOut(comment).data)
 
@@ -212,7 +217,9 @@ class ThreadStatusView(APIView):
     @extend_schema(request=None, responses={200: ThreadOut})
     def post(self, request: Request, thread_id: int) -> Response:
         thread = review_selectors.thread_get(request.user, thread_id)
-        review_services.thread_set_status(actor=request.user, thread=thread, status=self.status_to)
+        review_services.thread_set_status(
+            actor=signed_in(request.user), thread=thread, status=self.status_to
+        )
         return Response(ThreadOut(review_selectors.thread_get(request.user, thread_id)).data)
 
 
@@ -241,7 +248,7 @@ class ArticleSuggestionsView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(SuggestionIn, request.data)
         suggestion = review_services.suggestion_create(
-            actor=request.user,
+            actor=signed_in(request.user),
             article=article,
             language=data["language"],
             start=data["anchor_start"],
@@ -257,7 +264,9 @@ class SuggestionAcceptView(APIView):
     @extend_schema(request=None, responses={200: SuggestionOut})
     def post(self, request: Request, suggestion_id: int) -> Response:
         suggestion = review_selectors.suggestion_get(request.user, suggestion_id)
-        suggestion = review_services.suggestion_accept(actor=request.user, suggestion=suggestion)
+        suggestion = review_services.suggestion_accept(
+            actor=signed_in(request.user), suggestion=suggestion
+        )
         return Response(SuggestionOut(suggestion).data)
 
 
@@ -266,7 +275,7 @@ class SuggestionRejectView(APIView):
     def post(self, request: Request, suggestion_id: int) -> Response:
         suggestion = review_selectors.suggestion_get(request.user, suggestion_id)
         suggestion = review_services.suggestion_reject(
-            actor=request.user,
+            actor=signed_in(request.user),
             suggestion=suggestion,
             reason=request.data.get("reason") if isinstance(request.data, dict) else None,
         )
@@ -288,7 +297,7 @@ class DraftMuteView(APIView):
         return Response(
             {
                 "muted": review_services.draft_mute(
-                    actor=request.user, draft=draft, muted=bool(muted)
+                    actor=signed_in(request.user), draft=draft, muted=bool(muted)
                 )
             }
         )

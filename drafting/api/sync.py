@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import Language
+from ..permissions import signed_in
 from ..selectors import drafts as draft_selectors
 from ..services import sync as sync_services
 from .parsing import input_parse
@@ -74,7 +75,7 @@ class ArticleSessionsView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(SessionIn, request.data)
         body = sync_services.session_start(
-            actor=request.user, article=article, language=data["language"]
+            actor=signed_in(request.user), article=article, language=data["language"]
         )
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -85,7 +86,10 @@ class ArticleSyncView(APIView):
     @extend_schema(request=SyncIn, responses={200: SYNC_OUT, 409: RESET_OUT})
     def post(self, request: Request, article_id: int, session: str) -> Response:
         result = sync_services.sync(
-            actor=request.user, article_id=article_id, session_key=session, payload=request.data
+            actor=signed_in(request.user),
+            article_id=article_id,
+            session_key=session,
+            payload=request.data,
         )
         return Response(result.body, status=result.status)
 
@@ -101,7 +105,9 @@ class ArticleConflictsView(APIView):
     def get(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
         include = request.query_params.get("resolved", "").lower() in {"1", "true", "yes"}
-        rows = sync_services.conflicts_for(request.user, article, include_resolved=include)
+        rows = sync_services.conflicts_for(
+            signed_in(request.user), article, include_resolved=include
+        )
         return Response({"conflicts": [sync_services.conflict_json(r) for r in rows]})
 
 
@@ -117,5 +123,5 @@ class ConflictResolveView(APIView):
     )
     def post(self, request: Request, conflict_id: int) -> Response:
         conflict = draft_selectors.conflict_get(request.user, conflict_id)
-        conflict = sync_services.conflict_resolve(actor=request.user, conflict=conflict)
+        conflict = sync_services.conflict_resolve(actor=signed_in(request.user), conflict=conflict)
         return Response({"id": conflict.pk, "resolved": conflict.resolved_at is not None})

@@ -19,6 +19,7 @@ from treaties.models import LibraryClause
 
 from ..clientaddress import client_address
 from ..errors import ApplicationError
+from ..permissions import signed_in
 from ..selectors import drafts as draft_selectors
 from ..services import drafts as draft_services
 from ..services import members as member_services
@@ -86,7 +87,7 @@ class TokenView(APIView):
         description="Revoke every API token of the signed-in user (sign out all clients).",
     )
     def delete(self, request: Request) -> Response:
-        token_services.tokens_revoke(actor=request.user)
+        token_services.tokens_revoke(actor=signed_in(request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -106,7 +107,9 @@ class DraftListView(APIView):
     def post(self, request: Request) -> Response:
         data = input_parse(s.DraftCreateIn, request.data)
         delegation = data.pop("delegation", None) or _default_delegation(request.user)
-        draft = draft_services.draft_create(actor=request.user, delegation=delegation, **data)
+        draft = draft_services.draft_create(
+            actor=signed_in(request.user), delegation=delegation, **data
+        )
         return Response(
             s.DraftOut(draft, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -132,7 +135,7 @@ class DraftDetailView(APIView):
     def patch(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
         data = input_parse(s.DraftUpdateIn, request.data)
-        draft = draft_services.draft_update(actor=request.user, draft=draft, **data)
+        draft = draft_services.draft_update(actor=signed_in(request.user), draft=draft, **data)
         return Response(s.DraftOut(draft, context={"request": request}).data)
 
 
@@ -160,14 +163,16 @@ class DraftArticlesView(APIView):
                     fields={"library_clause": [_("No such clause.")]},
                 ) from None
             article = draft_services.clause_insert(
-                actor=request.user,
+                actor=signed_in(request.user),
                 draft=draft,
                 clause=clause,
                 position=data.get("position"),
                 heading=data.get("heading") or None,
             )
         else:
-            article = draft_services.article_create(actor=request.user, draft=draft, **data)
+            article = draft_services.article_create(
+                actor=signed_in(request.user), draft=draft, **data
+            )
         return Response(s.ArticleOut(article).data, status=status.HTTP_201_CREATED)
 
 
@@ -180,13 +185,15 @@ class ArticleDetailView(APIView):
     def patch(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(s.ArticleUpdateIn, request.data)
-        article = draft_services.article_update(actor=request.user, article=article, **data)
+        article = draft_services.article_update(
+            actor=signed_in(request.user), article=article, **data
+        )
         return Response(s.ArticleOut(article).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, article_id: int) -> Response:
         article = draft_selectors.article_get(request.user, article_id)
-        draft_services.article_delete(actor=request.user, article=article)
+        draft_services.article_delete(actor=signed_in(request.user), article=article)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -196,7 +203,7 @@ class ArticleMoveView(APIView):
         article = draft_selectors.article_get(request.user, article_id)
         data = input_parse(s.ArticleMoveIn, request.data)
         article = draft_services.article_move(
-            actor=request.user, article=article, position=data["position"]
+            actor=signed_in(request.user), article=article, position=data["position"]
         )
         return Response(s.ArticleOut(article).data)
 
@@ -215,7 +222,7 @@ class DraftMembersView(APIView):
     def post(self, request: Request, draft_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
         data = input_parse(s.MemberCreateIn, request.data)
-        membership = member_services.member_add(actor=request.user, draft=draft, **data)
+        membership = member_services.member_add(actor=signed_in(request.user), draft=draft, **data)
         return Response(s.MemberOut(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -226,7 +233,7 @@ class DraftMemberDetailView(APIView):
         membership = draft_selectors.membership_get(request.user, draft, member_id)
         data = input_parse(s.MemberUpdateIn, request.data)
         membership = member_services.member_change(
-            actor=request.user, membership=membership, **data
+            actor=signed_in(request.user), membership=membership, **data
         )
         return Response(s.MemberOut(membership).data)
 
@@ -234,7 +241,7 @@ class DraftMemberDetailView(APIView):
     def delete(self, request: Request, draft_id: int, member_id: int) -> Response:
         draft = draft_selectors.draft_get(request.user, draft_id)
         membership = draft_selectors.membership_get(request.user, draft, member_id)
-        member_services.member_remove(actor=request.user, membership=membership)
+        member_services.member_remove(actor=signed_in(request.user), membership=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -250,7 +257,7 @@ class NotificationListView(APIView):
         return paginated(
             request,
             self,
-            draft_selectors.notifications_for(request.user, unread_only=unread),
+            draft_selectors.notifications_for(signed_in(request.user), unread_only=unread),
             s.NotificationOut,
         )
 
@@ -265,6 +272,6 @@ class NotificationReadView(APIView):
     def post(self, request: Request) -> Response:
         data = input_parse(s.NotificationsReadIn, request.data)
         marked = notification_services.notifications_mark_read(
-            user=request.user, ids=data.get("ids")
+            user=signed_in(request.user), ids=data.get("ids")
         )
         return Response({"marked": marked})

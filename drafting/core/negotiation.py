@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ..errors import ConflictError
 from ..labels import language_name
 from ..models import Article, ArticleStatusChange, Bracket, SignOff
+from ..permissions import Actor
 from ..textdiff import utf16_slice
 from .concordance import concordance_state
 
@@ -72,7 +73,9 @@ def text_change_guard(article: Article) -> None:
         raise ConflictError(agreement_describe(article), code="article_agreed")
 
 
-def signoffs_withdraw_on_change(article: Article, language: str, revision: int, actor: Any) -> int:
+def signoffs_withdraw_on_change(
+    article: Article, language: str, revision: int, actor: Actor
+) -> int:
     """A text change after a sign-off withdraws it: the sign-off was on the texts as they
     were. Kept, with when and why, so the board shows it. Caller holds the article lock."""
     # article_lock reads whether a sign-off stands: a keystroke sync spends no query here.

@@ -10,6 +10,7 @@ revision pair and library digest: an unchanged article is never analysed twice.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -23,6 +24,7 @@ from .. import permissions, textdiff
 from ..core.revisions import revision_number_latest
 from ..errors import ApplicationError, NotFoundError
 from ..models import Article, Draft, LibraryUpdate, ObligationCorrection
+from ..permissions import Reader
 from .history import DIFF_TIMEOUT, ops_json
 
 PRECEDENT_LIMIT = 5
@@ -30,7 +32,7 @@ CACHE_SECONDS = 24 * 3600
 KINDS = ("provision", "clause")
 
 
-def _require_view(user: Any, draft: Draft) -> None:
+def _require_view(user: Reader, draft: Draft) -> None:
     if not permissions.can_view_draft(user, draft):
         raise NotFoundError("No such article.")
 
@@ -57,7 +59,7 @@ def _computed(article: Article) -> dict[str, Any]:
         digest,
         state["stamp"],
     )
-    result = cache.get(key)
+    result: dict[str, Any] | None = cache.get(key)
     if result is None:
         obligations = analysis.tag_article(state["tagger"], article.text_en, article.text_ja)
         result = {
@@ -77,30 +79,60 @@ def correction_latest(article: Article) -> ObligationCorrection | None:
     )
 
 
-def _correction_dict(correction: ObligationCorrection) -> dict[str, Any]:
-    return {
-        "by": correction.corrected_by.get_username(),
-        "at": correction.corrected_at.isoformat(),
-        "note": correction.note,
-    }
+@dataclass(frozen=True)
+class CorrectionNote:
+    """Who last corrected an article's tagging, when (ISO 8601) and why."""
+
+    by: str
+    at: str
+    note: str
+
+    @classmethod
+    def of(cls, correction: ObligationCorrection) -> CorrectionNote:
+        return cls(
+            by=correction.corrected_by.get_username(),
+            at=correction.corrected_at.isoformat(),
+            note=correction.note,
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return {"by": self.by, "at": self.at, "note": self.note}
 
 
-def article_analysis(user: Any, article: Article) -> dict[str, Any]:
-    """The API's shape: effective obligations (a drafter's correction, else computed), the
-    computed ones, who corrected and when, and the ranked precedents in both languages."""
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """An article's effective obligations (a drafter's correction, else the computed ones),
+    the computed ones, the last correction and the ranked precedents in both languages. The
+    obligations and precedents keep the API's JSON shape: they are cached as such."""
+
+    obligations: list[dict[str, Any]]
+    corrected: CorrectionNote | None
+    computed_obligations: list[dict[str, Any]]
+    precedents: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "obligations": self.obligations,
+            "corrected": self.corrected.as_dict() if self.corrected else None,
+            "computed_obligations": self.computed_obligations,
+            "precedents": self.precedents,
+        }
+
+
+def article_analysis(user: Reader, article: Article) -> ArticleAnalysis:
     _require_view(user, article.draft)
     computed = _computed(article)
     correction = correction_latest(article)
-    return {
-        "obligations": correction.obligations if correction else computed["obligations"],
-        "corrected": _correction_dict(correction) if correction else None,
-        "computed_obligations": computed["obligations"],
-        "precedents": computed["precedents"],
-    }
+    return ArticleAnalysis(
+        obligations=correction.obligations if correction else computed["obligations"],
+        corrected=CorrectionNote.of(correction) if correction else None,
+        computed_obligations=computed["obligations"],
+        precedents=computed["precedents"],
+    )
 
 
 def precedent_compare(
-    user: Any, article: Article, kind: str, pid: Any, language: Any
+    user: Reader, article: Article, kind: str, pid: Any, language: Any
 ) -> dict[str, Any]:
     """The redline from the precedent's text to the article's (word level, as in history)."""
     _require_view(user, article.draft)
@@ -162,7 +194,7 @@ def _reason_text(reason: dict[str, Any], strength: str) -> str:
 def _comparison() -> list[dict[str, Any]]:
     stamp = library.analysis_state()["stamp"]
     key = f"entente:analysis:precedent-profiles:{stamp}"
-    rows = cache.get(key)
+    rows: list[dict[str, Any]] | None = cache.get(key)
     if rows is None:
         rows = []
         for slug in library.PROFILE_PRECEDENTS:
@@ -190,7 +222,29 @@ def _row(title: str, year: int | None, prof: dict[str, Any], alliance: bool) -> 
     }
 
 
-def draft_analysis(user: Any, draft: Draft) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DraftAnalysis:
+    """The verdict on the draft's live text against ATOP's ``definition`` (``alliance``) with
+    its ``reasons``, the draft's alliance ``profile``, and the ``comparison`` rows (the draft
+    first, then the chosen precedents). The inner parts keep the API's JSON shape."""
+
+    alliance: bool
+    definition: str
+    reasons: list[dict[str, Any]]
+    profile: dict[str, Any]
+    comparison: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "alliance": self.alliance,
+            "definition": self.definition,
+            "reasons": self.reasons,
+            "profile": self.profile,
+            "comparison": self.comparison,
+        }
+
+
+def draft_analysis(user: Reader, draft: Draft) -> DraftAnalysis:
     """The alliance profile of the draft's live text, the verdict against ATOP's definition
     with its reasons, and the side-by-side comparison with the chosen precedents."""
     if not permissions.can_view_draft(user, draft):
@@ -204,7 +258,7 @@ def draft_analysis(user: Any, draft: Draft) -> dict[str, Any]:
                 label=article.label,
                 ref={"article_id": article.pk},
                 text=f"{article.text_en}\n{article.text_ja}",
-                obligations=[_obligation(o) for o in result["obligations"]],
+                obligations=[_obligation(o) for o in result.obligations],
             )
         )
     prof = analysis.profile(tags)
@@ -215,13 +269,13 @@ def draft_analysis(user: Any, draft: Draft) -> dict[str, Any]:
         reason["article_ids"] = [e["article_id"] for e in entries]
     this = _row(draft.title, None, prof, alliance)
     this["slug"] = ""
-    return {
-        "alliance": alliance,
-        "definition": analysis.ATOP_DEFINITION,
-        "reasons": reasons,
-        "profile": prof,
-        "comparison": [{**this, "this_draft": True}, *_comparison()],
-    }
+    return DraftAnalysis(
+        alliance=alliance,
+        definition=analysis.ATOP_DEFINITION,
+        reasons=reasons,
+        profile=prof,
+        comparison=[{**this, "this_draft": True}, *_comparison()],
+    )
 
 
 def _obligation(data: dict[str, Any]) -> analysis.Obligation:
@@ -236,7 +290,7 @@ def _obligation(data: dict[str, Any]) -> analysis.Obligation:
     )
 
 
-def library_updates_of(user: Any, article: Article) -> list[LibraryUpdate]:
+def library_updates_of(user: Reader, article: Article) -> list[LibraryUpdate]:
     """The library changes offered to this article (newest first), with their suggestions."""
     _require_view(user, article.draft)
     return list(

@@ -30,6 +30,7 @@ from ..core.revisions import LANGUAGES
 from ..errors import ApplicationError, NotFoundError
 from ..models import Article, Concordance, Draft, Revision
 from ..paragraphs import StructureMismatch, structure_compare
+from ..permissions import Reader
 from .history import Compare, article_compare
 
 
@@ -39,14 +40,14 @@ def concordance_in_step(article: Article) -> bool:
     return concordance_state(article).in_step
 
 
-def concordance_of(user: Any, article: Article) -> ConcordanceState:
+def concordance_of(user: Reader, article: Article) -> ConcordanceState:
     if not permissions.can_view_draft(user, article.draft):
         raise NotFoundError("No such article.")
     return concordance_state(article)
 
 
 def concordances_for(
-    user: Any, draft: Draft, articles: list[Article]
+    user: Reader, draft: Draft, articles: list[Article]
 ) -> dict[int, ConcordanceState]:
     """The state of each of the draft's articles given, in two queries whatever their
     number (nothing if the user may not read the draft)."""
@@ -104,7 +105,7 @@ class ConcordanceDetail:
 
 
 def concordance_detail(
-    user: Any, article: Article, language: str | None = None
+    user: Reader, article: Article, language: str | None = None
 ) -> ConcordanceDetail:
     """The state with the redline of every text changed since the confirmed pair (only
     ``language``'s when given), and the structural check of the current texts."""
@@ -127,14 +128,38 @@ def article_structure(article: Article) -> list[StructureMismatch]:
     return structure_compare({"en": article.text_en, "ja": article.text_ja})
 
 
-@dataclass
+@dataclass(frozen=True)
 class ConcordanceRow:
     article: Article
     status: ConcordanceState
     structure: list[StructureMismatch]
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article.pk,
+            "position": self.article.position,
+            "number": self.article.number,
+            "kind": self.article.kind,
+            "heading": self.article.heading,
+            "heading_ja": self.article.heading_ja,
+            **self.status.as_dict(),
+            "structure": [m.as_dict() for m in self.structure],
+        }
 
-def draft_concordance(user: Any, draft: Draft) -> dict[str, Any]:
+
+@dataclass(frozen=True)
+class DraftConcordance:
+    """Every live article of a draft in order with its state, and how many are in each
+    state (every state counted, zero included)."""
+
+    counts: dict[str, int]
+    articles: list[ConcordanceRow]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"counts": self.counts, "articles": [row.as_dict() for row in self.articles]}
+
+
+def draft_concordance(user: Reader, draft: Draft) -> DraftConcordance:
     """Every live article of the draft with its state and structural check, in order, and
     how many are in each state."""
     if not permissions.can_view_draft(user, draft):
@@ -145,4 +170,4 @@ def draft_concordance(user: Any, draft: Draft) -> dict[str, Any]:
     counts = {state: 0 for state in STATES}
     for row in rows:
         counts[row.status.state] += 1
-    return {"counts": counts, "articles": rows}
+    return DraftConcordance(counts, rows)

@@ -5,6 +5,7 @@ diffs or members beyond the snapshot."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -23,10 +24,11 @@ from ..models import (
     Round,
     RoundArticle,
 )
+from ..permissions import Reader
 from .drafts import members_of
 
 
-def _draft_for_consultation(user: Any, draft_id: Any) -> Draft:
+def _draft_for_consultation(user: Reader, draft_id: Any) -> Draft:
     draft = (
         Draft.objects.filter(pk=draft_id).first() if inputs.id_parse(draft_id) is not None else None
     )
@@ -35,16 +37,17 @@ def _draft_for_consultation(user: Any, draft_id: Any) -> Draft:
     return draft
 
 
-def rounds_for(user: Any, draft: Draft) -> QuerySet[Round]:
+def rounds_for(user: Reader, draft: Draft) -> QuerySet[Round]:
     """The rounds a user may see, each with the offices they may see prefetched: a consultee
     sees only the rounds sent to their office, and in them only their own office(s)."""
     qs = Round.objects.filter(draft=draft).select_related("opened_by")
     if permissions.can_view_draft(user, draft):
         return qs.prefetch_related("offices").order_by("-number")
-    if permissions.role_of(user, draft) == "consultee":
-        own = Office.objects.filter(draft=draft, members=user)
+    consultee = permissions.actor_or_none(user)
+    if consultee is not None and permissions.role_of(consultee, draft) == "consultee":
+        own = Office.objects.filter(draft=draft, members=consultee)
         return (
-            qs.filter(offices__members=user)
+            qs.filter(offices__members=consultee)
             .prefetch_related(Prefetch("offices", queryset=own))
             .distinct()
             .order_by("-number")
@@ -52,7 +55,7 @@ def rounds_for(user: Any, draft: Draft) -> QuerySet[Round]:
     return Round.objects.none()
 
 
-def round_get(user: Any, round_id: Any) -> Round:
+def round_get(user: Reader, round_id: Any) -> Round:
     round_ = (
         Round.objects.select_related("draft").filter(pk=round_id).first()
         if inputs.id_parse(round_id) is not None
@@ -63,7 +66,7 @@ def round_get(user: Any, round_id: Any) -> Round:
     return round_
 
 
-def round_by_number(user: Any, draft: Draft, number: Any) -> Round:
+def round_by_number(user: Reader, draft: Draft, number: Any) -> Round:
     round_ = (
         Round.objects.select_related("draft").filter(draft=draft, number=number).first()
         if inputs.id_parse(number) is not None
@@ -74,20 +77,23 @@ def round_by_number(user: Any, draft: Draft, number: Any) -> Round:
     return round_
 
 
-def offices_for(user: Any, draft: Draft) -> QuerySet[Office]:
+def offices_for(user: Reader, draft: Draft) -> QuerySet[Office]:
     if permissions.can_view_draft(user, draft):
         return Office.objects.filter(draft=draft).prefetch_related("members")
-    return Office.objects.filter(draft=draft, members=user).prefetch_related("members")
+    member = permissions.actor_or_none(user)
+    if member is None:
+        return Office.objects.none()
+    return Office.objects.filter(draft=draft, members=member).prefetch_related("members")
 
 
-def office_ids_visible(user: Any, round_: Round) -> set[int] | None:
+def office_ids_visible(user: Reader, round_: Round) -> set[int] | None:
     """None: every office of the round; otherwise only these."""
     if permissions.can_view_draft(user, round_.draft):
         return None
     return permissions.consultee_office_ids(user, round_)
 
 
-def responses_for(user: Any, round_: Round) -> QuerySet[Response]:
+def responses_for(user: Reader, round_: Round) -> QuerySet[Response]:
     qs = Response.objects.filter(round_article__round=round_).select_related(
         "office", "submitted_by", "round_article", "disposition__decided_by"
     )
@@ -97,7 +103,7 @@ def responses_for(user: Any, round_: Round) -> QuerySet[Response]:
     return qs.order_by("round_article__position", "office__name")
 
 
-def round_article_get(user: Any, round_: Round, snapshot_id: Any) -> RoundArticle:
+def round_article_get(user: Reader, round_: Round, snapshot_id: Any) -> RoundArticle:
     snapshot = (
         RoundArticle.objects.filter(round=round_, pk=snapshot_id).first()
         if inputs.id_parse(snapshot_id) is not None
@@ -108,7 +114,7 @@ def round_article_get(user: Any, round_: Round, snapshot_id: Any) -> RoundArticl
     return snapshot
 
 
-def response_get(user: Any, response_id: Any) -> Response:
+def response_get(user: Reader, response_id: Any) -> Response:
     response = (
         Response.objects.select_related("round_article__round__draft", "office")
         .filter(pk=response_id)
@@ -128,7 +134,7 @@ def response_get(user: Any, response_id: Any) -> Response:
 
 
 def messages_for(
-    user: Any, round_: Round, office_id: int | None = None
+    user: Reader, round_: Round, office_id: int | None = None
 ) -> QuerySet[ChannelMessage]:
     qs = (
         ChannelMessage.objects.filter(round=round_)
@@ -143,7 +149,7 @@ def messages_for(
     return qs
 
 
-def disclosures_for(user: Any, round_: Round) -> QuerySet[DisclosureEvent]:
+def disclosures_for(user: Reader, round_: Round) -> QuerySet[DisclosureEvent]:
     if not permissions.can_view_draft(user, round_.draft):
         raise NotFoundError("No such consultation round.")
     return (
@@ -151,7 +157,7 @@ def disclosures_for(user: Any, round_: Round) -> QuerySet[DisclosureEvent]:
     )
 
 
-def changes_since_previous(user: Any, snapshot: RoundArticle) -> dict[str, Any]:
+def changes_since_previous(user: Reader, snapshot: RoundArticle) -> dict[str, Any]:
     """What changed in this article since the previous round that included it, and how each
     earlier answer (of the offices the user may see) was disposed of: what a consultee sees
     in the next round."""
@@ -189,7 +195,7 @@ def changes_since_previous(user: Any, snapshot: RoundArticle) -> dict[str, Any]:
     return {"previous_round": previous.round.number, "diffs": diffs, "dispositions": dispositions}
 
 
-def report(user: Any, round_: Round) -> dict[str, Any]:
+def report(user: Reader, round_: Round) -> dict[str, Any]:
     """Articles by offices: positions, dispositions and outstanding answers."""
     visible = office_ids_visible(user, round_)
     offices = [o for o in round_.offices.order_by("name") if visible is None or o.pk in visible]
@@ -239,9 +245,42 @@ def report(user: Any, round_: Round) -> dict[str, Any]:
     }
 
 
-def article_us_status(user: Any, article: Article) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class UsPosition:
+    """An office's answer on an article in a round."""
+
+    office: str
+    position: str
+    position_label: str
+    rationale: str
+    wording: str
+
+
+@dataclass(frozen=True)
+class ArticleUsStatus:
+    """The last round that included an article, the word-level diff of each text changed
+    since (by language) and the latest US positions on it, office by office."""
+
+    round: int
+    diffs: dict[str, list[dict[str, str]]]
+    positions: list[UsPosition]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.diffs)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "changed": self.changed,
+            "diffs": self.diffs,
+            "positions": [asdict(p) for p in self.positions],
+        }
+
+
+def article_us_status(user: Reader, article: Article) -> ArticleUsStatus | None:
     """For the drafters: whether the article changed since the last round that included it
-    (with the diff), and the latest US positions on it."""
+    (with the diff), and the latest US positions on it; None if no round included it."""
     if not permissions.can_view_draft(user, article.draft):
         raise NotFoundError("No such article.")
     snapshot = (
@@ -263,23 +302,18 @@ def article_us_status(user: Any, article: Article) -> dict[str, Any] | None:
         if getattr(snapshot, f"text_{language}") != article.text(language)
     }
     positions = [
-        {
-            "office": r.office.name,
-            "position": r.position,
-            "position_label": r.get_position_display(),
-            "rationale": r.rationale,
-            "wording": r.wording,
-        }
+        UsPosition(
+            office=r.office.name,
+            position=r.position,
+            position_label=r.get_position_display(),
+            rationale=r.rationale,
+            wording=r.wording,
+        )
         for r in Response.objects.filter(round_article=snapshot)
         .select_related("office")
         .order_by("office__name")
     ]
-    return {
-        "round": snapshot.round.number,
-        "changed": bool(changed),
-        "diffs": changed,
-        "positions": positions,
-    }
+    return ArticleUsStatus(round=snapshot.round.number, diffs=changed, positions=positions)
 
 
 def rounds_with_articles(round_qs: QuerySet[Round]) -> QuerySet[Round]:

@@ -23,22 +23,24 @@ from ..models import (
     Role,
     SyncConflict,
 )
+from ..permissions import Actor, Reader
 
 
-def drafts_visible_to(user: Any) -> QuerySet[Draft]:
+def drafts_visible_to(user: Reader) -> QuerySet[Draft]:
     """Drafts whose live text the user may read."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    member = permissions.actor_or_none(user)
+    if member is None or not member.is_active:
         return Draft.objects.none()
     return (
         Draft.objects.filter(
-            memberships__user=user, memberships__role__in=list(permissions.LIVE_TEXT_ROLES)
+            memberships__user=member, memberships__role__in=list(permissions.LIVE_TEXT_ROLES)
         )
         .distinct()
         .prefetch_related("parties")
     )
 
 
-def drafts_dashboard(user: Any) -> QuerySet[Draft]:
+def drafts_dashboard(user: Actor) -> QuerySet[Draft]:
     return (
         drafts_visible_to(user)
         .annotate(article_count=Count("articles", distinct=True))
@@ -53,7 +55,7 @@ def drafts_dashboard(user: Any) -> QuerySet[Draft]:
     )
 
 
-def draft_get(user: Any, draft_id: Any) -> Draft:
+def draft_get(user: Reader, draft_id: Any) -> Draft:
     draft_pk = inputs.id_parse(draft_id)
     if draft_pk is None:
         raise NotFoundError("No such draft.")
@@ -63,7 +65,7 @@ def draft_get(user: Any, draft_id: Any) -> Draft:
     return draft
 
 
-def articles_of(user: Any, draft: Draft) -> QuerySet[Article]:
+def articles_of(user: Reader, draft: Draft) -> QuerySet[Article]:
     if not permissions.can_view_draft(user, draft):
         return Article.objects.none()
     return Article.objects.filter(draft=draft).select_related("source_clause").order_by("position")
@@ -82,7 +84,7 @@ def numbering_problems(articles: list[Article]) -> list[tuple[Article, Article]]
     ]
 
 
-def article_get(user: Any, article_id: Any) -> Article:
+def article_get(user: Reader, article_id: Any) -> Article:
     article_pk = inputs.id_parse(article_id)
     if article_pk is None:
         raise NotFoundError("No such article.")
@@ -96,7 +98,7 @@ def article_get(user: Any, article_id: Any) -> Article:
     return article
 
 
-def conflict_get(user: Any, conflict_id: Any) -> SyncConflict:
+def conflict_get(user: Reader, conflict_id: Any) -> SyncConflict:
     """A co-editing conflict on an article of a draft the user may read."""
     conflict = (
         SyncConflict.objects.select_related("article__draft").filter(pk=conflict_id).first()
@@ -108,7 +110,7 @@ def conflict_get(user: Any, conflict_id: Any) -> SyncConflict:
     return conflict
 
 
-def members_of(user: Any, draft: Draft) -> QuerySet[Membership]:
+def members_of(user: Reader, draft: Draft) -> QuerySet[Membership]:
     if not permissions.can_view_draft(user, draft):
         return Membership.objects.none()
     return (
@@ -118,7 +120,7 @@ def members_of(user: Any, draft: Draft) -> QuerySet[Membership]:
     )
 
 
-def membership_get(user: Any, draft: Draft, membership_id: Any) -> Membership:
+def membership_get(user: Reader, draft: Draft, membership_id: Any) -> Membership:
     membership = (
         members_of(user, draft).filter(pk=membership_id).first()
         if inputs.id_parse(membership_id) is not None
@@ -129,10 +131,8 @@ def membership_get(user: Any, draft: Draft, membership_id: Any) -> Membership:
     return membership
 
 
-def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+def notifications_for(user: Actor, *, unread_only: bool = False) -> QuerySet[Notification]:
     """A user's notifications, limited to drafts they can still see."""
-    if not getattr(user, "is_authenticated", False):
-        return Notification.objects.none()
     # The same rule as permissions.can_read_notification, in SQL: current access, not the
     # access the user had when the notification was made.
     member = Membership.objects.filter(draft=OuterRef("draft"), user=user, user__is_active=True)

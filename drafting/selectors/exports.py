@@ -28,6 +28,7 @@ from ..documents.content import (
 from ..documents.headings import eid_of
 from ..errors import ApplicationError, NotFoundError
 from ..models import Article, Bracket, Comment, Draft, Revision, Round, Thread
+from ..permissions import Actor, Reader
 from . import negotiation
 from .history import version_get
 
@@ -55,7 +56,7 @@ def export_params(fmt: Any, language: Any) -> tuple[str, str]:
     return fmt, language
 
 
-def _require_view(user: Any, draft: Draft) -> None:
+def _require_view(user: Reader, draft: Draft) -> None:
     if not permissions.can_view_draft(user, draft):
         raise NotFoundError("No such draft.")
 
@@ -86,7 +87,7 @@ def _doc_draft(draft: Draft, items: list[dict[str, Any]], label: str) -> DocDraf
     )
 
 
-def _with_brackets(user: Any, draft: Draft, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_brackets(user: Reader, draft: Draft, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The live texts with their open brackets written in, as negotiators read them:
     ``[UK: …]``, ``[Option A (UK): … / Option B (JP): …]`` (a named version froze plain
     text, without brackets)."""
@@ -110,7 +111,7 @@ def _with_brackets(user: Any, draft: Draft, items: list[dict[str, Any]]) -> list
     return out
 
 
-def export_content(user: Any, draft: Draft, version: Any = None) -> DocDraft:
+def export_content(user: Reader, draft: Draft, version: Any = None) -> DocDraft:
     """The draft now, or as a named version froze it."""
     _require_view(user, draft)
     if version in (None, "", "now"):
@@ -119,12 +120,12 @@ def export_content(user: Any, draft: Draft, version: Any = None) -> DocDraft:
     return _doc_draft(draft, list(frozen.content), f"Version {frozen.number}: {frozen.name}")
 
 
-def author_of(user: Any, delegation: str, at: Any) -> Author:
+def author_of(user: Actor | None, delegation: str, at: Any) -> Author:
     name = (user.get_full_name() or user.get_username()) if user is not None else "Entente"
     return Author(name, delegation, at)
 
 
-def _ref(user: Any, draft: Draft, ref: Any, name: str) -> tuple[str, list[dict[str, Any]]]:
+def _ref(user: Reader, draft: Draft, ref: Any, name: str) -> tuple[str, list[dict[str, Any]]]:
     raw = str(ref if ref is not None else "").strip().lower()
     if raw in ("now", "current") or (raw == "" and name == "to"):
         return "now", draft_content(draft)
@@ -137,7 +138,7 @@ def _ref(user: Any, draft: Draft, ref: Any, name: str) -> tuple[str, list[dict[s
 
 
 def _threads_visible(
-    user: Any, draft: Draft, article_ids: list[int]
+    user: Reader, draft: Draft, article_ids: list[int]
 ) -> dict[tuple[int, str], list[DocThread]]:
     """Open threads the requester may see, with their comments, by (article, language)."""
     membership = permissions.membership_of(user, draft)
@@ -168,7 +169,7 @@ def _threads_visible(
 
 
 def export_compare(
-    user: Any, draft: Draft, from_ref: Any, to_ref: Any, *, pending: bool = False
+    user: Reader, draft: Draft, from_ref: Any, to_ref: Any, *, pending: bool = False
 ) -> DocCompare:
     """Version A to version B (or now) as one chain of attributed changes per text: every
     revision between them, in order, with its author and date (not one diff of the ends).
@@ -319,7 +320,7 @@ def _round_item(snapshot: Any) -> dict[str, Any]:
     }
 
 
-def export_round(user: Any, round_: Round) -> DocDraft:
+def export_round(user: Reader, round_: Round) -> DocDraft:
     """A consultation round's frozen articles, marked REL USA, with the cover note and the
     deadline: for the owner and the round's consultees only."""
     if not permissions.can_export_round(user, round_):
@@ -333,7 +334,7 @@ def export_round(user: Any, round_: Round) -> DocDraft:
     return doc
 
 
-def round_for_export(user: Any, draft_id: Any, number: Any) -> Round:
+def round_for_export(user: Reader, draft_id: Any, number: Any) -> Round:
     """A round by its draft and number, for the people who may take its pack; anyone else
     gets the same 404 as for a round that does not exist."""
     round_ = (

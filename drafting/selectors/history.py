@@ -25,13 +25,14 @@ from ..core.revisions import revision_latest as revision_latest
 from ..errors import ApplicationError, NotFoundError
 from ..labels import article_label
 from ..models import Article, ChangeDecision, Draft, Revision, Version
+from ..permissions import Reader
 
 # diff-match-patch's own budget; rebuilding the texts and splitting them into words come on
 # top, so the whole compare of two unrelated long texts stays near a second.
 DIFF_TIMEOUT = 0.5
 
 
-def _require_view(user: Any, draft: Draft) -> None:
+def _require_view(user: Reader, draft: Draft) -> None:
     if not permissions.can_view_draft(user, draft):
         raise NotFoundError("No such draft.")
 
@@ -45,7 +46,7 @@ def language_parse(value: Any) -> str:
     return language
 
 
-def revisions_of(user: Any, article: Article, language: str | None = None) -> QuerySet[Revision]:
+def revisions_of(user: Reader, article: Article, language: str | None = None) -> QuerySet[Revision]:
     _require_view(user, article.draft)
     qs = Revision.objects.filter(article=article).select_related(
         "author", "co_author", "decision__decided_by"
@@ -99,7 +100,7 @@ def ops_json(ops: list[textdiff.DiffOp]) -> list[dict[str, str]]:
     return [{"op": op.op, "text": op.text} for op in ops]
 
 
-def text_of(user: Any, article: Article, language: str, number: int) -> str:
+def text_of(user: Reader, article: Article, language: str, number: int) -> str:
     _require_view(user, article.draft)
     _revision_exists(article, language, number)
     return text_at(article, language, number)
@@ -135,7 +136,7 @@ def _diff(a: str, b: str) -> tuple[list[textdiff.DiffOp], int, int]:
 
 
 def article_compare(
-    user: Any, article: Article, language: str, from_value: Any, to_value: Any
+    user: Reader, article: Article, language: str, from_value: Any, to_value: Any
 ) -> Compare:
     _require_view(user, article.draft)
     from_number = revision_number_parse(article, from_value, "from")
@@ -150,12 +151,12 @@ def article_compare(
 # --- versions and draft compare -----------------------------------------------------------
 
 
-def versions_of(user: Any, draft: Draft) -> QuerySet[Version]:
+def versions_of(user: Reader, draft: Draft) -> QuerySet[Version]:
     _require_view(user, draft)
     return Version.objects.filter(draft=draft).select_related("created_by").order_by("-number")
 
 
-def version_get(user: Any, draft: Draft, number: Any) -> Version:
+def version_get(user: Reader, draft: Draft, number: Any) -> Version:
     _require_view(user, draft)
     try:
         version = (
@@ -170,7 +171,9 @@ def version_get(user: Any, draft: Draft, number: Any) -> Version:
     return version
 
 
-def _content_for(user: Any, draft: Draft, ref: Any, name: str) -> tuple[str, list[dict[str, Any]]]:
+def _content_for(
+    user: Reader, draft: Draft, ref: Any, name: str
+) -> tuple[str, list[dict[str, Any]]]:
     raw = str(ref if ref is not None else "").strip().lower()
     if raw in ("", "now", "current"):
         if raw == "" and name == "from":
@@ -219,7 +222,26 @@ class ArticleChange:
         }
 
 
-def draft_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DraftCompare:
+    """Two states of a draft compared: ``from_ref`` and ``to_ref`` say which ("now" or "v3"),
+    ``counts`` how many articles were added, removed, moved, changed or left unchanged."""
+
+    from_ref: str
+    to_ref: str
+    counts: dict[str, int]
+    articles: list[ArticleChange]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.from_ref,
+            "to": self.to_ref,
+            "counts": self.counts,
+            "articles": [a.as_dict() for a in self.articles],
+        }
+
+
+def draft_compare(user: Reader, draft: Draft, from_ref: Any, to_ref: Any) -> DraftCompare:
     """Compare two versions of a draft (or a version and now): articles added, removed,
     moved and changed, with a word-level redline of every changed text."""
     _require_view(user, draft)
@@ -269,7 +291,7 @@ def draft_compare(user: Any, draft: Draft, from_ref: Any, to_ref: Any) -> dict[s
     for change in changes:
         for part in change.status.split(" and "):
             counts[part] = counts.get(part, 0) + 1
-    return {"from": from_label, "to": to_label, "counts": counts, "articles": changes}
+    return DraftCompare(from_label, to_label, counts, changes)
 
 
 # --- tracked changes ----------------------------------------------------------------------
@@ -305,7 +327,9 @@ def _tracked(article: Article, language: str, since: int) -> list[TrackedChange]
     return changes
 
 
-def article_changes(user: Any, article: Article, language: str, since: Any) -> list[TrackedChange]:
+def article_changes(
+    user: Reader, article: Article, language: str, since: Any
+) -> list[TrackedChange]:
     _require_view(user, article.draft)
     since_number = revision_number_parse(
         article, since if since not in (None, "") else "0", "since"
@@ -324,7 +348,37 @@ def version_baseline(version: Version | None, article_id: int, language: str) ->
     return 0
 
 
-def draft_changes(user: Any, draft: Draft, since_version: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ArticleTrackedChanges:
+    """An article's undecided changes, by language (a language with none has an empty list)."""
+
+    article: Article
+    changes: dict[str, list[TrackedChange]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article.pk,
+            "label": self.article.label,
+            "changes": {lang: [c.as_dict() for c in cs] for lang, cs in self.changes.items()},
+        }
+
+
+@dataclass(frozen=True)
+class DraftTrackedChanges:
+    """The undecided changes since ``since`` (None: since the draft began), of the articles
+    that have any."""
+
+    since: Version | None
+    articles: list[ArticleTrackedChanges]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "since_version": self.since.number if self.since else None,
+            "articles": [a.as_dict() for a in self.articles],
+        }
+
+
+def draft_changes(user: Reader, draft: Draft, since_version: Any) -> DraftTrackedChanges:
     """Every undecided change since the baseline version, article by article."""
     _require_view(user, draft)
     version = None if since_version in (None, "", "0") else version_get(user, draft, since_version)
@@ -336,11 +390,11 @@ def draft_changes(user: Any, draft: Draft, since_version: Any) -> dict[str, Any]
             for language in LANGUAGES
         }
         if any(per_language.values()):
-            result.append({"article": article, "changes": per_language})
-    return {"since": version, "articles": result}
+            result.append(ArticleTrackedChanges(article, per_language))
+    return DraftTrackedChanges(version, result)
 
 
-def draft_timeline(user: Any, draft: Draft) -> QuerySet[Revision]:
+def draft_timeline(user: Reader, draft: Draft) -> QuerySet[Revision]:
     _require_view(user, draft)
     return (
         Revision.objects.filter(article__draft=draft)

@@ -36,7 +36,7 @@ from ..models import (
     RoundArticle,
     SignOff,
 )
-from ..permissions import NEGOTIATING_DELEGATIONS
+from ..permissions import NEGOTIATING_DELEGATIONS, Reader
 from ..textdiff import spans_nest
 
 Status = Article.NegotiationStatus
@@ -75,7 +75,9 @@ def delegation_leads(user: Any, draft: Draft) -> dict[str, dict[str, Any]]:
 # --- brackets ------------------------------------------------------------------------------
 
 
-def brackets_of(user: Any, article: Article, *, language: str | None = None) -> QuerySet[Bracket]:
+def brackets_of(
+    user: Reader, article: Article, *, language: str | None = None
+) -> QuerySet[Bracket]:
     """Every bracket of the article (open, resolved, detached), for readers of the live text."""
     if not permissions.can_view_draft(user, article.draft):
         raise NotFoundError(_("No such article."))
@@ -92,7 +94,7 @@ def brackets_of(user: Any, article: Article, *, language: str | None = None) -> 
     return qs.order_by("language", "anchor_start", "pk")
 
 
-def bracket_get(user: Any, bracket_id: Any) -> Bracket:
+def bracket_get(user: Reader, bracket_id: Any) -> Bracket:
     try:
         pk = int(bracket_id)
     except (TypeError, ValueError):
@@ -171,7 +173,7 @@ def segments_build(text: str, brackets: list[dict[str, Any]]) -> list[Segment]:
     return convert(spans_nest(text, spans))
 
 
-def article_segments(user: Any, article: Article, language: str) -> list[Segment]:
+def article_segments(user: Reader, article: Article, language: str) -> list[Segment]:
     """The article's current text in ``language`` split into plain and bracketed segments,
     with each bracket's delegation and options: what the draft page, the article page and
     exports draw as ``[UK: …]`` / ``[Option A: … / Option B: …]``. Readers of the live text
@@ -214,7 +216,7 @@ def segments_plain(segments: list[Segment]) -> str:
     return "".join(out)
 
 
-def brackets_by_article(user: Any, draft: Draft) -> dict[tuple[int, str], list[dict[str, Any]]]:
+def brackets_by_article(user: Reader, draft: Draft) -> dict[tuple[int, str], list[dict[str, Any]]]:
     """Open brackets of every article of the draft, keyed (article id, language): one query
     and one for the options, for the draft page."""
     if not permissions.can_view_draft(user, draft):
@@ -306,7 +308,7 @@ def _signoff_json(signoff: SignOff) -> dict[str, Any]:
 
 
 def negotiation_board(
-    user: Any, draft: Draft, filters: dict[str, str] | None = None
+    user: Reader, draft: Draft, filters: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Per article: status, each delegation's sign-off (standing, or the last withdrawn one
     with why), open brackets per delegation, options pending, texts in step, the latest US
@@ -476,33 +478,51 @@ def counts_sentence(counts: dict[str, Any]) -> str:
 # --- the article's negotiation panel -------------------------------------------------------
 
 
-def article_negotiation(user: Any, article: Article) -> dict[str, Any]:
-    """Everything the article page shows of the negotiation: status, the log, sign-offs,
-    brackets (all of them, with their history) and the pair of revisions being read."""
+@dataclass(frozen=True)
+class ArticleNegotiation:
+    """Everything the article page shows of the negotiation: the status, the log (newest
+    first, the last 50), the sign-offs (the last 20) and those standing by delegation, the
+    brackets (all of them, with their history; the open ones apart), the pair of revisions
+    being read and each text drawn with its open brackets."""
+
+    status: str
+    status_label: str
+    agreed: bool
+    log: list[ArticleStatusChange]
+    signoffs: list[SignOff]
+    standing: dict[str, SignOff]
+    brackets: list[Bracket]
+    open_brackets: list[Bracket]
+    revision_en: int
+    revision_ja: int
+    segments: dict[str, list[Segment]]
+
+
+def article_negotiation(user: Reader, article: Article) -> ArticleNegotiation:
     brackets = list(brackets_of(user, article))
-    return {
-        "status": article.negotiation_status,
-        "status_label": Status(article.negotiation_status).label,
-        "agreed": article.negotiation_status in AGREED,
-        "log": list(
+    return ArticleNegotiation(
+        status=article.negotiation_status,
+        status_label=str(Status(article.negotiation_status).label),
+        agreed=article.negotiation_status in AGREED,
+        log=list(
             ArticleStatusChange.objects.filter(article=article)
             .select_related("actor")
             .order_by("-at", "-pk")[:50]
         ),
-        "signoffs": list(
+        signoffs=list(
             SignOff.objects.filter(article=article)
             .select_related("signed_by", "withdrawn_by")
             .order_by("-signed_at", "-pk")[:20]
         ),
-        "standing": {
+        standing={
             s.delegation: s
             for s in SignOff.objects.filter(article=article, withdrawn_at__isnull=True)
         },
-        "brackets": brackets,
-        "open_brackets": [b for b in brackets if b.status == Bracket.Status.OPEN],
-        "revision_en": revision_number_latest(article, "en"),
-        "revision_ja": revision_number_latest(article, "ja"),
-        "segments": {
+        brackets=brackets,
+        open_brackets=[b for b in brackets if b.status == Bracket.Status.OPEN],
+        revision_en=revision_number_latest(article, "en"),
+        revision_ja=revision_number_latest(article, "ja"),
+        segments={
             language: segments_build(
                 article.text(language),
                 [
@@ -513,10 +533,10 @@ def article_negotiation(user: Any, article: Article) -> dict[str, Any]:
             )
             for language in ("en", "ja")
         },
-    }
+    )
 
 
-def draft_reading(user: Any, draft: Draft, mode: str, articles: list[Article]) -> list[Article]:
+def draft_reading(user: Reader, draft: Draft, mode: str, articles: list[Article]) -> list[Article]:
     """The draft's ``articles`` for one of two reading modes, each given ``included`` and
     ``segments`` ({"en": [...], "ja": [...]}, None for a text without open brackets):
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from ..models import TimeZone, UserPreference
+from ..permissions import Actor
 
 
-def preference_of(user: Any) -> dict[str, str]:
-    """The user's language ("" = follow the browser) and time zone, defaults if never set."""
+@dataclass(frozen=True)
+class Preferences:
+    """The interface language ("" = follow the browser) and the time zone."""
+
+    language: str
+    time_zone: str
+
+
+def preference_of(user: Actor) -> Preferences:
+    """The user's preferences, the defaults if never set."""
     preference = (
         UserPreference.objects.filter(user_id=user.pk).only("language", "time_zone").first()
     )
     if preference is None:
-        return {"language": "", "time_zone": TimeZone.UTC}
-    return {"language": preference.language, "time_zone": preference.time_zone}
+        return Preferences(language="", time_zone=TimeZone.UTC)
+    return Preferences(language=preference.language, time_zone=preference.time_zone)

@@ -10,16 +10,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from .. import inputs, permissions
 from ..errors import NotFoundError
 from ..models import Article, Comment, Draft, Suggestion, Thread
+from ..permissions import Reader
 
 
-def _visible(user: Any, draft: Draft) -> Q:
+def _visible(user: Reader, draft: Draft) -> Q:
     membership = permissions.membership_of(user, draft)
     mine = membership.delegation if membership else "--"
     return Q(visibility="both") | Q(delegation=mine)
 
 
 def threads_of(
-    user: Any,
+    user: Reader,
     article: Article,
     *,
     language: str = "",
@@ -54,7 +55,7 @@ def threads_of(
     return qs
 
 
-def thread_get(user: Any, thread_id: Any) -> Thread:
+def thread_get(user: Reader, thread_id: Any) -> Thread:
     thread = (
         Thread.objects.select_related("article__draft", "created_by").filter(pk=thread_id).first()
         if inputs.id_parse(thread_id) is not None
@@ -67,7 +68,7 @@ def thread_get(user: Any, thread_id: Any) -> Thread:
     return thread
 
 
-def comment_get(user: Any, comment_id: Any) -> Comment:
+def comment_get(user: Reader, comment_id: Any) -> Comment:
     comment = (
         Comment.objects.select_related("thread__article__draft", "author")
         .filter(pk=comment_id)
@@ -85,7 +86,7 @@ def comment_get(user: Any, comment_id: Any) -> Comment:
 
 
 def suggestions_of(
-    user: Any, article: Article, *, language: str = "", status: str = ""
+    user: Reader, article: Article, *, language: str = "", status: str = ""
 ) -> QuerySet[Suggestion]:
     draft = article.draft
     if not permissions.can_view_draft(user, draft):
@@ -102,7 +103,7 @@ def suggestions_of(
     return qs.order_by("anchor_start", "created_at")
 
 
-def suggestion_get(user: Any, suggestion_id: Any) -> Suggestion:
+def suggestion_get(user: Reader, suggestion_id: Any) -> Suggestion:
     suggestion = (
         Suggestion.objects.select_related("article__draft", "created_by")
         .filter(pk=suggestion_id)
@@ -117,7 +118,7 @@ def suggestion_get(user: Any, suggestion_id: Any) -> Suggestion:
     return suggestion
 
 
-def open_thread_counts(user: Any, draft: Draft) -> dict[int, int]:
+def open_thread_counts(user: Reader, draft: Draft) -> dict[int, int]:
     """Open threads per article that this user may see."""
     if not permissions.can_view_draft(user, draft):
         return {}

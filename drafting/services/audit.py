@@ -59,7 +59,7 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Actor,
+    actor: Actor | None,
     action: str,
     object_type: str,
     object_id: Any = "",
@@ -77,13 +77,13 @@ def audit_record(
     head, _ = AuditHead.objects.select_for_update().get_or_create(
         chain=chain, defaults={"hash": GENESIS_HASH}
     )
-    authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
     event = AuditEvent(
         chain=chain,
         seq=head.seq + 1,
         at=timezone.now(),
-        actor_id=actor.pk if authenticated else None,
-        actor_username=actor.get_username() if authenticated else "",
+        # None: an event of the system itself (a seal, a reminder sent by the scheduler).
+        actor_id=actor.pk if actor is not None else None,
+        actor_username=actor.get_username() if actor is not None else "",
         action=action,
         object_type=object_type,
         object_id=str(object_id),

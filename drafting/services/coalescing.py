@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from ..models import ChangeDecision, Revision
+from ..permissions import Actor
 
 # Changes by one author with no longer pause than this, and nobody else in between, are
 # coalesced into one open revision...
@@ -22,7 +22,13 @@ COALESCIBLE = frozenset({Revision.Kind.EDITED})
 
 
 def coalesces(
-    latest: Revision, *, kind: str, author: Any, co_author: Any, message: str, now: datetime
+    latest: Revision,
+    *,
+    kind: str,
+    author: Actor | None,
+    co_author: Actor | None,
+    message: str,
+    now: datetime,
 ) -> bool:
     """Whether a change of ``kind`` by ``author`` at ``now`` joins ``latest``, the newest
     revision, instead of starting a new one."""

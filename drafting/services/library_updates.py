@@ -28,6 +28,7 @@ from treaties.models import ClauseRevision, LibraryClause
 
 from .. import permissions
 from ..models import Article, DraftMute, LibraryUpdate, Membership, Notification, Suggestion
+from ..permissions import Actor
 from ..textdiff import merge, utf16_len
 from .audit import audit_record
 from .notifications import notification_create
@@ -90,7 +91,7 @@ def _notify(article: Article, subject: str, body: str) -> None:
 
 
 def _offer_language(
-    article: Article, revision: ClauseRevision, language: str, author: Any
+    article: Article, revision: ClauseRevision, language: str, author: Actor
 ) -> LibraryUpdate | None:
     from_version = _synced_version(article, language)
     if from_version >= revision.version:

@@ -63,21 +63,21 @@ def _note(value: Any, name: str = "note", *, required: bool = False, what: str =
         raise ApplicationError(
             _("%(name)s must be text.") % {"name": name}, fields={name: ["Not text."]}
         )
-    value = value.strip()
-    if "\x00" in value:
+    text = value.strip()
+    if "\x00" in text:
         raise ApplicationError(
             _("%(name)s contains a NUL character.") % {"name": name},
             fields={name: ["Remove the NUL character."]},
         )
-    if len(value) > MAX_NOTE_LENGTH:
+    if len(text) > MAX_NOTE_LENGTH:
         raise ApplicationError(
             _("%(name)s is longer than %(limit)s characters.")
             % {"name": name, "limit": MAX_NOTE_LENGTH},
             fields={name: ["Too long."]},
         )
-    if required and not value:
+    if required and not text:
         raise ApplicationError(what, fields={name: ["Required."]}, code=f"{name}_required")
-    return value
+    return text
 
 
 def _delegation(value: Any, name: str = "delegation") -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -28,7 +27,7 @@ def subject_clean(subject: str) -> str:
 
 
 def notification_create(
-    *, recipient: Any, draft: Draft, kind: str, subject: str, body: str, url: str = ""
+    *, recipient: Actor, draft: Draft, kind: str, subject: str, body: str, url: str = ""
 ) -> Notification:
     """Record the notification and queue its email once the transaction commits."""
     notification = Notification.objects.create(

@@ -7,7 +7,7 @@ the browser can use them as they are). Every change of the text moves them
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -21,6 +21,7 @@ from ..inputs import text_check
 from ..models import (
     Article,
     Comment,
+    Draft,
     DraftMute,
     Revision,
     Suggestion,
@@ -37,7 +38,7 @@ from .revisions import text_set
 MAX_SUGGESTION_LENGTH = 50_000
 
 
-def _mentions(body: str, thread_draft: Any, visibility: str, delegation: str) -> list[Any]:
+def _mentions(body: str, thread_draft: Draft, visibility: str, delegation: str) -> list[Actor]:
     names = sorted(set(MENTION.findall(body)))
     if not names:
         return []
@@ -63,8 +64,19 @@ def _mentions(body: str, thread_draft: Any, visibility: str, delegation: str) ->
 # --- notifications ------------------------------------------------------------------------
 
 
+class _Audience(TypedDict):
+    """What the notifications of one message share, whoever they go to."""
+
+    actor: Actor
+    article: Article
+    visibility: str
+    delegation: str
+    url: str
+    seen: set[int]
+
+
 def _notify(
-    users: list[Any],
+    users: list[Actor],
     *,
     actor: Actor,
     article: Article,
@@ -82,7 +94,7 @@ def _notify(
     draft = article.draft
     muted = set(DraftMute.objects.filter(draft=draft).values_list("user_id", flat=True))
     for user in users:
-        if user.pk in seen or user.pk == getattr(actor, "pk", None) or user.pk in muted:
+        if user.pk in seen or user.pk == actor.pk or user.pk in muted:
             continue
         seen.add(user.pk)
         if not permissions.can_see_review_item(user, draft, visibility, delegation):
@@ -92,7 +104,7 @@ def _notify(
         )
 
 
-def _article_drafters(article: Article) -> list[Any]:
+def _article_drafters(article: Article) -> list[Actor]:
     """Who drafted this article: everyone who authored one of its revisions."""
     User = get_user_model()
     ids = (
@@ -176,7 +188,7 @@ def thread_start(
             },
         )
         announce.article_review_changed(draft_id=draft.pk, article_id=article.pk, what="threads")
-        common = {
+        common: _Audience = {
             "actor": actor,
             "article": article,
             "visibility": visibility,
@@ -234,7 +246,7 @@ def comment_add(*, actor: Actor, thread: Thread, body: Any) -> Comment:
         participants = [thread.created_by] + [
             c.author for c in thread.comments.select_related("author")
         ]
-        common = {
+        common: _Audience = {
             "actor": actor,
             "article": thread.article,
             "visibility": thread.visibility,
@@ -517,7 +529,7 @@ def suggestion_reject(*, actor: Actor, suggestion: Suggestion, reason: Any) -> S
     return suggestion
 
 
-def draft_mute(*, actor: Actor, draft: Any, muted: bool) -> bool:
+def draft_mute(*, actor: Actor, draft: Draft, muted: bool) -> bool:
     if not permissions.membership_of(actor, draft):
         raise NotFoundError("No such draft.")
     with transaction.atomic():

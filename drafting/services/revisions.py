@@ -49,7 +49,7 @@ def _revision_record(
     actor: Actor,
     kind: str,
     message: str = "",
-    co_author: Any = None,
+    co_author: Actor | None = None,
     reverts: Revision | None = None,
     restores: Revision | None = None,
     at: datetime | None = None,
@@ -123,7 +123,7 @@ def text_set(
     actor: Actor,
     kind: str,
     message: str = "",
-    co_author: Any = None,
+    co_author: Actor | None = None,
     reverts: Revision | None = None,
     restores: Revision | None = None,
     audit_data: dict[str, Any] | None = None,
@@ -207,7 +207,7 @@ def revisions_close(draft: Draft) -> int:
     )
 
 
-def article_lock(article_id: int, *, actor: Actor = None) -> Article | None:
+def article_lock(article_id: int, *, actor: Actor | None = None) -> Article | None:
     """The article with its row locked for a change of its text, or None.
 
     Only the article's row is locked: locking its draft too would queue every write to every
@@ -228,7 +228,7 @@ def article_lock(article_id: int, *, actor: Actor = None) -> Article | None:
         .select_related("draft")
         .annotate(anchored=anchored, signed=signed)
     )
-    user_id = getattr(actor, "pk", None)
+    user_id = actor.pk if actor is not None else None
     if user_id is not None:
         query = query.annotate(
             mine=FilteredRelation(

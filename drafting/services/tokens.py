@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ..models import ApiToken
+from ..permissions import Actor
 from .audit import audit_record
 
 
@@ -25,7 +25,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def password_stamp(user: Any) -> str:
+def password_stamp(user: Actor) -> str:
     # Keyed like Django's session auth hash: a database reader cannot forge a stamp for a
     # password hash they write, and any password change alters it.
     return salted_hmac(
@@ -33,7 +33,7 @@ def password_stamp(user: Any) -> str:
     ).hexdigest()
 
 
-def token_issue(*, user: Any) -> str:
+def token_issue(*, user: Actor) -> str:
     """Return a new token for `user` (already authenticated); only its digest is kept."""
     token = secrets.token_hex(20)
     with transaction.atomic():
@@ -47,7 +47,7 @@ def token_issue(*, user: Any) -> str:
     return token
 
 
-def tokens_revoke(*, actor: Any) -> int:
+def tokens_revoke(*, actor: Actor) -> int:
     """Revoke every API token of `actor`; returns how many there were."""
     with transaction.atomic():
         count, _ = ApiToken.objects.filter(user=actor).delete()
@@ -61,7 +61,7 @@ def tokens_revoke(*, actor: Any) -> int:
     return count
 
 
-def token_check(token: str) -> Any:
+def token_check(token: str) -> Actor:
     """Return the user a presented token belongs to, or raise TokenRefused saying why.
     A token that expired or outlived its password is deleted on the way."""
     found = ApiToken.objects.select_related("user").filter(digest=token_digest(token)).first()

@@ -9,7 +9,6 @@ slows down guessing (each failure doubles the wait before the next try).
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,16 +17,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..errors import ApplicationError
 from ..models import GroupPolicy
+from ..permissions import Actor, Reader
 from .audit import audit_record
 
 DEVICE_NAME = "Authenticator app"
 
 
-def second_factor_required_by_group(user: Any) -> bool:
+def second_factor_required_by_group(user: Actor) -> bool:
     return GroupPolicy.objects.filter(group__user=user, require_totp=True).exists()
 
 
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: Reader) -> bool:
     """One query: the user has a confirmed app, or a group of theirs requires one."""
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return False
@@ -39,11 +39,11 @@ def needs_second_factor(user: Any) -> bool:
     )
 
 
-def confirmed_device(user: Any) -> TOTPDevice | None:
+def confirmed_device(user: Actor) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def enrolment_device(user: Any) -> TOTPDevice:
+def enrolment_device(user: Actor) -> TOTPDevice:
     """The app being set up (unconfirmed), made on first use; the same key until confirmed,
     so that reloading the page does not invalidate what the user already scanned."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
@@ -83,7 +83,7 @@ def code_check(device: TOTPDevice, code: str) -> None:
         )
 
 
-def device_confirm(*, user: Any, device: TOTPDevice, code: str) -> TOTPDevice:
+def device_confirm(*, user: Actor, device: TOTPDevice, code: str) -> TOTPDevice:
     """Confirm an app being set up with its first code; it then guards every sign-in."""
     code_check(device, code)
     with transaction.atomic():
@@ -94,7 +94,7 @@ def device_confirm(*, user: Any, device: TOTPDevice, code: str) -> TOTPDevice:
     return device
 
 
-def device_remove(*, user: Any, code: str) -> None:
+def device_remove(*, user: Actor, code: str) -> None:
     """Turn the second factor off (with a current code), unless a group requires it."""
     device = confirmed_device(user)
     if device is None:

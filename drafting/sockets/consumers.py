@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..errors import NotFoundError
 from ..models import Language
+from ..permissions import Actor, Reader
 from ..selectors import drafts as draft_selectors
 from ..services import tokens as token_services
 from ..services.announce import draft_group
@@ -68,10 +69,11 @@ class TokenBucket:
         return True
 
 
-def access_for(user: Any, draft_id: int) -> Access | None:
-    """What `user` may do on the draft's socket, or None if they may not subscribe: the same
+def access_for(who: Reader | None, draft_id: int) -> Access | None:
+    """What `who` may do on the draft's socket, or None if they may not subscribe: the same
     rules as the draft's pages."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    user = permissions.actor_or_none(who)
+    if user is None:
         return None
     try:
         draft = draft_selectors.draft_get(user, draft_id)
@@ -91,7 +93,7 @@ def access_for(user: Any, draft_id: int) -> Access | None:
     )
 
 
-def user_for_token(key: Any) -> Any:
+def user_for_token(key: Any) -> Actor | None:
     if not isinstance(key, str) or not 1 <= len(key) <= 64:
         return None
     try:
@@ -116,8 +118,8 @@ class DraftConsumer(AsyncWebsocketConsumer):
         self.bucket = TokenBucket(settings.ENTENTE_SOCKET_RATE, settings.ENTENTE_SOCKET_BURST)
         self.where: dict[str, Any] = {}
         await self.accept()
-        user = self.scope.get("user")
-        if user is not None and user.is_authenticated:
+        user = permissions.actor_or_none(self.scope.get("user"))
+        if user is not None:
             await self.subscribe(user)
         # Otherwise the first message must be {"type": "auth", "token": "…"}.
 
@@ -132,7 +134,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "error", "code": error, "detail": detail})
         await self.close(code=code)
 
-    async def subscribe(self, user: Any) -> None:
+    async def subscribe(self, user: Actor) -> None:
         access = await database_sync_to_async(access_for)(user, self.draft_id)
         if access is None:
             # As for the pages: whoever may not read the draft learns nothing about it.

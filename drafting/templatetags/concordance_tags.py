@@ -49,7 +49,7 @@ def concordance_states(
     """``{% concordance_states draft articles as states %}``: every article's state, read at
     once."""
     request = context.get("request")
-    return selectors.concordances_for(getattr(request, "user", None), draft, list(articles))
+    return selectors.concordances_for(permissions.reader_of(request), draft, list(articles))
 
 
 @register.inclusion_tag("drafting/concordance/_badge.html")
@@ -74,7 +74,7 @@ def concordance_panel(
     co-editor of one ``language``, the other text's changes come first: they are what to
     carry over. ``back``: where confirming returns to (default: this page)."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = permissions.reader_of(request)
     try:
         detail = selectors.concordance_detail(user, article)
     except NotFoundError:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from .. import permissions
 from ..errors import NotFoundError
 from ..labels import LANGUAGE_NAMES
 from ..models import Article, Role
@@ -20,21 +21,17 @@ def us_status(context: template.Context, article: Article) -> dict[str, Any]:
     """The last round that included the article, whether it changed since, and the latest
     US positions on it; nothing for those who may not read the live draft."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = permissions.reader_of(request)
     try:
         status = selectors.article_us_status(user, article)
     except NotFoundError:
         status = None
-    if status is not None:
-        status = {
-            **status,
-            "languages": [
-                {"code": code, "name": name, "ops": status["diffs"][code]}
-                for code, name in LANGUAGE_NAMES.items()
-                if status["diffs"].get(code)
-            ],
-        }
-    return {"article": article, "status": status}
+    languages = [
+        {"code": code, "name": name, "ops": status.diffs[code]}
+        for code, name in LANGUAGE_NAMES.items()
+        if status is not None and status.diffs.get(code)
+    ]
+    return {"article": article, "status": status, "languages": languages}
 
 
 @register.simple_tag(takes_context=True)
@@ -42,7 +39,7 @@ def consultee_drafts(context: template.Context) -> list[dict[str, Any]]:
     """The drafts where the user is a US consultee, each with the number of rounds sent to
     their offices."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = permissions.reader_of(request)
     if user is None or not user.is_authenticated:
         return []
     drafts = []

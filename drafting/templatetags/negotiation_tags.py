@@ -59,7 +59,7 @@ def negotiation_panel(context: template.Context, article: Any) -> dict[str, Any]
     """The article page's negotiation panel: status and its log, each delegation's sign-off,
     the text drawn with its brackets, and the forms of what the reader may do."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = permissions.reader_of(request)
     draft = article.draft
     try:
         state = selectors.article_negotiation(user, article)
@@ -69,9 +69,9 @@ def negotiation_panel(context: template.Context, article: Any) -> dict[str, Any]
     signoff_rows = [
         {
             "delegation": d,
-            "standing": state["standing"].get(d),
+            "standing": state.standing.get(d),
             "withdrawn": next(
-                (s for s in state["signoffs"] if s.delegation == d and s.withdrawn_at), None
+                (s for s in state.signoffs if s.delegation == d and s.withdrawn_at), None
             ),
         }
         for d in selectors.DELEGATIONS
@@ -87,7 +87,7 @@ def negotiation_panel(context: template.Context, article: Any) -> dict[str, Any]
         "my_delegation": delegation if delegation in selectors.DELEGATIONS else "",
         "delegations": selectors.DELEGATIONS,
         "option_rows": range(1, 4),
-        "standing_mine": state["standing"].get(delegation) if delegation else None,
+        "standing_mine": state.standing.get(delegation) if delegation else None,
     }
 
 

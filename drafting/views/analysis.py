@@ -62,14 +62,14 @@ def article_panel(request: HttpRequest, draft_id: int, article_id: int) -> HttpR
     article = draft_services.article_get_in_draft(draft, article_id)
     result = analysis_selectors.article_analysis(request.user, article)
     language = request.GET.get("language", "")
-    precedents = [p for p in result["precedents"] if not language or p["language"] == language]
+    precedents = [p for p in result.precedents if not language or p["language"] == language]
     context = draft_context(
         request,
         draft,
         article=article,
-        obligations=_types(result["obligations"]),
-        computed=_types(result["computed_obligations"]),
-        corrected=result["corrected"],
+        obligations=_types(result.obligations),
+        computed=_types(result.computed_obligations),
+        corrected=result.corrected,
         precedents=precedents,
         updates=analysis_selectors.library_updates_of(request.user, article),
         compact=bool(request.GET.get("compact")),
@@ -96,7 +96,7 @@ def precedent_compare(
     precedent = next(
         (
             p
-            for p in analysis_selectors.article_analysis(request.user, article)["precedents"]
+            for p in analysis_selectors.article_analysis(request.user, article).precedents
             if p["kind"] == kind and p["id"] == pid
         ),
         None,
@@ -121,7 +121,7 @@ def obligations_correct(request: HttpRequest, draft_id: int, article_id: int) ->
     article = draft_services.article_get_in_draft(draft, article_id)
     computed = {
         o["type"]: o
-        for o in analysis_selectors.article_analysis(request.user, article)["computed_obligations"]
+        for o in analysis_selectors.article_analysis(request.user, article).computed_obligations
     }
     obligations = []
     for type_ in analysis.ATOP_TYPES:
@@ -145,7 +145,7 @@ def obligations_correct(request: HttpRequest, draft_id: int, article_id: int) ->
     # A refused correction (an ApplicationError) becomes a 400 page with its message
     # (views.errors.ApplicationErrorMiddleware); nothing is written.
     analysis_services.obligations_correct(
-        actor=request.user,
+        actor=permissions.signed_in(request.user),
         article=article,
         obligations=obligations,
         note=request.POST.get("note", ""),
@@ -162,15 +162,15 @@ def draft_profile(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, draft_id)
     result = analysis_selectors.draft_analysis(request.user, draft)
     promises = [
-        {"code": t, "name": TYPE_NAMES[t], "entries": result["profile"]["promises"][t]}
+        {"code": t, "name": TYPE_NAMES[t], "entries": result.profile["promises"][t]}
         for t in analysis.ATOP_TYPES
     ]
     features = [
-        (_("Asymmetry"), result["profile"]["asymmetry"]),
-        (_("Duration"), result["profile"]["duration"]),
-        (_("Exit (withdrawal, denunciation)"), result["profile"]["exit"]),
-        (_("Secrecy"), result["profile"]["secrecy"]),
-        (_("Specific threat"), result["profile"]["specific_threat"]),
+        (_("Asymmetry"), result.profile["asymmetry"]),
+        (_("Duration"), result.profile["duration"]),
+        (_("Exit (withdrawal, denunciation)"), result.profile["exit"]),
+        (_("Secrecy"), result.profile["secrecy"]),
+        (_("Specific threat"), result.profile["specific_threat"]),
     ]
     context = draft_context(
         request,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ..errors import ApplicationError, PermissionDeniedError
+from ..permissions import signed_in
 from ..selectors import concordance as concordance_selectors
 from ..selectors import drafts as draft_selectors
 from ..services import concordance as concordance_services
@@ -41,11 +42,11 @@ def draft_concordance(request: HttpRequest, draft_id: int) -> HttpResponse:
                 for m in row.structure
             ],
         }
-        for row in overview["articles"]
+        for row in overview.articles
     ]
     counts = [
         {"state": state, "label": STATE_LABELS[state], "count": count}
-        for state, count in overview["counts"].items()
+        for state, count in overview.counts.items()
     ]
     return render(
         request,
@@ -71,7 +72,7 @@ def article_concordance_confirm(
             {language: request.POST.get(language, "") for language in ("en", "ja")}
         )
         concordance = concordance_services.concordance_confirm(
-            actor=request.user, article=article, revisions=pair
+            actor=signed_in(request.user), article=article, revisions=pair
         )
     except PermissionDeniedError:
         raise

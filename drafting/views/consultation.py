@@ -271,7 +271,7 @@ def consultation_round_open(request: HttpRequest, draft_id: int) -> HttpResponse
             raise form_error(form)
         data = form.cleaned_data
         round_ = services.round_open(
-            actor=request.user,
+            actor=permissions.signed_in(request.user),
             draft=draft,
             article_ids=data["articles"],
             office_ids=data["offices"],
@@ -304,7 +304,7 @@ def consultation_office_create(request: HttpRequest, draft_id: int) -> HttpRespo
         if not form.is_valid():
             raise form_error(form)
         office = services.office_create(
-            actor=request.user,
+            actor=permissions.signed_in(request.user),
             draft=draft,
             name=form.cleaned_data["name"],
             members=form.cleaned_data["members"],
@@ -329,7 +329,9 @@ def consultation_office_members(
         if not form.is_valid():
             raise form_error(form)
         office = services.office_set_members(
-            actor=request.user, office=office, members=form.cleaned_data["members"]
+            actor=permissions.signed_in(request.user),
+            office=office,
+            members=form.cleaned_data["members"],
         )
     except ApplicationError as exc:
         return _list_page(
@@ -432,7 +434,7 @@ def _round_items(
 
 def _round_post(request: HttpRequest, round_: Round) -> tuple[str, str]:
     """Do what the form asked; return the success message and the anchor to go back to."""
-    user = request.user
+    user = permissions.signed_in(request.user)
     action = request.POST.get("action", "")
     if action == "respond":
         snapshot = selectors.round_article_get(user, round_, request.POST.get("snapshot"))
@@ -536,7 +538,7 @@ def _error_for(request: HttpRequest) -> tuple[str, dict[str, str] | None]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def round_detail(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
     draft, round_ = _round(request, draft_id, number)
-    user = request.user
+    user = permissions.signed_in(request.user)
     error: ApplicationError | None = None
     error_for, typed = "", None
     if request.method == "POST":

@@ -17,6 +17,7 @@ from .. import delivery
 from ..documents import pdf
 from ..errors import ApplicationError
 from ..models import Classification
+from ..permissions import signed_in
 from ..selectors import drafts as draft_selectors
 from ..selectors import exports as selectors
 from ..selectors import history as history_selectors
@@ -49,7 +50,7 @@ def draft_documents(request: HttpRequest, draft_id: int) -> HttpResponse:
         try:
             data, filename = _upload(request)
             result = import_services.markup_import(
-                actor=request.user, draft=draft, data=data, filename=filename
+                actor=signed_in(request.user), draft=draft, data=data, filename=filename
             )
         except ApplicationError as exc:
             error, status = exc, exc.status
@@ -132,9 +133,11 @@ def draft_import(request: HttpRequest) -> HttpResponse:
         try:
             token = request.POST.get("token", "")
             if token:
-                data, filename = import_services.upload_take(actor=request.user, token=token)
+                data, filename = import_services.upload_take(
+                    actor=signed_in(request.user), token=token
+                )
                 result = import_services.draft_import(
-                    actor=request.user,
+                    actor=signed_in(request.user),
                     data=data,
                     filename=filename,
                     title=form["title"],
@@ -144,7 +147,7 @@ def draft_import(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("draft-detail", args=[result["draft"]]))
             data, filename = _upload(request)
             context["preview"] = import_services.draft_import(
-                actor=request.user,
+                actor=signed_in(request.user),
                 data=data,
                 filename=filename,
                 title=form["title"],
@@ -153,7 +156,7 @@ def draft_import(request: HttpRequest) -> HttpResponse:
                 dry_run=True,
             )
             context["token"] = import_services.upload_stage(
-                actor=request.user, data=data, filename=filename
+                actor=signed_in(request.user), data=data, filename=filename
             )
             context["filename"] = filename
             # The file is about to become a draft under this marking: the page shows it.

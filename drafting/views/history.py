@@ -193,7 +193,10 @@ def revision_restore(
     try:
         language = history.language_parse(language)
         revision = restore_services.revision_restore(
-            actor=request.user, article=article, language=language, number=number
+            actor=permissions.signed_in(request.user),
+            article=article,
+            language=language,
+            number=number,
         )
     except PermissionDeniedError:
         raise
@@ -298,7 +301,10 @@ def draft_versions(request: HttpRequest, draft_id: int) -> HttpResponse:
         form = {k: request.POST.get(k, "") for k in form}
         try:
             version = version_services.version_create(
-                actor=request.user, draft=draft, name=form["name"], note=form["note"]
+                actor=permissions.signed_in(request.user),
+                draft=draft,
+                name=form["name"],
+                note=form["note"],
             )
         except PermissionDeniedError:
             raise
@@ -364,7 +370,9 @@ def draft_version_restore(request: HttpRequest, draft_id: int, number: int) -> H
     version = history.version_get(request.user, draft, number)
     if request.method == "POST":
         try:
-            restore_services.version_restore(actor=request.user, version=version)
+            restore_services.version_restore(
+                actor=permissions.signed_in(request.user), version=version
+            )
         except PermissionDeniedError:
             raise
         except ApplicationError as exc:
@@ -389,8 +397,8 @@ def draft_version_restore(request: HttpRequest, draft_id: int, number: int) -> H
             request,
             draft,
             version=version,
-            counts=result["counts"],
-            affected=[a for a in result["articles"] if a.status != "unchanged"],
+            counts=result.counts,
+            affected=[a for a in result.articles if a.status != "unchanged"],
         ),
     )
 
@@ -422,7 +430,7 @@ def draft_compare(request: HttpRequest, draft_id: int) -> HttpResponse:
     to_value = request.GET.get("to", "").strip() or "now"
     mode = _mode(request.GET.get("mode"))
     error: ApplicationError | None = None
-    result: dict[str, Any] | None = None
+    result: history.DraftCompare | None = None
     if versions or "from" in request.GET:
         try:
             result = history.draft_compare(request.user, draft, from_value, to_value)
@@ -430,7 +438,7 @@ def draft_compare(request: HttpRequest, draft_id: int) -> HttpResponse:
             error = exc
     changes = []
     if result is not None:
-        changes = [{"change": c, "languages": _languages_of(c)} for c in result["articles"]]
+        changes = [{"change": c, "languages": _languages_of(c)} for c in result.articles]
     labels = {v.number: f"v{v.number} {v.name}" for v in versions}
     return render(
         request,
@@ -445,10 +453,10 @@ def draft_compare(request: HttpRequest, draft_id: int) -> HttpResponse:
             modes=COMPARE_MODES,
             result=result,
             changes=changes,
-            from_label=_ref_label(result["from"], labels) if result else "",
-            to_label=_ref_label(result["to"], labels) if result else "",
+            from_label=_ref_label(result.from_ref, labels) if result else "",
+            to_label=_ref_label(result.to_ref, labels) if result else "",
             counts=[
-                (name, result["counts"].get(name, 0) if result else 0, CHANGE_STATUSES[name])
+                (name, result.counts.get(name, 0) if result else 0, CHANGE_STATUSES[name])
                 for name in ("added", "removed", "moved", "changed", "unchanged")
             ],
             statuses=CHANGE_STATUSES,
@@ -487,11 +495,11 @@ def draft_changes(request: HttpRequest, draft_id: int) -> HttpResponse:
     except ApplicationError as exc:
         error = exc
     else:
-        version = result["since"]
-        for item in result["articles"]:
-            article = item["article"]
+        version = result.since
+        for item in result.articles:
+            article = item.article
             languages = []
-            for code, changes in item["changes"].items():
+            for code, changes in item.changes.items():
                 if not changes:
                     continue
                 languages.append(
@@ -556,9 +564,13 @@ def change_decide(
         revision = history.revision_get(article, language, number)
         reason = request.POST.get("reason", "").strip()
         if decision == ChangeDecision.Decision.ACCEPTED:
-            change_services.change_accept(actor=request.user, revision=revision, reason=reason)
+            change_services.change_accept(
+                actor=permissions.signed_in(request.user), revision=revision, reason=reason
+            )
         else:
-            change_services.change_reject(actor=request.user, revision=revision, reason=reason)
+            change_services.change_reject(
+                actor=permissions.signed_in(request.user), revision=revision, reason=reason
+            )
     except PermissionDeniedError:
         raise
     except ApplicationError as exc:
@@ -590,7 +602,11 @@ def changes_decide_all(request: HttpRequest, draft_id: int, article_id: int) -> 
         decision = _decision_parse(request.POST.get("decision"))
         since = history.revision_number_parse(article, request.POST.get("since") or "0", "since")
         decided = change_services.changes_decide_all(
-            actor=request.user, article=article, language=language, since=since, decision=decision
+            actor=permissions.signed_in(request.user),
+            article=article,
+            language=language,
+            since=since,
+            decision=decision,
         )
     except PermissionDeniedError:
         raise

@@ -3,8 +3,6 @@ material (marked OFFICIAL); inserting a clause needs a draft the user may edit."
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +16,7 @@ from treaties.models import LibraryClause, Treaty
 
 from .. import permissions
 from ..errors import NotFoundError
-from ..models import Classification
+from ..models import Classification, Draft
 from ..selectors import drafts as draft_selectors
 
 LIBRARY_MARKING = Classification.OFFICIAL
@@ -31,7 +29,7 @@ def _target_draft(request: HttpRequest) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 18 else None
 
 
-def _editable_drafts(user: Any) -> list[Any]:
+def _editable_drafts(user: permissions.Reader) -> list[Draft]:
     return [
         d for d in draft_selectors.drafts_visible_to(user) if permissions.can_edit_text(user, d)
     ]

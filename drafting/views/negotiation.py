@@ -18,6 +18,7 @@ from ..errors import ApplicationError, NotFoundError
 from ..forms import DraftSettingsForm, form_errors_add, initial_of, leads_forms
 from ..labels import language_name
 from ..models import Article
+from ..permissions import signed_in
 from ..selectors import drafts as draft_selectors
 from ..selectors import negotiation as negotiation_selectors
 from ..services import drafts as draft_services
@@ -87,7 +88,7 @@ def _bracket_of(request: HttpRequest, article: Article) -> Any:
 
 def _act(request: HttpRequest, article: Article, action: str) -> str:
     """Run one action; returns the message to show."""
-    user, post = request.user, request.POST
+    user, post = signed_in(request.user), request.POST
     if action == "bracket":
         language = post.get("language", "en")
         quote = post.get("quote", "")
@@ -205,11 +206,11 @@ def draft_leads(request: HttpRequest, draft_id: int) -> HttpResponse:
         if posted is None:
             # Not one of the forms the page shows: the service says what is wrong with it.
             negotiation_services.delegation_leads_set(
-                actor=request.user, draft=draft, delegation=delegation, usernames=[]
+                actor=signed_in(request.user), draft=draft, delegation=delegation, usernames=[]
             )
         elif posted.is_valid():
             leads = negotiation_services.delegation_leads_set(
-                actor=request.user,
+                actor=signed_in(request.user),
                 draft=draft,
                 delegation=delegation,
                 usernames=posted.cleaned_data["usernames"],

@@ -79,7 +79,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    drafts = list(draft_selectors.drafts_dashboard(request.user))
+    drafts = list(draft_selectors.drafts_dashboard(permissions.signed_in(request.user)))
     consultee_of = draft_selectors.consultee_draft_count(request.user)
     # The page names every draft the user belongs to (consultees' drafts too): it carries the
     # highest of their markings.
@@ -107,7 +107,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
         }
         try:
             draft = draft_services.draft_create(
-                actor=request.user,
+                actor=permissions.signed_in(request.user),
                 title=form["title"],
                 title_ja=form["title_ja"],
                 classification=form["classification"],
@@ -229,7 +229,7 @@ def _article_save(request: HttpRequest, article: Article, form: dict[str, str]) 
     ):
         releasability = None if releasability == article.releasability else releasability
     return draft_services.article_update(
-        actor=request.user,
+        actor=permissions.signed_in(request.user),
         article=article,
         heading=form["heading"],
         heading_ja=form["heading_ja"],
@@ -260,7 +260,7 @@ def article_new(request: HttpRequest, draft_id: int) -> HttpResponse:
         form = {k: request.POST.get(k, "") for k in form}
         try:
             article = draft_services.article_create(
-                actor=request.user,
+                actor=permissions.signed_in(request.user),
                 draft=draft,
                 kind=form["kind"] or Article.Kind.ARTICLE,
                 heading=form["heading"],
@@ -300,7 +300,7 @@ def article_move(request: HttpRequest, draft_id: int, article_id: int) -> HttpRe
                 _("Give the position to move the article to, as a whole number.")
             )
         article = draft_services.article_move(
-            actor=request.user, article=article, position=position
+            actor=permissions.signed_in(request.user), article=article, position=position
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -318,7 +318,7 @@ def article_delete(request: HttpRequest, draft_id: int, article_id: int) -> Http
     article = draft_services.article_get_in_draft(draft, article_id)
     label = article.label_in()
     try:
-        draft_services.article_delete(actor=request.user, article=article)
+        draft_services.article_delete(actor=permissions.signed_in(request.user), article=article)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(article)
@@ -339,7 +339,9 @@ def members(request: HttpRequest, draft_id: int) -> HttpResponse:
         try:
             if action == "add":
                 form = {k: request.POST.get(k, "") for k in form}
-                membership = member_services.member_add(actor=request.user, draft=draft, **form)
+                membership = member_services.member_add(
+                    actor=permissions.signed_in(request.user), draft=draft, **form
+                )
                 messages.success(
                     request,
                     _("%(user)s added as %(role)s.")
@@ -353,13 +355,15 @@ def members(request: HttpRequest, draft_id: int) -> HttpResponse:
                     request.user, draft, request.POST.get("membership")
                 )
                 if action == "remove":
-                    member_services.member_remove(actor=request.user, membership=membership)
+                    member_services.member_remove(
+                        actor=permissions.signed_in(request.user), membership=membership
+                    )
                     messages.success(
                         request, _("%(user)s removed.") % {"user": membership.user.get_username()}
                     )
                 else:
                     member_services.member_change(
-                        actor=request.user,
+                        actor=permissions.signed_in(request.user),
                         membership=membership,
                         role=request.POST.get("role") or None,
                         delegation=request.POST.get("delegation") or None,
@@ -390,9 +394,9 @@ def members(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        notification_services.notifications_mark_read(user=request.user)
+        notification_services.notifications_mark_read(user=permissions.signed_in(request.user))
         return redirect("notifications")
-    items = list(draft_selectors.notifications_for(request.user)[:200])
+    items = list(draft_selectors.notifications_for(permissions.signed_in(request.user))[:200])
     marking = (
         Classification.OFFICIAL_SENSITIVE
         if any(n.draft.classification == Classification.OFFICIAL_SENSITIVE for n in items)
@@ -413,7 +417,7 @@ def clause_insert(request: HttpRequest, slug: str) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, request.POST.get("draft"))
     try:
         article = draft_services.clause_insert(
-            actor=request.user,
+            actor=permissions.signed_in(request.user),
             draft=draft,
             clause=clause,
             position=_int_or_none(request.POST.get("position")),
@@ -441,7 +445,9 @@ def draft_settings(request: HttpRequest, draft_id: int) -> HttpResponse:
     form = DraftSettingsForm(request.POST or None, initial=initial_of(draft))
     if request.method == "POST" and form.is_valid():
         try:
-            draft_services.draft_update(actor=request.user, draft=draft, **form.cleaned_data)
+            draft_services.draft_update(
+                actor=permissions.signed_in(request.user), draft=draft, **form.cleaned_data
+            )
         except ApplicationError as exc:
             form_errors_add(form, exc)
         else:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..errors import ApplicationError
 from ..models import InterfaceLanguage, TimeZone
 from ..models.preferences import DJANGO_LANGUAGE
+from ..permissions import signed_in
 from ..selectors.preferences import preference_of
 from ..services import preferences as preference_services
 
@@ -68,10 +69,12 @@ def language_switch(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    form = preference_of(request.user)
-    if not form["language"]:
+    saved = preference_of(signed_in(request.user))
+    form = {
         # Never chosen: offer the language the page is shown in.
-        form["language"] = "ja" if translation.get_language() == "ja" else "en"
+        "language": saved.language or ("ja" if translation.get_language() == "ja" else "en"),
+        "time_zone": saved.time_zone,
+    }
     error = None
     if request.method == "POST":
         form = {
@@ -80,7 +83,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         }
         try:
             preference = preference_services.preference_update(
-                actor=request.user, language=form["language"], time_zone=form["time_zone"]
+                actor=signed_in(request.user),
+                language=form["language"],
+                time_zone=form["time_zone"],
             )
         except ApplicationError as exc:
             error = exc

@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..errors import ApplicationError
+from ..permissions import Actor, signed_in
 from ..selectors import accounts as account_selectors
 from ..services import twofactor
 
@@ -31,7 +32,7 @@ PENDING_KEY = "entente_second_factor_pending"
 PENDING_SECONDS = 600
 
 
-def pending_start(request: HttpRequest, user: Any, next_url: str) -> HttpResponse:
+def pending_start(request: HttpRequest, user: Actor, next_url: str) -> HttpResponse:
     """The password was right and a code is needed: remember who, not yet signed in."""
     request.session[PENDING_KEY] = {
         "user": user.pk,
@@ -101,7 +102,7 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_two_factor(request: HttpRequest) -> HttpResponse:
     """Turn the second factor on (set up an app) or off, for oneself."""
-    user = request.user
+    user = signed_in(request.user)
     device = twofactor.confirmed_device(user)
     context: dict[str, Any] = {
         "device": device,
@@ -172,7 +173,7 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _needs(request: HttpRequest, user: Any) -> bool:
+    def _needs(request: HttpRequest, user: Actor) -> bool:
         # Remembered in the cache, not the session: no session write, no query, for users
         # who need no code, until OTP_RECHECK_SECONDS have passed.
         recheck = int(getattr(settings, "OTP_RECHECK_SECONDS", 300))

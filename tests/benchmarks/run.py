@@ -627,7 +627,7 @@ def b4_measure(people: People, state: B4State) -> dict[str, Any]:
     owner = people.owner
     if not state.counts:
         result = draft_compare(owner, state.draft, "1", "2")  # warm-up, and what it found
-        state.counts = dict(result["counts"])
+        state.counts = dict(result.counts)
     timings = []
     for _ in range(B4_COMPARE_REPS):
         began = time.perf_counter()

@@ -7,9 +7,12 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from drafting import permissions
 from drafting.models import Article, Membership, SyncConflict
 from drafting.services import review
 
@@ -340,3 +343,24 @@ def test_a_forbidden_object_and_a_missing_one_get_the_same_404(draft, personas):
             assert answers[0] == answers[1], (method, route, answers)
             checked += 1
     assert checked > 20
+
+
+def test_services_act_only_for_a_signed_in_user(draft, personas):
+    """The boundary narrows request.user before a service acts: a user passes through as
+    they are, an anonymous visitor is refused (403) rather than handed to a service."""
+    assert permissions.signed_in(personas.owner) is personas.owner
+    with pytest.raises(PermissionDenied):
+        permissions.signed_in(AnonymousUser())
+
+
+def test_a_template_without_a_request_reads_as_nobody(draft, personas):
+    reader = permissions.reader_of(None)
+    assert isinstance(reader, AnonymousUser)
+    assert not permissions.can_view_draft(reader, draft)
+    assert permissions.membership_of(reader, draft) is None
+
+
+def test_a_deactivated_member_reads_nothing(draft, personas):
+    personas.reviewer.is_active = False
+    assert permissions.membership_of(personas.reviewer, draft) is None
+    assert not permissions.can_view_draft(personas.reviewer, draft)

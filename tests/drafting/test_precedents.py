@@ -80,7 +80,7 @@ def test_analysis_is_cached_per_revision(draft: Any, personas: Any) -> None:
     )
     article.refresh_from_db()
     result = analysis_selectors.article_analysis(personas.owner, article)
-    assert result["obligations"] == []
+    assert result.obligations == []
     assert len(cache._cache.keys()) > len(keys_after_first)  # type: ignore[attr-defined]
 
 
@@ -224,11 +224,11 @@ def test_a_general_promise_to_consult_is_no_alliance(corpus: None, personas: Any
 
 
 def test_the_profile_follows_the_text(draft: Any, personas: Any) -> None:
-    assert analysis_selectors.draft_analysis(personas.owner, draft)["alliance"] is True
+    assert analysis_selectors.draft_analysis(personas.owner, draft).alliance is True
     draft_services.article_edit(
         actor=personas.owner, article=_mutual_assistance(draft), text_en="The Parties are friends."
     )
-    assert analysis_selectors.draft_analysis(personas.owner, draft)["alliance"] is False
+    assert analysis_selectors.draft_analysis(personas.owner, draft).alliance is False
 
 
 # --- library updates ----------------------------------------------------------------------------

@@ -337,12 +337,12 @@ def test_versions_compare_and_restore(draft, personas):
     assert (v1.number, v2.number) == (1, 2)
 
     result = history.draft_compare(personas.reviewer, draft, "1", "2")
-    status = {c.article_id: c.status for c in result["articles"]}
+    status = {c.article_id: c.status for c in result.articles}
     assert status[added.pk] == "added"
     assert status[consultation.pk] == "removed"
     assert status[mutual.pk] == "moved"
     assert status[purposes.pk] in ("changed", "moved and changed")
-    redline = {c.article_id: c for c in result["articles"]}[purposes.pk].diffs["en"]
+    redline = {c.article_id: c for c in result.articles}[purposes.pk].diffs["en"]
     assert {"op": "delete", "text": "strengthen"} in history.ops_json(redline)
     assert {"op": "insert", "text": "deepen"} in history.ops_json(redline)
 
@@ -356,7 +356,7 @@ def test_versions_compare_and_restore(draft, personas):
     assert live == [(i["heading"], i["number"], i["text_en"]) for i in v1.content]
     assert Article.all_objects.get(pk=added.pk).deleted_at is not None
     assert Revision.objects.count() > revisions_before  # restored as new revisions
-    assert history.draft_compare(personas.reviewer, draft, "1", "now")["counts"] == {"unchanged": 4}
+    assert history.draft_compare(personas.reviewer, draft, "1", "now").counts == {"unchanged": 4}
 
 
 def test_compare_bad_input(draft, personas):
