@@ -112,6 +112,10 @@ class RoundArticle(models.Model):
     def number_ja(self) -> str:
         return article_label_ja(self.number, preamble=self.kind == "preamble")
 
+    @property
+    def label_ja(self) -> str:
+        return article_label_ja(self.number, self.heading_ja, preamble=self.kind == "preamble")
+
 
 class Response(models.Model):
     class Position(models.TextChoices):
