@@ -7,7 +7,7 @@
 // accept or reject suggestions. The API's refusals ({detail}) are read out in a live region and
 // the form keeps what was typed.
 
-import { gettext, interpolate } from "../i18n.js";
+import { formatDateTime, gettext, interpolate } from "../i18n.js";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 
@@ -44,11 +44,7 @@ class ApiError extends Error {
   }
 }
 
-function when(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
-}
+const when = (iso) => formatDateTime(iso);
 
 /** The read-only text of one language on the article page, as a CodeMirror view (so that
  * selections and marks use the same UTF-16 offsets as the live editor). */
@@ -753,7 +749,8 @@ export class ReviewPanel {
       el("time", { datetime: c.created_at, class: "muted", text: when(c.created_at) }),
       c.edited ? el("span", { class: "tag", "data-testid": "review-edited", text: gettext("edited") }) : null,
     );
-    const body = el("div", { class: "review-comment__body" });
+    // What people wrote stays as written (translate="no", as the pages mark it).
+    const body = el("div", { class: "review-comment__body", translate: "no" });
     body.innerHTML = c.body_html; // rendered and sanitised by the server
     li.append(meta, body);
     if (c.author === this.username) {
@@ -936,7 +933,7 @@ export class ReviewPanel {
         el("time", { datetime: s.created_at, class: "muted", text: when(s.created_at) }),
       ),
     );
-    if (s.note) li.append(el("p", { class: "review-suggestion__note", text: s.note }));
+    if (s.note) li.append(el("p", { class: "review-suggestion__note", translate: "no", text: s.note }));
     if (s.stale && s.status === "pending") {
       li.append(el("p", { class: "review-stale", "data-testid": "review-stale", text: gettext("stale — the text changed since") }));
     }
