@@ -25,13 +25,19 @@ export function interpolate(format, values) {
   return format.replace(/%\((\w+)\)s/g, (_, key) => String(values[key]));
 }
 
+/** The page's language and the user's time zone, which base.html states (<html lang>,
+ * <meta name="time-zone">): the browser's own zone is not the one the user chose. */
+export function pageLocale() {
+  const doc = scope.document;
+  if (!doc) return { lang: "en-GB", timeZone: undefined };
+  const meta = doc.querySelector('meta[name="time-zone"]');
+  return { lang: doc.documentElement.lang || "en-GB", timeZone: (meta && meta.content) || undefined };
+}
+
 /** A moment as the pages write it for this user: in the page's language (1 Dec 2026, 09:30 /
- * 2026年12月1日 9:30) and in the user's time zone, which base.html puts on <html> (the
- * browser's own zone is not the one the user chose). `root` is for node's tests. */
-export function formatDateTime(iso, root = scope.document && scope.document.documentElement) {
+ * 2026年12月1日 9:30) and in the user's time zone. */
+export function formatDateTime(iso, { lang, timeZone } = pageLocale()) {
   if (!iso) return "";
-  const lang = (root && root.lang) || "en-GB";
-  const timeZone = (root && root.dataset && root.dataset.timeZone) || undefined;
   const options = { dateStyle: lang.startsWith("ja") ? "long" : "medium", timeStyle: "short" };
   try {
     return new Date(iso).toLocaleString(lang, { ...options, timeZone });
