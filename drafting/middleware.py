@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from .models import UserPreference
-from .models.preferences import DJANGO_LANGUAGE
+from .models.preferences import locale_activate
 
 
 class UserPreferenceMiddleware:
@@ -22,16 +20,9 @@ class UserPreferenceMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            preference = (
-                UserPreference.objects.filter(user_id=user.pk).only("language", "time_zone").first()
-            )
-            if preference is not None:
-                if preference.language:
-                    language = DJANGO_LANGUAGE[preference.language]  # type: ignore[index]
-                    translation.activate(language)
-                    request.LANGUAGE_CODE = language
-                timezone.activate(zoneinfo.ZoneInfo(preference.time_zone))
+        language = locale_activate(user)
+        if language:
+            request.LANGUAGE_CODE = language
         try:
             return self.get_response(request)
         finally:

@@ -40,6 +40,7 @@ ALLOWED = {
     "PDF",
     "Word",
     "DOCX",
+    "docx",  # the extension, in ".docx"
     "XML",
     "Akoma",
     "Ntoso",
@@ -121,6 +122,66 @@ def english_left_over(html: str, names: set[str]) -> list[str]:
         text = text.replace(name, " ")
     words = re.findall(r"[A-Za-z][A-Za-z_'\u2019-]+", text)
     return sorted({w for w in words if w not in ALLOWED})
+
+
+class LabelledText(VisibleText):
+    """For the label and clock checks: also the text of elements in a stated language other
+    than English (an English label in a Japanese element is a leftover), with
+    ``english_too`` that of English ones as well (a UTC time is wrong whatever holds it), and
+    the attributes of every element, data-label included (the bundle makes it an aria-label).
+    People's words (translate="no"), scripts and code are still left out."""
+
+    READ_ATTRIBUTES = VisibleText.READ_ATTRIBUTES | {"data-label"}
+
+    def __init__(self, *, english_too: bool = False) -> None:
+        super().__init__()
+        self.english_too = english_too
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        outside = self._excluded() or tag in ("script", "style", "code")
+        outside = outside or values.get("translate") == "no"
+        if not outside:
+            self.parts += [v or "" for k, v in attrs if k in self.READ_ATTRIBUTES]
+        english = tag != "html" and (values.get("lang") or "").startswith("en")
+        if tag not in self.VOID:
+            self.stack.append(outside or (english and not self.english_too))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self._excluded():
+            self.parts += [v or "" for k, v in attrs if k in self.READ_ATTRIBUTES]
+
+
+# "Article 3", "Article 5 bis", "Preamble": how English names an article. Japanese readers see
+# 第三条 and 前文 (Article.label_in, numbering.article_label_ja).
+ENGLISH_LABEL = re.compile(r"\bArticle\s+\d+(?:\s*(?:bis|ter|quater)\b)?|\bPreamble\b")
+# A time written in UTC, or as a raw timestamp, rather than in the reader's time zone.
+UTC_TIME = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:UTC|Z)\b|\bUTC\s*\d{1,2}:\d{2}"
+    r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
+)
+
+
+def labels_and_clocks_left_over(html: str, names: set[str], *, wrong_clock: str = "") -> list[str]:
+    """What english_left_over cannot see, because a lang attribute or an allowed word hides
+    it: an English article label outside English text (a Japanese element, an aria-label),
+    a time in UTC anywhere, and ``wrong_clock`` (e.g. "23:17", a moment in London that a
+    Tokyo reader should see as 08:17) anywhere. English text — the English treaty text and
+    the English half of a label shown in both languages — may name articles in English."""
+    labels = LabelledText()
+    labels.feed(html)
+    text = " ".join(labels.parts)
+    # Names (a library provision "…, Preamble", a clause "… (TEU Article 42(7) model)") stay.
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    found = ENGLISH_LABEL.findall(text)
+    clocks = LabelledText(english_too=True)
+    clocks.feed(html)
+    text = " ".join(clocks.parts)
+    found += UTC_TIME.findall(text)
+    if wrong_clock:
+        found += re.findall(rf"(?<![\d:]){re.escape(wrong_clock)}(?!\d)", text)
+    return sorted(set(found))
 
 
 def names_from_database() -> set[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -54,7 +55,8 @@ def _upload(request: Request) -> tuple[bytes, str]:
     limit = import_services.MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise ApplicationError(
-            f"The file is {upload.size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.",
+            gettext("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": f"{upload.size / 1048576:.1f}", "limit": limit // 1048576},
             fields={"file": ["Too large."]},
         )
     return upload.read(limit + 1), upload.name or "upload.docx"

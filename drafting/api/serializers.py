@@ -238,6 +238,9 @@ class MemberUpdateIn(serializers.Serializer):
 class NotificationOut(serializers.ModelSerializer):
     draft: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     classification = serializers.CharField(source="draft.classification", read_only=True)
+    # Written in the reader's language and time zone when read (models.notification_text).
+    subject = serializers.CharField(source="subject_text", read_only=True)
+    body = serializers.CharField(source="body_text", read_only=True)
 
     class Meta:
         model = Notification

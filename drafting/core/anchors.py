@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from ..errors import ApplicationError
 from ..models import Article, Bracket, Suggestion, Thread
 from ..textdiff import OffsetMapper, utf16_len, utf16_slice, utf16_splits_character
@@ -28,7 +30,10 @@ def anchor_validate(text: str, start: Any, end: Any) -> tuple[int, int]:
         )
     if not 0 <= start < end <= length:
         raise ApplicationError(
-            f"The anchor {start} to {end} is outside the text (0 to {length}) or empty: select the words to comment on.",
+            gettext(
+                "The anchor %(start)s to %(end)s is outside the text (0 to %(length)s) or empty: select the words to comment on."
+            )
+            % {"start": start, "end": end, "length": length},
             fields={"anchor": ["Outside the text."]},
             code="anchor_outside_text",
         )

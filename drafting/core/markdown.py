@@ -8,6 +8,7 @@ from typing import Any
 
 import markdown
 import nh3
+from django.utils.translation import gettext
 
 from ..errors import ApplicationError
 
@@ -53,8 +54,10 @@ def comment_body_validate(body: Any) -> str:
         )
     if len(body) > MAX_COMMENT_LENGTH:
         raise ApplicationError(
-            f"A comment has at most {MAX_COMMENT_LENGTH:,} characters (this one has {len(body):,}). "
-            "Split it, or attach the text as a suggestion.",
+            gettext(
+                "A comment has at most %(limit)s characters (this one has %(length)s). Split it, or attach the text as a suggestion."
+            )
+            % {"limit": f"{MAX_COMMENT_LENGTH:,}", "length": f"{len(body):,}"},
             fields={"body": ["Too long."]},
             code="comment_too_long",
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from .. import textdiff
 from ..errors import ApplicationError, NotFoundError
@@ -21,7 +22,8 @@ LANGUAGES = tuple(Language.values)
 def language_field(language: str) -> str:
     if language not in LANGUAGES:
         raise ApplicationError(
-            f"Unknown language {language!r}: use 'en' or 'ja'.",
+            gettext("Unknown language %(language)s: use 'en' or 'ja'.")
+            % {"language": repr(language)},
             fields={"language": ["Use en or ja."]},
         )
     return f"text_{language}"
@@ -59,7 +61,10 @@ def text_at(article: Article | int, language: str, number: int) -> str:
         .first()
     )
     if base is None:
-        raise NotFoundError(f"Revision {number} of this article's {language} text does not exist.")
+        raise NotFoundError(
+            gettext("Revision %(number)s of this article's %(language)s text does not exist.")
+            % {"number": number, "language": language}
+        )
     text = base[1] or ""
     deltas = Revision.objects.filter(
         article_id=article_id, language=language, number__gt=base[0], number__lte=number
@@ -69,7 +74,10 @@ def text_at(article: Article | int, language: str, number: int) -> str:
         text = textdiff.apply_delta(text, delta)
         applied = revision_number
     if applied != number:
-        raise NotFoundError(f"Revision {number} of this article's {language} text does not exist.")
+        raise NotFoundError(
+            gettext("Revision %(number)s of this article's %(language)s text does not exist.")
+            % {"number": number, "language": language}
+        )
     return text
 
 
@@ -78,10 +86,15 @@ def revision_get(article: Article, language: str, number: Any) -> Revision:
     try:
         number = int(number)
     except (TypeError, ValueError):
-        raise ApplicationError(f"Revision number {number!r} is not a whole number.") from None
+        raise ApplicationError(
+            gettext("Revision number %(number)s is not a whole number.") % {"number": repr(number)}
+        ) from None
     revision = Revision.objects.filter(article=article, language=language, number=number).first()
     if revision is None:
-        raise NotFoundError(f"This article's {language} text has no revision {number}.")
+        raise NotFoundError(
+            gettext("This article's %(language)s text has no revision %(number)s.")
+            % {"language": language, "number": number}
+        )
     return revision
 
 

@@ -10,6 +10,7 @@ from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+from django.utils.translation import gettext
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PART_BYTES = 30 * 1024 * 1024
@@ -44,11 +45,15 @@ class Docx:
             return SafeET.fromstring(data, forbid_dtd=True)
         except DefusedXmlException as exc:
             raise DocumentError(
-                f"{name} declares a DTD or XML entities ({type(exc).__name__}); a Word file "
-                "never needs them, so it is refused."
+                gettext(
+                    "%(name)s declares a DTD or XML entities (%(error)s); a Word file never needs them, so it is refused."
+                )
+                % {"name": name, "error": type(exc).__name__}
             ) from None
         except SafeET.ParseError as exc:
-            raise DocumentError(f"{name} is not well-formed XML: {exc}.") from None
+            raise DocumentError(
+                gettext("%(name)s is not well-formed XML: %(exc)s.") % {"name": name, "exc": exc}
+            ) from None
 
 
 def docx_open(data: Any, *, limit: int = MAX_UPLOAD_BYTES) -> Docx:
@@ -58,7 +63,8 @@ def docx_open(data: Any, *, limit: int = MAX_UPLOAD_BYTES) -> Docx:
         raise DocumentError("No file was uploaded.")
     if len(data) > limit:
         raise DocumentError(
-            f"The file is {len(data) / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB."
+            gettext("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": f"{len(data) / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
         )
     if not data.startswith(b"PK\x03\x04"):
         if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -68,21 +74,28 @@ def docx_open(data: Any, *, limit: int = MAX_UPLOAD_BYTES) -> Docx:
         archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DocumentError(f"The file is not a readable zip package: {exc}.") from None
+        raise DocumentError(
+            gettext("The file is not a readable zip package: %(exc)s.") % {"exc": exc}
+        ) from None
     if len(infos) > MAX_ENTRIES:
-        raise DocumentError(f"The package has {len(infos)} parts; a DOCX has a few dozen.")
+        raise DocumentError(
+            gettext("The package has %(length)s parts; a DOCX has a few dozen.")
+            % {"length": len(infos)}
+        )
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
             raise DocumentError(
-                f"The package unpacks to more than {MAX_TOTAL_BYTES // 1048576} MB "
-                f"(part {info.filename!r}): refused as a possible zip bomb."
+                gettext(
+                    "The package unpacks to more than %(limit)s MB (part %(filename)s): refused as a possible zip bomb."
+                )
+                % {"limit": MAX_TOTAL_BYTES // 1048576, "filename": repr(info.filename)}
             )
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
             raise DocumentError(
-                f"Part {info.filename!r} compresses {info.file_size // info.compress_size}:1: "
-                "refused as a possible zip bomb."
+                gettext("Part %(filename)s compresses %(ratio)s:1: refused as a possible zip bomb.")
+                % {"filename": repr(info.filename), "ratio": info.file_size // info.compress_size}
             )
         if info.flag_bits & 0x1:
             raise DocumentError("The package is encrypted; remove the password and try again.")
@@ -91,7 +104,10 @@ def docx_open(data: Any, *, limit: int = MAX_UPLOAD_BYTES) -> Docx:
         raise DocumentError("The file contains macros (a .docm); save it as a plain .docx.")
     for required in ("[Content_Types].xml", "word/document.xml"):
         if required not in names:
-            raise DocumentError(f"The package has no {required}: it is not a Word document.")
+            raise DocumentError(
+                gettext("The package has no %(required)s: it is not a Word document.")
+                % {"required": required}
+            )
     parts: dict[str, bytes] = {}
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
@@ -99,9 +115,15 @@ def docx_open(data: Any, *, limit: int = MAX_UPLOAD_BYTES) -> Docx:
                 with archive.open(info) as handle:
                     content = handle.read(MAX_PART_BYTES + 1)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-                raise DocumentError(f"Part {info.filename!r} cannot be read: {exc}.") from None
+                raise DocumentError(
+                    gettext("Part %(filename)s cannot be read: %(exc)s.")
+                    % {"filename": repr(info.filename), "exc": exc}
+                ) from None
             if len(content) > MAX_PART_BYTES:
-                raise DocumentError(f"Part {info.filename!r} is larger than its directory says.")
+                raise DocumentError(
+                    gettext("Part %(filename)s is larger than its directory says.")
+                    % {"filename": repr(info.filename)}
+                )
             parts[info.filename] = content
     doc = Docx(parts)
     types = doc.xml("[Content_Types].xml")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from treaties.models import ClauseRevision
 
@@ -42,10 +43,10 @@ class LibraryUpdate(models.Model):
     not, or a flag when the clause was withdrawn."""
 
     class Outcome(models.TextChoices):
-        CLEAN = "clean", "Merges cleanly"
-        CONFLICT = "conflict", "Overlaps the draft's own edits"
-        UNCHANGED = "unchanged", "Already in the article"
-        WITHDRAWN = "withdrawn", "Clause withdrawn"
+        CLEAN = "clean", _("Merges cleanly")
+        CONFLICT = "conflict", _("Overlaps the draft's own edits")
+        UNCHANGED = "unchanged", _("Already in the article")
+        WITHDRAWN = "withdrawn", _("Clause withdrawn")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="library_updates")
     clause_revision = models.ForeignKey(

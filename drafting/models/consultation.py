@@ -110,6 +110,12 @@ class RoundArticle(models.Model):
     def number_ja(self) -> str:
         return article_label(self.number, preamble=self.kind == "preamble", language="ja")
 
+    @property
+    def label_ja(self) -> str:
+        return article_label(
+            self.number, "", self.heading_ja, preamble=self.kind == "preamble", language="ja"
+        )
+
 
 class Response(models.Model):
     class Position(models.TextChoices):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .drafts import Draft
+from .notification_text import notification_text
 
 
 class Notification(models.Model):
@@ -30,6 +31,11 @@ class Notification(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # The event's values, from which subject and body are written in the reader's language
+    # when read or emailed (models.notification_text). subject/body keep the text in
+    # English as well: the admin shows it, and notifications made before params existed
+    # have nothing else.
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -52,3 +58,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def parts(self) -> list[tuple[str, bool]]:
+        """The body's paragraphs in the active language and time zone, each with whether it
+        is words people wrote (shown as written) rather than interface text. A notification
+        made before params has one paragraph, its stored English text."""
+        rendered = notification_text(self.kind, self.params)
+        return rendered[1] if rendered else [(self.body, False)]
+
+    def text(self) -> tuple[str, str]:
+        """Subject and body in the active language and time zone."""
+        rendered = notification_text(self.kind, self.params)
+        if rendered is None:
+            return self.subject, self.body
+        # A subject is one line: a heading typed with a newline stays on it.
+        subject = " ".join(rendered[0].split())
+        return subject, "\n\n".join(text for text, _said in rendered[1])
+
+    @property
+    def subject_text(self) -> str:
+        return self.text()[0]
+
+    @property
+    def body_text(self) -> str:
+        return self.text()[1]

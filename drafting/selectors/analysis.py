@@ -255,7 +255,8 @@ def draft_analysis(user: Reader, draft: Draft) -> DraftAnalysis:
         result = article_analysis(user, article)
         tags.append(
             analysis.ArticleTags(
-                label=article.label,
+                # Named as the reader names it (第三条 / Article 3): the profile page shows it.
+                label=article.label_in(),
                 ref={"article_id": article.pk},
                 text=f"{article.text_en}\n{article.text_ja}",
                 obligations=[_obligation(o) for o in result.obligations],

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import permissions, textdiff
 from ..core.revisions import LANGUAGES, draft_content
@@ -41,11 +42,13 @@ def export_params(fmt: Any, language: Any) -> tuple[str, str]:
     language = (language or "both").strip().lower() if isinstance(language, str) else "both"
     if fmt not in FORMATS:
         raise ApplicationError(
-            f"Unknown format {fmt!r}: use docx, pdf or akn.", fields={"format": ["Unknown."]}
+            gettext("Unknown format %(fmt)s: use docx, pdf or akn.") % {"fmt": repr(fmt)},
+            fields={"format": ["Unknown."]},
         )
     if language not in EXPORT_LANGUAGES:
         raise ApplicationError(
-            f"Unknown language {language!r}: use en, ja or both.",
+            gettext("Unknown language %(language)s: use en, ja or both.")
+            % {"language": repr(language)},
             fields={"language": ["Unknown."]},
         )
     if fmt == "akn" and language == "both":
@@ -202,7 +205,10 @@ def export_compare(
             )
             if article_id in after_by_id and new < old:
                 raise ApplicationError(
-                    f"{from_label} is newer than {to_label}: compare from the older text to the newer.",
+                    gettext(
+                        "%(from_label)s is newer than %(to_label)s: compare from the older text to the newer."
+                    )
+                    % {"from_label": from_label, "to_label": to_label},
                     fields={"from": ["Newer than to."]},
                 )
             wanted_max[(article_id, lang)] = max(old, new)

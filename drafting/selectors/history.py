@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from .. import permissions, textdiff
 from ..core.revisions import (
@@ -41,7 +42,8 @@ def language_parse(value: Any) -> str:
     language = (value or "en").strip() if isinstance(value, str) else "en"
     if language not in LANGUAGES:
         raise ApplicationError(
-            f"Unknown language {value!r}: use 'en' or 'ja'.", fields={"language": ["Use en or ja."]}
+            gettext("Unknown language %(value)s: use 'en' or 'ja'.") % {"value": repr(value)},
+            fields={"language": ["Use en or ja."]},
         )
     return language
 
@@ -60,13 +62,18 @@ def revision_number_parse(article: Article, value: Any, name: str) -> int:
     """A revision of this article: "7", or "<article id>:7" (which must name this article)."""
     raw = str(value if value is not None else "").strip()
     if not raw:
-        raise ApplicationError(f"Give {name}= a revision number.", fields={name: ["Required."]})
+        raise ApplicationError(
+            gettext("Give %(name)s= a revision number.") % {"name": name},
+            fields={name: ["Required."]},
+        )
     if ":" in raw:
         article_part, _, raw = raw.partition(":")
         if article_part.strip() != str(article.pk):
             raise ApplicationError(
-                "Compare works within one article: both revisions must belong to this article "
-                f"(article {article.pk}). To compare two articles, compare versions of the draft.",
+                gettext(
+                    "Compare works within one article: both revisions must belong to this article (article %(article)s). To compare two articles, compare versions of the draft."
+                )
+                % {"article": article.pk},
                 fields={name: ["A revision of another article."]},
                 code="different_articles",
             )
@@ -74,11 +81,15 @@ def revision_number_parse(article: Article, value: Any, name: str) -> int:
         number = int(raw)
     except ValueError:
         raise ApplicationError(
-            f"{name}={value!r} is not a revision number.", fields={name: ["Not a number."]}
+            gettext("%(name)s=%(value)s is not a revision number.")
+            % {"name": name, "value": repr(value)},
+            fields={name: ["Not a number."]},
         ) from None
     if number < 0:
         raise ApplicationError(
-            f"{name}={number} is not a revision number.", fields={name: ["Not a number."]}
+            gettext("%(name)s=%(number)s is not a revision number.")
+            % {"name": name, "number": number},
+            fields={name: ["Not a number."]},
         )
     return number
 
@@ -91,8 +102,10 @@ def _revision_exists(article: Article, language: str, number: int) -> None:
             Revision.objects.filter(article=article, language=language).order_by("-number").first()
         )
         raise NotFoundError(
-            f"This article's {language} text has no revision {number} "
-            f"(it has revisions 1 to {latest.number if latest else 0})."
+            gettext(
+                "This article's %(language)s text has no revision %(number)s (it has revisions 1 to %(latest)s)."
+            )
+            % {"language": language, "number": number, "latest": latest.number if latest else 0}
         )
 
 
@@ -165,9 +178,11 @@ def version_get(user: Reader, draft: Draft, number: Any) -> Version:
             .first()
         )
     except (TypeError, ValueError):
-        raise ApplicationError(f"Version {number!r} is not a version number.") from None
+        raise ApplicationError(
+            gettext("Version %(number)s is not a version number.") % {"number": repr(number)}
+        ) from None
     if version is None:
-        raise NotFoundError(f"This draft has no version {number}.")
+        raise NotFoundError(gettext("This draft has no version %(number)s.") % {"number": number})
     return version
 
 

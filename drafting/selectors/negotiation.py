@@ -289,7 +289,7 @@ def board_filters_parse(params: Any) -> dict[str, str]:
             raise ApplicationError(
                 _("Unknown %(name)s %(value)r: use one of %(allowed)s.")
                 % {"name": name, "value": value, "allowed": ", ".join(allowed)},
-                fields={name: [f"One of: {', '.join(allowed)}."]},
+                fields={name: [_("One of: %(allowed)s.") % {"allowed": ", ".join(allowed)}]},
             )
         filters[name] = value
     return filters

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .. import textdiff
 from ..core.revisions import pending_changes, text_at
@@ -14,12 +15,18 @@ from .revisions import article_lock_existing, text_edit_require, text_set
 
 
 def _decide_check(actor: Actor, revision: Revision) -> None:
-    text_edit_require(actor, revision.article.draft, "accept or reject changes")
+    text_edit_require(actor, revision.article.draft, gettext("accept or reject changes"))
     decision = ChangeDecision.objects.filter(revision=revision).first()
     if decision is not None:
         raise ConflictError(
-            f"Revision {revision.number} was already {decision.decision} by "
-            f"{decision.decided_by.get_username()}; decisions are final.",
+            gettext(
+                "Revision %(number)s was already %(decision)s by %(user)s; decisions are final."
+            )
+            % {
+                "number": revision.number,
+                "decision": str(decision.get_decision_display()).lower(),
+                "user": decision.decided_by.get_username(),
+            },
             code=f"already_{decision.decision}",
         )
     if revision.kind == Revision.Kind.CHANGE_REJECTED:
@@ -76,9 +83,10 @@ def change_reject(*, actor: Actor, revision: Revision, reason: str = "") -> Chan
             reverted = textdiff.revert_edits(before, revision.delta, later, current)
         except textdiff.RevertOverlap as overlap:
             raise ConflictError(
-                f"Revision {revision.number} cannot be rejected on its own: later changes overlap it "
-                f"(around “{overlap.text[:60]}”). Edit the text by hand, or reject the later "
-                "changes first.",
+                gettext(
+                    "Revision %(number)s cannot be rejected on its own: later changes overlap it (around “%(overlap)s”). Edit the text by hand, or reject the later changes first."
+                )
+                % {"number": revision.number, "overlap": overlap.text[:60]},
                 code="reject_overlaps_later_changes",
             ) from None
         result = text_set(
@@ -113,9 +121,12 @@ def changes_decide_all(
 ) -> int:
     """Accept, or reject, every pending change since the baseline. Rejecting all brings the
     text back to the baseline as one new revision. Returns how many changes were decided."""
-    text_edit_require(actor, article.draft, "accept or reject changes")
+    text_edit_require(actor, article.draft, gettext("accept or reject changes"))
     if decision not in ChangeDecision.Decision.values:
-        raise ApplicationError(f"Unknown decision {decision!r}: use accepted or rejected.")
+        raise ApplicationError(
+            gettext("Unknown decision %(decision)s: use accepted or rejected.")
+            % {"decision": repr(decision)}
+        )
     with transaction.atomic():
         article = article_lock_existing(article)
         changes = pending_changes(article, language, since)

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import permissions
 from ..core.markdown import comment_body_validate, render_markdown
@@ -31,6 +32,7 @@ from ..models import (
     RoundArticle,
     RoundReminder,
 )
+from ..models.notification_text import choice_value, label_value, time_value
 from ..permissions import Actor
 from .audit import audit_record
 from .notifications import notification_create
@@ -56,7 +58,8 @@ def _consultees(draft: Draft, usernames: list[str]) -> list[Any]:
     missing = [n for n in usernames if n not in found]
     if missing:
         raise ApplicationError(
-            f"Unknown users: {', '.join(missing)}.", fields={"members": ["Unknown user."]}
+            gettext("Unknown users: %(missing)s.") % {"missing": ", ".join(missing)},
+            fields={"members": ["Unknown user."]},
         )
     consultees = set(
         Membership.objects.filter(draft=draft, role=Role.CONSULTEE, user__in=users).values_list(
@@ -66,8 +69,10 @@ def _consultees(draft: Draft, usernames: list[str]) -> list[Any]:
     refused = [n for n in usernames if n not in consultees]
     if refused:
         raise ApplicationError(
-            f"Only US consultees of this draft can belong to an office: {', '.join(refused)} is not one. "
-            "Add them to the draft as consultees first.",
+            gettext(
+                "Only US consultees of this draft can belong to an office: %(refused)s is not one. Add them to the draft as consultees first."
+            )
+            % {"refused": ", ".join(refused)},
             fields={"members": ["Not a consultee of this draft."]},
         )
     return users
@@ -85,7 +90,8 @@ def office_create(
     with transaction.atomic():
         if Office.objects.filter(draft=draft, name=name).exists():
             raise ApplicationError(
-                f"This draft already has an office named {name!r}.", fields={"name": ["Taken."]}
+                gettext("This draft already has an office named %(name)s.") % {"name": repr(name)},
+                fields={"name": ["Taken."]},
             )
         users = _consultees(draft, members or [])
         office = Office.objects.create(draft=draft, name=name)
@@ -120,14 +126,13 @@ def office_set_members(*, actor: Actor, office: Office, members: list[str]) -> O
 # --- rounds -------------------------------------------------------------------------------
 
 
-def _notify_office(office: Office, round_: Round, kind: str, subject: str, body: str) -> None:
+def _notify_office(office: Office, round_: Round, kind: str, params: dict[str, Any]) -> None:
     for user in office.members.all():
         notification_create(
             recipient=user,
             draft=round_.draft,
             kind=kind,
-            subject=subject,
-            body=body,
+            params=params,
             url=round_.get_absolute_url(),
         )
 
@@ -173,7 +178,8 @@ def round_open(
         missing = set(article_ids) - {a.pk for a in articles}
         if missing:
             raise ApplicationError(
-                f"These articles are not in this draft: {sorted(missing)}.",
+                gettext("These articles are not in this draft: %(missing)s.")
+                % {"missing": sorted(missing)},
                 fields={"articles": ["Not in this draft."]},
             )
         unreleased = [a.label for a in articles if a.releasability != Releasability.REL_USA]
@@ -234,8 +240,13 @@ def round_open(
                 office,
                 round_,
                 "round_sent",
-                f"Consultation round {number}: {len(snapshots)} article(s) for {office.name}",
-                f"{cover_note.strip()[:1500]}\n\nPlease answer by {deadline:%d %b %Y %H:%M} UTC.",
+                {
+                    "round": number,
+                    "count": len(snapshots),
+                    "office": office.name,
+                    "note": cover_note.strip()[:1500],
+                    "deadline": time_value(deadline),
+                },
             )
         audit_record(
             actor=actor,
@@ -261,7 +272,10 @@ def round_close(
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         if round_.status == Round.Status.CLOSED:
-            raise ConflictError(f"Round {round_.number} is already closed.", code="round_closed")
+            raise ConflictError(
+                gettext("Round %(number)s is already closed.") % {"number": round_.number},
+                code="round_closed",
+            )
         round_.status, round_.closed_at, round_.closed_by = (
             Round.Status.CLOSED,
             timezone.now(),
@@ -314,7 +328,8 @@ def response_submit(
     office = _office_for(actor, round_, office_id)
     if position not in Response.Position.values:
         raise ApplicationError(
-            f"Unknown position {position!r}: use {', '.join(Response.Position.values)}.",
+            gettext("Unknown position %(position)s: use %(choices)s.")
+            % {"position": repr(position), "choices": ", ".join(Response.Position.values)},
             fields={"position": ["Unknown."]},
         )
     if position == Response.Position.PROPOSED_WORDING and not (wording or "").strip():
@@ -327,7 +342,8 @@ def response_submit(
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         if round_.status != Round.Status.OPEN:
             raise ConflictError(
-                f"Round {round_.number} is closed: answers are no longer taken.",
+                gettext("Round %(number)s is closed: answers are no longer taken.")
+                % {"number": round_.number},
                 code="round_closed",
             )
         response, created = Response.objects.update_or_create(
@@ -360,8 +376,12 @@ def response_submit(
                 recipient=membership.user,
                 draft=round_.draft,
                 kind="response",
-                subject=f"{office.name}: {response.get_position_display()} on {round_article.label}",
-                body=(rationale or "")[:1500],
+                params={
+                    "office": office.name,
+                    "position": choice_value("position", response.position),
+                    "article": label_value(round_article.label, round_article.label_ja),
+                    "text": (rationale or "")[:1500],
+                },
                 url=round_.get_absolute_url(),
             )
     return response
@@ -375,7 +395,8 @@ def disposition_record(
         raise PermissionDeniedError("Only the draft's drafters record dispositions.")
     if outcome not in Disposition.Outcome.values:
         raise ApplicationError(
-            f"Unknown outcome {outcome!r}: use {', '.join(Disposition.Outcome.values)}.",
+            gettext("Unknown outcome %(outcome)s: use %(choices)s.")
+            % {"outcome": repr(outcome), "choices": ", ".join(Disposition.Outcome.values)},
             fields={"outcome": ["Unknown."]},
         )
     if not (rationale or "").strip():
@@ -432,8 +453,7 @@ def channel_post(*, actor: Actor, round_: Round, office: Office, body: Any) -> C
                     recipient=user,
                     draft=round_.draft,
                     kind="channel",
-                    subject=f"Round {round_.number}, {office.name}: new message",
-                    body=body[:1500],
+                    params={"round": round_.number, "office": office.name, "text": body[:1500]},
                     url=round_.get_absolute_url(),
                 )
     return message
@@ -497,10 +517,12 @@ def deadlines_run(now: datetime | None = None) -> dict[str, int]:
                 if _send_once(round_, office, RoundReminder.Kind.ESCALATION):
                     counts["escalations"] += 1
                     with transaction.atomic():
-                        subject = f"Overdue: {office.name} has not answered {outstanding} article(s) of round {round_.number}"
-                        _notify_office(
-                            office, round_, "round_overdue", subject, "The deadline has passed."
-                        )
+                        params = {
+                            "office": office.name,
+                            "count": outstanding,
+                            "round": round_.number,
+                        }
+                        _notify_office(office, round_, "round_overdue", params)
                         for owner in Membership.objects.filter(
                             draft=round_.draft, role=Role.OWNER
                         ).select_related("user"):
@@ -508,8 +530,7 @@ def deadlines_run(now: datetime | None = None) -> dict[str, int]:
                                 recipient=owner.user,
                                 draft=round_.draft,
                                 kind="round_overdue",
-                                subject=subject,
-                                body="The deadline has passed.",
+                                params=params,
                                 url=round_.get_absolute_url(),
                             )
                         audit_record(
@@ -529,8 +550,11 @@ def deadlines_run(now: datetime | None = None) -> dict[str, int]:
                         office,
                         round_,
                         "round_reminder",
-                        f"Round {round_.number}: {outstanding} article(s) to answer by {round_.deadline:%d %b %H:%M} UTC",
-                        "The deadline is near.",
+                        {
+                            "round": round_.number,
+                            "count": outstanding,
+                            "deadline": time_value(round_.deadline),
+                        },
                     )
                     audit_record(
                         actor=None,

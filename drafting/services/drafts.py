@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from treaties.models import LibraryClause, Party
 
@@ -33,8 +34,10 @@ def classification_validate(value: str) -> str:
     value = (value or "").strip().upper()
     if value not in Classification.values:
         raise ApplicationError(
-            f"Classification {value!r} is not accepted. Entente holds drafts marked "
-            f"{' or '.join(Classification.values)} only; anything higher must not be entered here.",
+            gettext(
+                "Classification %(value)s is not accepted. Entente holds drafts marked %(choices)s only; anything higher must not be entered here."
+            )
+            % {"value": repr(value), "choices": " or ".join(Classification.values)},
             fields={"classification": ["Choose OFFICIAL or OFFICIAL-SENSITIVE."]},
             code="classification_refused",
         )
@@ -44,8 +47,14 @@ def classification_validate(value: str) -> str:
 def releasability_validate(value: str) -> str:
     if value not in Releasability.values:
         raise ApplicationError(
-            f"Releasability {value!r} is not known; use {' or '.join(Releasability.values)}.",
-            fields={"releasability": [f"Choose one of: {', '.join(Releasability.values)}."]},
+            gettext("Releasability %(value)s is not known; use %(choices)s.")
+            % {"value": repr(value), "choices": " or ".join(Releasability.values)},
+            fields={
+                "releasability": [
+                    gettext("Choose one of: %(choices)s.")
+                    % {"choices": ", ".join(Releasability.values)}
+                ]
+            },
         )
     return value
 
@@ -62,7 +71,7 @@ def _parties_resolve(names: Iterable[str]) -> list[Party]:
         unknown = [n for n in names if n not in parties]
     if unknown:
         raise ApplicationError(
-            f"Unknown parties: {', '.join(unknown)}.",
+            gettext("Unknown parties: %(unknown)s.") % {"unknown": ", ".join(unknown)},
             fields={"parties": ["Use party names from the library."]},
         )
     return [parties[n] for n in names]
@@ -76,12 +85,14 @@ def _require(allowed: bool, message: str) -> None:
 def _text_field_validate(name: str, value: str, limit: int) -> str:
     if len(value) > limit:
         raise ApplicationError(
-            f"{name} is {len(value):,} characters long; the limit is {limit:,}.",
-            fields={name: [f"At most {limit:,} characters."]},
+            gettext("%(name)s is %(length)s characters long; the limit is %(limit)s.")
+            % {"name": name, "length": f"{len(value):,}", "limit": f"{limit:,}"},
+            fields={name: [gettext("At most %(limit)s characters.") % {"limit": f"{limit:,}"}]},
         )
     if "\x00" in value:
         raise ApplicationError(
-            f"{name} contains a NUL character.", fields={name: ["Remove the NUL character."]}
+            gettext("%(name)s contains a NUL character.") % {"name": name},
+            fields={name: ["Remove the NUL character."]},
         )
     return value
 
@@ -188,9 +199,10 @@ def _number_validate(draft: Draft, number: str, exclude_pk: int | None = None) -
     clash = (others.exclude(pk=exclude_pk) if exclude_pk is not None else others).first()
     if clash is not None:
         raise ApplicationError(
-            f"Article number {number!r} is already used in this draft by {clash.label!r}. "
-            "Omit the number to have it numbered automatically, or choose a free one (e.g. "
-            f"'{number} bis').",
+            gettext(
+                "Article number %(number)s is already used in this draft by %(label)s. Omit the number to have it numbered automatically, or choose a free one (e.g. '%(free)s bis')."
+            )
+            % {"number": repr(number), "label": repr(clash.label_in()), "free": number},
             fields={"number": ["This number is already used in this draft."]},
             code="duplicate_number",
         )
@@ -208,8 +220,11 @@ def _position_validate(position: int, highest: int) -> int:
         )
     if position < 1 or position > highest:
         raise ApplicationError(
-            f"Position {position} is outside this draft: choose a position from 1 to {highest}.",
-            fields={"position": [f"Choose from 1 to {highest}."]},
+            gettext(
+                "Position %(position)s is outside this draft: choose a position from 1 to %(highest)s."
+            )
+            % {"position": position, "highest": highest},
+            fields={"position": [gettext("Choose from 1 to %(highest)s.") % {"highest": highest}]},
             code="position_out_of_range",
         )
     return position
@@ -260,7 +275,8 @@ def article_create(
     text_ja = _text_field_validate("text_ja", text_ja, MAX_TEXT_LENGTH)
     if kind not in Article.Kind.values:
         raise ApplicationError(
-            f"Unknown article kind {kind!r}.", fields={"kind": ["Use 'article' or 'preamble'."]}
+            gettext("Unknown article kind %(kind)s.") % {"kind": repr(kind)},
+            fields={"kind": ["Use 'article' or 'preamble'."]},
         )
     with transaction.atomic():
         draft = _lock_draft(draft)
@@ -544,7 +560,8 @@ def clause_insert(
     )
     if not clause.is_insertable:
         raise ApplicationError(
-            f"The clause {clause.title!r} is withdrawn from the library and cannot be inserted.",
+            gettext("The clause %(title)s is withdrawn from the library and cannot be inserted.")
+            % {"title": repr(clause.title)},
             code="clause_withdrawn",
         )
     return article_create(

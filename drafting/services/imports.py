@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .. import permissions
 from ..core.numbering import articles_renumber
@@ -90,9 +91,10 @@ def split_plan(split: Split) -> list[PlannedArticle]:
     why and where (paragraph numbers count from 1 in document order, tables included)."""
     if not any(u.kind == "article" for u in split.units):
         raise _refuse(
-            f"No article headings were found in the file's {split.paragraphs} paragraphs: "
-            "each article must start with a paragraph 'Article N' (optionally '— Heading') "
-            "or '第N条' (optionally '（見出し）'). Nothing was created."
+            gettext(
+                "No article headings were found in the file's %(paragraphs)s paragraphs: each article must start with a paragraph 'Article N' (optionally '— Heading') or '第N条' (optionally '（見出し）'). Nothing was created."
+            )
+            % {"paragraphs": split.paragraphs}
         )
     planned: dict[tuple[str, str], PlannedArticle] = {}
     order: list[tuple[str, str]] = []
@@ -105,9 +107,15 @@ def split_plan(split: Split) -> list[PlannedArticle]:
         if unit.language in item.where:
             what = article_label(unit.number, preamble=unit.kind == "preamble")
             raise _refuse(
-                f"{what} appears twice in {unit.language} (paragraphs "
-                f"{item.where[unit.language]} and {unit.where}); numbers must be unique. "
-                "Nothing was created."
+                gettext(
+                    "%(what)s appears twice in %(language)s (paragraphs %(first)s and %(second)s); numbers must be unique. Nothing was created."
+                )
+                % {
+                    "what": what,
+                    "language": unit.language,
+                    "first": item.where[unit.language],
+                    "second": unit.where,
+                }
             )
         item.where[unit.language] = unit.where
         if unit.language == "ja":
@@ -117,8 +125,14 @@ def split_plan(split: Split) -> list[PlannedArticle]:
         if unit.releasability:
             if unit.releasability not in Releasability.values:
                 raise _refuse(
-                    f"Paragraph {unit.where + 1} marks {unit.releasability!r}, which Entente "
-                    f"does not know (use {' or '.join(Releasability.values)}). Nothing was created."
+                    gettext(
+                        "Paragraph %(paragraph)s marks %(releasability)s, which Entente does not know (use %(choices)s). Nothing was created."
+                    )
+                    % {
+                        "paragraph": unit.where + 1,
+                        "releasability": repr(unit.releasability),
+                        "choices": " or ".join(Releasability.values),
+                    }
                 )
             item.releasability = unit.releasability
     result = [planned[k] for k in order]
@@ -183,11 +197,21 @@ def _plan_validate(plan: list[PlannedArticle]) -> None:
         ):
             if len(value) > limit:
                 raise _refuse(
-                    f"The {name} of {where} is {len(value):,} characters long; the limit is "
-                    f"{limit:,}. Nothing was created."
+                    gettext(
+                        "The %(name)s of %(where)s is %(length)s characters long; the limit is %(limit)s. Nothing was created."
+                    )
+                    % {
+                        "name": name,
+                        "where": where,
+                        "length": f"{len(value):,}",
+                        "limit": f"{limit:,}",
+                    }
                 )
             if "\x00" in value:
-                raise _refuse(f"The {name} of {where} contains a NUL character.")
+                raise _refuse(
+                    gettext("The %(name)s of %(where)s contains a NUL character.")
+                    % {"name": name, "where": where}
+                )
 
 
 def _articles_create(*, actor: Actor, draft: Draft, plan: list[PlannedArticle]) -> None:
@@ -306,8 +330,10 @@ def markup_import(*, actor: Actor, draft: Draft, data: Any, filename: str) -> di
         word_comments = docx_reader.comments(doc)
     if not any(u.kind == "article" for u in split.units):
         raise _refuse(
-            f"No article headings were found in the file's {split.paragraphs} paragraphs, so "
-            "no change can be placed on an article. Nothing was imported."
+            gettext(
+                "No article headings were found in the file's %(paragraphs)s paragraphs, so no change can be placed on an article. Nothing was imported."
+            )
+            % {"paragraphs": split.paragraphs}
         )
     suggestions = threads = 0
     unplaced: list[dict[str, Any]] = []

@@ -28,6 +28,7 @@ from treaties.models import ClauseRevision, LibraryClause
 
 from .. import permissions
 from ..models import Article, DraftMute, LibraryUpdate, Membership, Notification, Suggestion
+from ..models.notification_text import choice_value, label_value, pair_value
 from ..permissions import Actor
 from ..textdiff import merge, utf16_len
 from .audit import audit_record
@@ -78,14 +79,13 @@ def _drafters(article: Article) -> list[Any]:
     return list(get_user_model().objects.filter(pk__in=list(ids), is_active=True))
 
 
-def _notify(article: Article, subject: str, body: str) -> None:
+def _notify(article: Article, params: dict[str, Any]) -> None:
     for user in _drafters(article):
         notification_create(
             recipient=user,
             draft=article.draft,
             kind=Notification.Kind.LIBRARY_UPDATE,
-            subject=subject,
-            body=body,
+            params=params,
             url=f"{article.get_absolute_url()}#library-updates",
         )
 
@@ -232,33 +232,22 @@ def library_updates_offer(*, clause_revision_id: int) -> int:
                 },
             )
             if shown:
-                _notify(article, *_message(article, revision, shown))
+                _notify(article, _params(article, revision, shown))
     return made
 
 
-def _message(
+def _params(
     article: Article, revision: ClauseRevision, offers: list[LibraryUpdate]
-) -> tuple[str, str]:
-    clause = revision.clause
-    if offers[0].outcome == LibraryUpdate.Outcome.WITHDRAWN:
-        return (
-            _("Library clause withdrawn: %(clause)s (used by %(article)s)")
-            % {"clause": clause.title, "article": article.label},
-            _(
-                "The library clause this article came from was withdrawn. Review whether the "
-                "article should keep its wording."
-            ),
-        )
-    outcomes = ", ".join(f"{o.language}: {o.get_outcome_display()}" for o in offers)
-    return (
-        _("Library clause changed: %(clause)s (used by %(article)s)")
-        % {"clause": clause.title, "article": article.label},
-        _(
-            "The change is offered as a suggestion on the article (%(outcomes)s). Nothing "
-            "changes until a drafter accepts it."
-        )
-        % {"outcomes": outcomes},
-    )
+) -> dict[str, Any]:
+    return {
+        "clause": revision.clause.title,
+        "article": label_value(article.label, article.label_ja),
+        "withdrawn": offers[0].outcome == LibraryUpdate.Outcome.WITHDRAWN,
+        "outcomes": [
+            pair_value(choice_value("language", o.language), choice_value("outcome", o.outcome))
+            for o in offers
+        ],
+    }
 
 
 def library_updates_sweep() -> int:

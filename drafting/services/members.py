@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .. import permissions
 from ..errors import ApplicationError, PermissionDeniedError
 from ..models import Delegation, Draft, Membership, Role
+from ..models.notification_text import choice_value
 from ..permissions import Actor
 from . import announce
 from .audit import audit_record
@@ -17,13 +19,22 @@ from .notifications import notification_create
 def _validate_role(role: str, delegation: str) -> None:
     if role not in Role.values:
         raise ApplicationError(
-            f"Unknown role {role!r}.",
-            fields={"role": [f"Choose one of: {', '.join(Role.values)}."]},
+            gettext("Unknown role %(role)s.") % {"role": repr(role)},
+            fields={
+                "role": [
+                    gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Role.values)}
+                ]
+            },
         )
     if delegation not in Delegation.values:
         raise ApplicationError(
-            f"Unknown delegation {delegation!r}.",
-            fields={"delegation": [f"Choose one of: {', '.join(Delegation.values)}."]},
+            gettext("Unknown delegation %(delegation)s.") % {"delegation": repr(delegation)},
+            fields={
+                "delegation": [
+                    gettext("Choose one of: %(choices)s.")
+                    % {"choices": ", ".join(Delegation.values)}
+                ]
+            },
         )
     if not permissions.role_allowed_for_delegation(role, delegation):
         if delegation == Delegation.US:
@@ -56,13 +67,17 @@ def member_add(
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise ApplicationError(
-            f"There is no active user {username!r}.", fields={"username": ["No such user."]}
+            gettext("There is no active user %(username)s.") % {"username": repr(username)},
+            fields={"username": ["No such user."]},
         )
     with transaction.atomic():
         Draft.objects.select_for_update().get(pk=draft.pk)
         if Membership.objects.filter(draft=draft, user=user).exists():
             raise ApplicationError(
-                f"{username} is already a member of this draft; change their role instead.",
+                gettext(
+                    "%(username)s is already a member of this draft; change their role instead."
+                )
+                % {"username": username},
                 fields={"username": ["Already a member."]},
                 code="already_member",
             )
@@ -82,12 +97,13 @@ def member_add(
             recipient=user,
             draft=draft,
             kind="member_added",
-            subject=f"You were added to “{draft.title}”",
-            body=(
-                f"{actor.get_username()} added you to the draft “{draft.title}” "
-                f"({draft.classification}) as {membership.get_role_display()} "
-                f"for the {membership.get_delegation_display()} delegation."
-            ),
+            params={
+                "who": actor.get_username(),
+                "draft": draft.title,
+                "classification": draft.classification,
+                "role": choice_value("role", membership.role),
+                "delegation": choice_value("delegation", membership.delegation),
+            },
             url=draft.get_absolute_url(),
         )
     permissions.forget_memberships(draft)

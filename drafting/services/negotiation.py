@@ -117,14 +117,16 @@ def _options_parse(raw: Any) -> list[dict[str, Any]]:
                     "the span."
                 )
                 % {"letter": letter},
-                fields={"options": [f"Option {letter} is empty."]},
+                fields={"options": [_("Option %(letter)s is empty.") % {"letter": letter}]},
                 code="option_empty",
             )
         if len(text) > MAX_OPTION_LENGTH or "\x00" in text:
             raise ApplicationError(
                 _("Option %(letter)s is too long or contains a NUL character.")
                 % {"letter": letter},
-                fields={"options": [f"Option {letter} is not acceptable text."]},
+                fields={
+                    "options": [_("Option %(letter)s is not acceptable text.") % {"letter": letter}]
+                },
             )
         delegations = item.get("delegations") or []
         if not isinstance(delegations, list):

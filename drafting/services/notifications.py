@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..jobs import NOTIFICATION_EMAIL_SEND, task_enqueue_on_commit
 from ..models import Draft, Notification
+from ..models.notification_text import notification_text
+from ..models.preferences import recipient_locale
 from ..permissions import Actor, can_read_notification
 from .audit import audit_record
 
@@ -27,17 +30,21 @@ def subject_clean(subject: str) -> str:
 
 
 def notification_create(
-    *, recipient: Actor, draft: Draft, kind: str, subject: str, body: str, url: str = ""
+    *, recipient: Actor, draft: Draft, kind: str, params: dict[str, Any], url: str = ""
 ) -> Notification:
-    """Record the notification and queue its email once the transaction commits."""
-    notification = Notification.objects.create(
-        recipient=recipient,
-        draft=draft,
-        kind=kind,
-        subject=subject_clean(subject),
-        body=body,
-        url=url,
-    )
+    """Record the notification and queue its email once the transaction commits.
+
+    ``params`` are the event's values (see models.notification_text for how to record a
+    label, a time or a choice): subject and body are written from them when the notification
+    is read or emailed, in the reader's language and time zone. The English text is stored
+    too, for the admin."""
+    if notification_text(kind, params) is None:
+        raise ValueError(f"No notification text for kind {kind!r} with these params.")
+    notification = Notification(recipient=recipient, draft=draft, kind=kind, params=params, url=url)
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(UTC):
+        subject, body = notification.text()
+    notification.subject, notification.body = subject_clean(subject), body
+    notification.save()
     if getattr(recipient, "email", ""):
         task_enqueue_on_commit(NOTIFICATION_EMAIL_SEND, notification.pk)
     return notification
@@ -110,12 +117,13 @@ def notification_email_send(*, notification_id: int) -> bool:
         _email_fail(notification_id, notification.draft_id, "The recipient no longer has access.")
         return False
     link = f"{settings.ENTENTE_BASE_URL}{notification.url}" if notification.url else ""
-    body = (
-        f"[{notification.draft.classification}]\n\n{notification.body}\n\n{link}\n\n"
-        f"[{notification.draft.classification}]\n"
-    )
+    # Written for the recipient, in their language and time zone, whoever caused the event.
+    with recipient_locale(notification.recipient):
+        subject, text = notification.text()
+    marking = notification.draft.classification
+    body = f"[{marking}]\n\n{text}\n\n{link}\n\n[{marking}]\n"
     message = EmailMessage(
-        subject=subject_clean(f"[{notification.draft.classification}] {notification.subject}"),
+        subject=subject_clean(f"[{marking}] {subject}"),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient.email],

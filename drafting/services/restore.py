@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..core.numbering import articles_renumber
 from ..core.revisions import LANGUAGES, revision_get, text_at
@@ -18,7 +19,7 @@ def revision_restore(
     *, actor: Actor, article: Article, language: str, number: int
 ) -> Revision | None:
     """Bring back the text as it was after revision ``number``, as a new revision."""
-    text_edit_require(actor, article.draft, "restore old text")
+    text_edit_require(actor, article.draft, gettext("restore old text"))
     with transaction.atomic():
         article = article_lock_existing(article)
         target = revision_get(article, language, number)
@@ -39,7 +40,7 @@ def version_restore(*, actor: Actor, version: Version) -> Version:
     Articles deleted since come back; articles added since are deleted (their history stays).
     Every text change is a new revision; history is never rewritten."""
     draft = version.draft
-    text_edit_require(actor, draft, "restore a version")
+    text_edit_require(actor, draft, gettext("restore a version"))
     with transaction.atomic():
         draft = Draft.objects.select_for_update().get(pk=draft.pk)
         now = timezone.now()

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import permissions
 from ..core.anchors import anchor_validate
@@ -28,6 +29,7 @@ from ..models import (
     Thread,
     Visibility,
 )
+from ..models.notification_text import label_value
 from ..permissions import Actor
 from ..textdiff import utf16_len, utf16_slice, utf16_splice
 from . import announce
@@ -83,8 +85,7 @@ def _notify(
     visibility: str,
     delegation: str,
     kind: str,
-    subject: str,
-    body: str,
+    params: dict[str, Any],
     url: str,
     seen: set[int],
 ) -> None:
@@ -99,9 +100,7 @@ def _notify(
         seen.add(user.pk)
         if not permissions.can_see_review_item(user, draft, visibility, delegation):
             continue
-        notification_create(
-            recipient=user, draft=draft, kind=kind, subject=subject, body=body, url=url
-        )
+        notification_create(recipient=user, draft=draft, kind=kind, params=params, url=url)
 
 
 def _article_drafters(article: Article) -> list[Actor]:
@@ -146,7 +145,8 @@ def thread_start(
         )
     if visibility not in Visibility.values:
         raise ApplicationError(
-            f"Unknown visibility {visibility!r}: use {' or '.join(Visibility.values)}.",
+            gettext("Unknown visibility %(visibility)s: use %(choices)s.")
+            % {"visibility": repr(visibility), "choices": " or ".join(Visibility.values)},
             fields={"visibility": ["Unknown."]},
         )
     body = comment_body_validate(body)
@@ -197,20 +197,14 @@ def thread_start(
             "seen": set(),
         }
         who = actor.get_full_name() or actor.get_username()
-        _notify(
-            mentions,
-            kind="mention",
-            subject=f"{who} mentioned you on {article.label}",
-            body=f"“{thread.quote[:200]}”\n\n{body[:1000]}",
-            **common,
-        )
-        _notify(
-            _article_drafters(article),
-            kind="new_thread",
-            subject=f"New comment on {article.label}",
-            body=f"{who} commented on “{thread.quote[:200]}”:\n\n{body[:1000]}",
-            **common,
-        )
+        params = {
+            "who": who,
+            "article": label_value(article.label, article.label_ja),
+            "quote": thread.quote[:200],
+            "text": body[:1000],
+        }
+        _notify(mentions, kind="mention", params=params, **common)
+        _notify(_article_drafters(article), kind="new_thread", params=params, **common)
     return thread
 
 
@@ -255,18 +249,17 @@ def comment_add(*, actor: Actor, thread: Thread, body: Any) -> Comment:
             "seen": set(),
         }
         who = actor.get_full_name() or actor.get_username()
-        _notify(
-            mentions,
-            kind="mention",
-            subject=f"{who} mentioned you on {thread.article.label}",
-            body=body[:1000],
-            **common,
-        )
+        article = thread.article
+        params = {
+            "who": who,
+            "article": label_value(article.label, article.label_ja),
+            "text": body[:1000],
+        }
+        _notify(mentions, kind="mention", params={**params, "quote": ""}, **common)
         _notify(
             participants,
             kind="reply",
-            subject=f"{who} replied on {thread.article.label}",
-            body=f"“{thread.quote[:200]}”\n\n{body[:1000]}",
+            params={**params, "quote": thread.quote[:200]},
             **common,
         )
     return comment
@@ -309,7 +302,11 @@ def thread_set_status(*, actor: Actor, thread: Thread, status: str) -> Thread:
     with transaction.atomic():
         thread = Thread.objects.select_for_update().get(pk=thread.pk)
         if thread.status == status:
-            raise ConflictError(f"The thread is already {status}.", code=f"already_{status}")
+            raise ConflictError(
+                gettext("The thread is already %(status)s.")
+                % {"status": str(thread.get_status_display()).lower()},
+                code=f"already_{status}",
+            )
         thread.status = status
         thread.resolved_by, thread.resolved_at = (
             (actor, timezone.now()) if status == Thread.Status.RESOLVED else (None, None)
@@ -352,7 +349,8 @@ def suggestion_create(
         )
     if visibility not in Visibility.values:
         raise ApplicationError(
-            f"Unknown visibility {visibility!r}.", fields={"visibility": ["Unknown."]}
+            gettext("Unknown visibility %(visibility)s.") % {"visibility": repr(visibility)},
+            fields={"visibility": ["Unknown."]},
         )
     with transaction.atomic():
         article = _live_article_lock(article.pk)
@@ -421,7 +419,9 @@ def _suggestion_lock(actor: Actor, suggestion: Suggestion) -> tuple[Article, Sug
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != Suggestion.Status.PENDING:
         raise ConflictError(
-            f"This suggestion was already {suggestion.status}.", code=f"already_{suggestion.status}"
+            gettext("This suggestion was already %(status)s.")
+            % {"status": str(suggestion.get_status_display()).lower()},
+            code=f"already_{suggestion.status}",
         )
     return article, suggestion
 
@@ -436,9 +436,14 @@ def _notify_decision(actor: Actor, article: Article, suggestion: Suggestion, ver
         delegation=suggestion.delegation,
         kind="suggestion_decided",
         seen=set(),
-        subject=f"{who} {verdict} your suggestion on {article.label}",
-        body=f"“{suggestion.original[:200]}” → “{suggestion.replacement[:200]}”"
-        + (f"\n\nReason: {suggestion.reason}" if suggestion.reason else ""),
+        params={
+            "who": who,
+            "verdict": verdict,
+            "article": label_value(article.label, article.label_ja),
+            "original": suggestion.original[:200],
+            "replacement": suggestion.replacement[:200],
+            "reason": suggestion.reason,
+        },
         url=article.get_absolute_url(),
     )
 

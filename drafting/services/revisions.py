@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import permissions, textdiff
 from ..core.anchors import anchors_follow
@@ -250,4 +251,6 @@ def article_lock_existing(article: Article) -> Article:
 
 def text_edit_require(actor: Actor, draft: Draft, what: str) -> None:
     if not permissions.can_edit_text(actor, draft):
-        raise PermissionDeniedError(f"Only the draft's drafters can {what}.")
+        raise PermissionDeniedError(
+            gettext("Only the draft's drafters can %(what)s.") % {"what": what}
+        )

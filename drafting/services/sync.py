@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import inputs, permissions, textdiff
 from ..core.negotiation import agreement_describe, article_agreed
@@ -46,7 +47,8 @@ def session_start(*, actor: Actor, article: Article, language: str) -> dict[str,
         raise NotFoundError("No such article.")
     if language not in LANGUAGES:
         raise ApplicationError(
-            f"Unknown language {language!r}: use 'en' or 'ja'.",
+            gettext("Unknown language %(language)s: use 'en' or 'ja'.")
+            % {"language": repr(language)},
             fields={"language": ["Use en or ja."]},
         )
     read_only = not permissions.can_edit_text(actor, article.draft)
@@ -127,7 +129,7 @@ def _payload_parse(payload: Any) -> tuple[int, int, list[tuple[int, str]]]:
             or value > inputs.DB_INT_MAX
         ):
             raise ApplicationError(
-                f"{name} must be a whole number from 0 to 2^63-1.",
+                gettext("%(name)s must be a whole number from 0 to 2^63-1.") % {"name": name},
                 fields={name: ["Not a whole number."]},
             )
         return value
@@ -143,19 +145,26 @@ def _payload_parse(payload: Any) -> tuple[int, int, list[tuple[int, str]]]:
         raise ApplicationError("edits must be a list.", fields={"edits": ["Not a list."]})
     if len(raw_edits) > MAX_EDITS_PER_REQUEST:
         raise ApplicationError(
-            f"At most {MAX_EDITS_PER_REQUEST} edits per request; sync more often.",
+            gettext("At most %(limit)s edits per request; sync more often.")
+            % {"limit": MAX_EDITS_PER_REQUEST},
             fields={"edits": ["Too many."]},
         )
     edits = []
     for index, edit in enumerate(raw_edits):
         if not isinstance(edit, dict) or not isinstance(edit.get("delta"), str):
             raise ApplicationError(
-                f"edits[{index}] must be an object with client_version and delta.",
+                gettext("edits[%(index)s] must be an object with client_version and delta.")
+                % {"index": index},
                 fields={"edits": ["Malformed edit."]},
             )
         if len(edit["delta"]) > MAX_DELTA_LENGTH:
             raise ApplicationError(
-                f"edits[{index}].delta is {len(edit['delta']):,} characters; the limit is {MAX_DELTA_LENGTH:,}.",
+                gettext("edits[%(index)s].delta is %(length)s characters; the limit is %(limit)s.")
+                % {
+                    "index": index,
+                    "length": f"{len(edit['delta']):,}",
+                    "limit": f"{MAX_DELTA_LENGTH:,}",
+                },
                 fields={"edits": ["Delta too large."]},
                 code="delta_too_large",
             )
@@ -374,7 +383,9 @@ def _apply(
             raise ApplicationError(problem, fields={"edits": [problem]}, code="text_invalid")
         if len(new_shadow) > MAX_TEXT_LENGTH:
             raise ApplicationError(
-                f"The text would exceed {MAX_TEXT_LENGTH:,} characters.", code="text_too_long"
+                gettext("The text would exceed %(limit)s characters.")
+                % {"limit": f"{MAX_TEXT_LENGTH:,}"},
+                code="text_too_long",
             )
         text, merge_conflicts = textdiff.merge(session.shadow, new_shadow, text)
         # 3. Every conflict is recorded, with its author, intended change and context.
@@ -383,7 +394,9 @@ def _apply(
         session.client_version += 1
     if text != original_text and len(text) > MAX_TEXT_LENGTH:
         raise ApplicationError(
-            f"The text would exceed {MAX_TEXT_LENGTH:,} characters.", code="text_too_long"
+            gettext("The text would exceed %(limit)s characters.")
+            % {"limit": f"{MAX_TEXT_LENGTH:,}"},
+            code="text_too_long",
         )
     # 4. Back up the shadow (None: the backup is the shadow itself, not stored twice), then
     # send what the client lacks.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from ..core.revisions import draft_content
 from ..errors import ApplicationError
@@ -14,7 +15,7 @@ from .revisions import revisions_close, text_edit_require
 
 
 def version_create(*, actor: Actor, draft: Draft, name: str, note: str = "") -> Version:
-    text_edit_require(actor, draft, "name versions")
+    text_edit_require(actor, draft, gettext("name versions"))
     name = (name or "").strip()
     if not name:
         raise ApplicationError(

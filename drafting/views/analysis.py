@@ -162,8 +162,23 @@ def draft_profile(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = draft_selectors.draft_get(request.user, draft_id)
     result = analysis_selectors.draft_analysis(request.user, draft)
     promises = [
-        {"code": t, "name": TYPE_NAMES[t], "entries": result.profile["promises"][t]}
+        {
+            "code": t,
+            "name": TYPE_NAMES[t],
+            "entries": [
+                {**e, "strength": _strength_label(e["strength"])}
+                for e in result.profile["promises"][t]
+            ],
+        }
         for t in analysis.ATOP_TYPES
+    ]
+    # The comparison names each strength in the interface language, as the panel does.
+    comparison = [
+        {
+            **row,
+            "promises": {t: v and _strength_label(v) for t, v in row["promises"].items()},
+        }
+        for row in result.comparison
     ]
     features = [
         (_("Asymmetry"), result.profile["asymmetry"]),
@@ -176,6 +191,7 @@ def draft_profile(request: HttpRequest, draft_id: int) -> HttpResponse:
         request,
         draft,
         result=result,
+        comparison=comparison,
         promises=promises,
         features=features,
         type_names=list(TYPE_NAMES.items()),

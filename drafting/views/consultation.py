@@ -39,8 +39,8 @@ from ..forms import (
     RoundOpenForm,
     form_error,
 )
-from ..labels import LANGUAGE_NAMES, article_label
-from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round, RoundArticle
+from ..labels import LANGUAGE_NAMES
+from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
 from ..services import consultation as services
@@ -133,16 +133,6 @@ def _names_html(offices: Any, *, last: str) -> SafeString:
         format_html_join(_(", "), "{}", ((n,) for n in names[:-1])),
         last,
         names[-1],
-    )
-
-
-def _label_ja(snapshot: RoundArticle) -> str:
-    return article_label(
-        snapshot.number,
-        "",
-        snapshot.heading_ja,
-        preamble=snapshot.kind == "preamble",
-        language="ja",
     )
 
 
@@ -414,9 +404,9 @@ def _round_items(
         items.append(
             {
                 "snapshot": snapshot,
-                "label_ja": _label_ja(snapshot),
+                "label_ja": snapshot.label_ja,
                 # The article as the page's sentences name it, in the interface language.
-                "label_ui": _label_ja(snapshot)
+                "label_ui": snapshot.label_ja
                 if (get_language() or "").startswith("ja")
                 else snapshot.label,
                 "answers": answers,

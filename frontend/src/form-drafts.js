@@ -1,14 +1,12 @@
 // Forms marked data-keep-draft="<key>" keep what the user typed in localStorage until the
 // form is submitted and the page that follows confirms the save. If the browser closes,
 // the session expires or the save fails, the text comes back with a notice.
-import { gettext, interpolate } from "./i18n.js";
+import { formatDateTime, gettext, interpolate } from "./i18n.js";
 
 const PREFIX = "entente:draft:";
 
-// When the text was kept, as the page's language writes dates.
-function when(at) {
-  return new Date(at).toLocaleString(document.documentElement.lang || undefined);
-}
+// When the text was kept, as the page's language and the user's time zone write dates.
+const when = (at) => formatDateTime(new Date(at).toISOString());
 
 function fieldsOf(form) {
   return Array.from(form.querySelectorAll("textarea, input[type=text], input:not([type])")).filter(

@@ -32,3 +32,25 @@ export function languageName(code) {
   if (code === "ja") return gettext("Japanese");
   return code;
 }
+
+/** The page's language and the user's time zone, which base.html states (<html lang>,
+ * <meta name="time-zone">): the browser's own zone is not the one the user chose. */
+export function pageLocale() {
+  const doc = scope.document;
+  if (!doc) return { lang: "en-GB", timeZone: undefined };
+  const meta = doc.querySelector('meta[name="time-zone"]');
+  return { lang: doc.documentElement.lang || "en-GB", timeZone: (meta && meta.content) || undefined };
+}
+
+/** A moment as the pages write it for this user: in the page's language (1 Dec 2026, 09:30 /
+ * 2026年12月1日 9:30) and in the user's time zone. */
+export function formatDateTime(iso, { lang, timeZone } = pageLocale()) {
+  if (!iso) return "";
+  const options = { dateStyle: lang.startsWith("ja") ? "long" : "medium", timeStyle: "short" };
+  try {
+    return new Date(iso).toLocaleString(lang, { ...options, timeZone });
+  } catch {
+    // An unknown zone name (RangeError): the browser's own zone rather than no date.
+    return new Date(iso).toLocaleString(lang, options);
+  }
+}

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from drafting import celery_app, tasks
 from drafting.models import AuditEvent, Membership, Notification
+from drafting.models.notification_text import label_value
 from drafting.services import notifications as notification_services
 from tests.conftest import UserFactory
 
@@ -123,18 +124,24 @@ def test_subjects_are_one_line_so_a_heading_with_a_newline_stops_nothing(
             recipient=personas.reviewer,
             draft=draft,
             kind="new_thread",
-            subject="New thread on Article 2 — Consult\nBcc: spy@example.net\r\nation",
-            body="…",
+            params={
+                "who": "Alice",
+                "article": label_value(
+                    "Article 2 — Consult\nBcc: spy@example.net\r\nation", "第二条"
+                ),
+                "quote": "",
+                "text": "…",
+            },
         )
     assert "\n" not in notification.subject and "\r" not in notification.subject
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == (
-        "[OFFICIAL-SENSITIVE] New thread on Article 2 — Consult Bcc: spy@example.net ation"
+        "[OFFICIAL-SENSITIVE] New comment on Article 2 — Consult Bcc: spy@example.net ation"
     )
     assert mail.outbox[0].bcc == []
-    # Rows made before this fix are cleaned when sent.
+    # Rows made before this fix (and before params) are cleaned when sent.
     Notification.objects.filter(pk=notification.pk).update(
-        subject="Old\nrow", emailed_at=None, email_claimed_at=None
+        subject="Old\nrow", params={}, emailed_at=None, email_claimed_at=None
     )
     assert notification_services.notification_email_send(notification_id=notification.pk)
     assert mail.outbox[-1].subject == "[OFFICIAL-SENSITIVE] Old row"
@@ -247,9 +254,14 @@ def test_killing_the_worker_at_random_points_loses_no_email_and_sends_none_twice
             notification_services.notification_create(
                 recipient=recipients[i % len(recipients)],
                 draft=draft,
-                kind="member_added",
-                subject=f"Notification {i}",
-                body="…",
+                kind="response",
+                # The subject ends with the office, so with the number.
+                params={
+                    "office": "INDOPACOM",
+                    "position": "no objection",
+                    "article": f"Notification {i}",
+                    "text": "…",
+                },
             ).pk
         )
     kills = 0

@@ -22,7 +22,9 @@ from typing import Any
 
 import polib
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db.models import DateTimeField
 from django.utils import timezone
 
 from drafting.models import Article, UserPreference, Version
@@ -31,7 +33,7 @@ from drafting.services import drafts as draft_services
 from drafting.services import preferences as preference_services
 from drafting.services import review as review_services
 from drafting.services import versions as version_services
-from tests.i18n_check import english_left_over, names_from_database
+from tests.i18n_check import english_left_over, labels_and_clocks_left_over, names_from_database
 from treaties.models import LibraryClause, Provision, Treaty
 
 LOCALE = Path(__file__).resolve().parents[2] / "drafting" / "locale" / "ja" / "LC_MESSAGES"
@@ -111,7 +113,26 @@ def world(draft: Any, personas: Any) -> dict[str, Any]:
     preference_services.preference_update(
         actor=personas.jp_drafter, language="ja", time_zone="Asia/Tokyo"
     )
+    _everything_at(LONDON_2317)
     return {"draft": draft, "article": article, "round": round_, "office": office}
+
+
+# 23:17 in London (and UTC) is 08:17 the next day in Tokyo: a page that shows "23:17" to the
+# Tokyo reader wrote a time in the wrong zone.
+LONDON_2317 = datetime(2026, 11, 30, 23, 17, tzinfo=UTC)
+
+
+def _everything_at(moment: datetime) -> None:
+    """Every recorded time of the world at one moment, so that the pages' times can be
+    checked against it; the audit chain is left alone (its hashes cover its times)."""
+    for model in apps.get_app_config("drafting").get_models():
+        if model.__name__ in ("AuditEvent", "AuditHead"):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, DateTimeField):
+                model._base_manager.filter(**{f"{field.name}__isnull": False}).update(
+                    **{field.name: moment}
+                )
 
 
 def _pages(world: dict[str, Any]) -> list[str]:
@@ -147,6 +168,12 @@ def _pages(world: dict[str, Any]) -> list[str]:
         f"/drafts/{d}/consultations/{round_.number}/",
         f"/drafts/{d}/consultations/{round_.number}/report/",
         f"/drafts/{d}/consultations/{round_.number}/disclosures/",
+        f"/drafts/{d}/documents/",
+        f"/drafts/{d}/negotiation/",
+        f"/drafts/{d}/concordance/",
+        f"/drafts/{d}/articles/{a}/concordance/",
+        f"/drafts/{d}/articles/{a}/precedents/",
+        f"/drafts/{d}/profile/",
         "/drafts/new/",
         "/notifications/",
         "/preferences/",
@@ -168,8 +195,10 @@ def test_every_page_is_japanese_for_a_japanese_user(client: Any, world: dict[str
         response = client.get(url)
         assert response.status_code in (200, 404), (url, response.status_code)
         html = response.content.decode()
-        assert '<html lang="ja">' in html, url
+        # A panel (concordance, precedents) is a fragment of the article page, with no <html>.
+        assert '<html lang="ja">' in html or "<html" not in html, url
         found = english_left_over(html, names)
+        found += labels_and_clocks_left_over(html, names, wrong_clock="23:17")
         if found:
             leftovers[url] = found
     assert not leftovers, f"English interface words on Japanese pages: {leftovers}"
@@ -182,6 +211,29 @@ def test_the_check_finds_english_left_over() -> None:
         '<p translate="no">Please review.</p><button title="Delete this">削除</button>'
     )
     assert english_left_over(html, set()) == ["Delete", "Save", "article", "this"]
+
+
+def test_the_check_finds_english_labels_and_foreign_clocks() -> None:
+    """English labels where a lang attribute or an aria-label hides them from the word check,
+    UTC times (UTC is an allowed word) and a London time shown to a Tokyo reader."""
+    html = (
+        '<h1><span lang="ja">Article 3</span></h1>'
+        '<div data-label="Preamble, Japanese text"></div>'
+        "<p>期限 1 Dec 2026 09:00 UTC</p>"
+        '<p lang="en">updated 23:17</p>'
+        # Allowed: English treaty text and the English half of a bilingual label, Tokyo time,
+        # people's words, and names.
+        '<div lang="en">Article 3 — Consultation: in accordance with Article 51</div>'
+        '<p translate="no">see Article 9 at 23:17 UTC</p><p>2026年12月1日 08:17</p>'
+        "<title>TEU Article 42(7) model</title>"
+    )
+    assert labels_and_clocks_left_over(html, {"TEU Article 42(7) model"}, wrong_clock="23:17") == [
+        "09:00 UTC",
+        "23:17",
+        "Article 3",
+        "Preamble",
+    ]
+    assert labels_and_clocks_left_over("<p>第三条 08:17</p>", set(), wrong_clock="23:17") == []
 
 
 def test_the_login_page_follows_the_language_switch(client: Any, db: Any) -> None:

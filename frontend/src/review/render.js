@@ -5,7 +5,7 @@
 // ctx: { language, username, canComment, canDecide, currentText(item), activate(key),
 //        threadActions(thread), commentControls(comment), decideActions(suggestion) }
 
-import { gettext, interpolate } from "../i18n.js";
+import { formatDateTime, gettext, interpolate } from "../i18n.js";
 import { el } from "./dom.js";
 
 const QUOTE_MAX = 160;
@@ -13,11 +13,8 @@ const QUOTE_MAX = 160;
 /** The key of a list item, the same for its mark in the text: "thread-3", "suggestion-7". */
 export const itemKey = (kind, id) => `${kind}-${id}`;
 
-export function when(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
-}
+/** A moment in the reader's language and chosen time zone (not the browser's). */
+export const when = (iso) => formatDateTime(iso);
 
 /** A quoted span as the panel shows it: at most 160 characters, then an ellipsis. */
 export function shortQuote(text) {
@@ -135,7 +132,8 @@ export function commentItem(c, ctx) {
     el("time", { datetime: c.created_at, class: "muted", text: when(c.created_at) }),
     c.edited ? el("span", { class: "tag", "data-testid": "review-edited", text: gettext("edited") }) : null,
   );
-  const body = el("div", { class: "review-comment__body" });
+  // What people wrote stays as written (translate="no", as the pages mark it).
+  const body = el("div", { class: "review-comment__body", translate: "no" });
   body.innerHTML = c.body_html; // rendered and sanitised by the server
   li.append(meta, body);
   if (c.author === ctx.username) li.append(ctx.commentControls(c));
@@ -177,7 +175,7 @@ export function suggestionItem(s, ctx) {
       el("time", { datetime: s.created_at, class: "muted", text: when(s.created_at) }),
     ),
   );
-  if (s.note) li.append(el("p", { class: "review-suggestion__note", text: s.note }));
+  if (s.note) li.append(el("p", { class: "review-suggestion__note", translate: "no", text: s.note }));
   if (s.stale && s.status === "pending") {
     li.append(el("p", { class: "review-stale", "data-testid": "review-stale", text: gettext("stale — the text changed since") }));
   }
