@@ -263,7 +263,11 @@ class ArticleChangesView(APIView):
     @extend_schema(
         parameters=[
             LANGUAGE,
-            OpenApiParameter("since", int, description="Baseline revision (default 0)."),
+            OpenApiParameter(
+                "since",
+                {"type": "integer", "minimum": 0},
+                description="Baseline revision (default 0).",
+            ),
         ],
         responses={
             200: inline_serializer(
