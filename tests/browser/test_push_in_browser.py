@@ -144,6 +144,7 @@ def test_the_draft_page_is_a_canvas_to_write_on(
     try:
         for page in (uk, jp):
             page.goto(url)
+            expect(page.locator("[data-canvas][data-ready]")).to_have_count(1, timeout=15_000)
         text = f'[data-canvas-text][data-article="{article.pk}"][data-language="en"]'
         # No editor until someone clicks: the page stays a page.
         assert uk.locator("[data-coedit]").count() == 0

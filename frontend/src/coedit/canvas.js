@@ -104,6 +104,9 @@ export function canvasMount(root = document) {
       });
     };
     canvas.querySelectorAll("[data-canvas-text]").forEach(wire);
+    // The texts answer clicks from here on: a click before the script ran opened nothing, and
+    // the browser tests wait for this rather than race the script on a loaded machine.
+    canvas.dataset.ready = "true";
     // An article whose brackets, sign-offs or status changed: drawn again as the server draws
     // it (its status tag, and its texts with their brackets unless someone here is writing in
     // one: that editor draws its own).
