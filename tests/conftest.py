@@ -22,6 +22,8 @@ from drafting.services import members as member_services
 from treaties.models import Treaty
 from treaties.services import corpus_load, library_admins_group_ensure
 
+from .workers import celery_worker_argv
+
 User = get_user_model()
 PASSWORD = "correct-horse-battery"
 
@@ -189,7 +191,6 @@ def celery_worker_process(transactional_db: Any, tmp_path: Any) -> Any:
     Yields the folder its emails are written to."""
     import os
     import subprocess
-    import sys
     import time
 
     from django.conf import settings
@@ -208,22 +209,7 @@ def celery_worker_process(transactional_db: Any, tmp_path: Any) -> Any:
     ready_file = tmp_path / "worker.log"
     with open(ready_file, "w") as log:
         worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "drafting",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            celery_worker_argv(settings.CELERY_TASK_DEFAULT_QUEUE),
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -25,6 +25,7 @@ from drafting.models import AuditEvent, Membership, Notification
 from drafting.models.notification_text import label_value
 from drafting.services import notifications as notification_services
 from tests.conftest import UserFactory
+from tests.workers import celery_worker_argv
 
 
 class RefusingBackend(BaseEmailBackend):
@@ -182,22 +183,7 @@ def test_redis_gets_a_visibility_timeout_below_the_default_hour():
 def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
     with open(log, "a") as out:
         return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "drafting",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "-Q",
-                env["ENTENTE_TEST_QUEUE"],
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            celery_worker_argv(env["ENTENTE_TEST_QUEUE"]),
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
