@@ -1,11 +1,16 @@
 """Pushes in real browsers: two Chromium contexts on a real ASGI server (uvicorn); a word
-typed in one appears in the other within a second with nobody doing anything, with the
-other's caret in their delegation's colour. Without the socket (the WSGI live server has
-none) the editor polls as before and says so."""
+typed in one appears in the other with nobody doing anything, with the other's caret in
+their delegation's colour. Without the socket (the WSGI live server has none) the editor
+polls as before and says so.
+
+How fast it arrives is benchmark B8's business (tests/benchmarks/), not an assertion here: a
+timed assertion fails on a loaded machine for no fault of the code. What these tests prove is
+that it was pushed. With the socket up, an editor whose user is not typing syncs by itself
+only every 30 seconds (the safety net, frontend/src/coedit/client.js), so a word that arrives
+within PUSHED_WITHIN can only have come by the push."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,8 @@ pytestmark = pytest.mark.browser
 User = get_user_model()
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 VIEWPORT = {"width": 1280, "height": 900}
+# Well below the 30-second safety-net sync of an idle editor with its socket up.
+PUSHED_WITHIN = 10_000
 
 
 @pytest.fixture
@@ -61,7 +68,7 @@ def _text(page: Page) -> str:
     )
 
 
-def test_a_word_typed_in_one_browser_appears_in_the_other_within_a_second(
+def test_a_word_typed_in_one_browser_is_pushed_to_the_other(
     browser: Browser, asgi: AsgiServer, demo: Any
 ) -> None:
     article = Article.objects.get(draft=demo, heading="Consultation")
@@ -69,21 +76,17 @@ def test_a_word_typed_in_one_browser_appears_in_the_other_within_a_second(
     uk_context, uk = _open(browser, asgi, "uk.drafter", url)
     jp_context, jp = _open(browser, asgi, "jp.drafter", url)
     try:
-        times = []
         for word in (" Kanazawa", " Edinburgh", " Nagoya"):
             jp.locator(".cm-content").click()
             jp.keyboard.press("Control+End")
             jp.keyboard.type(word, delay=15)
-            typed = time.monotonic()
-            # No action on the UK side: the word must arrive by itself.
+            # No action on the UK side: the word must arrive by itself, pushed.
             uk.wait_for_function(
                 "(word) => document.querySelector('[data-coedit]').coeditor.view.state.doc"
                 ".toString().includes(word)",
                 arg=word.strip(),
-                timeout=1000,
+                timeout=PUSHED_WITHIN,
             )
-            times.append(time.monotonic() - typed)
-        assert max(times) < 1.0, times
         # The Japanese drafter's caret shows in the UK editor, in the JP colour, named.
         caret = uk.locator(".remote-caret.delegation--jp")
         expect(caret).to_have_count(1, timeout=3000)
@@ -162,13 +165,11 @@ def test_the_draft_page_is_a_canvas_to_write_on(
         assert uk.locator("[data-coedit]").count() == 1  # only the text clicked
         uk.keyboard.press("Control+End")
         uk.keyboard.type(" Hokkaido", delay=15)
-        typed = time.monotonic()
         jp.wait_for_function(
             "() => document.querySelector('[data-coedit]').coeditor.view.state.doc"
             ".toString().includes('Hokkaido')",
-            timeout=1000,
+            timeout=PUSHED_WITHIN,
         )
-        assert time.monotonic() - typed < 1.0
         # The UK drafter's caret in the JP editor; who is writing shows beside the article.
         expect(jp.locator(".remote-caret.delegation--uk")).to_have_count(1, timeout=3000)
         expect(jp.locator(f'[data-canvas-here="{article.pk}"]')).to_contain_text("Ashby")

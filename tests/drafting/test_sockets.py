@@ -4,7 +4,6 @@ presence and carets, access as on the pages, and bad input."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,10 +67,8 @@ def test_a_drafter_is_told_at_once_when_another_changes_the_text(server, draft, 
     client.start()
     client.text += " Pushed."
     assert client.sync() == 200
-    synced = time.monotonic()
-    # Nobody polls here: only the push can bring this (the bound allows for a loaded CI box).
-    changed = receive(ws, "changed", timeout=3)
-    assert time.monotonic() - synced < 3
+    # Nobody polls here: only the push can bring this. How fast is benchmark B8's business.
+    changed = receive(ws, "changed", timeout=10)
     assert (changed["article"], changed["language"], changed["kind"]) == (
         article.pk,
         "en",
@@ -109,20 +106,20 @@ def test_bracket_and_signoff_changes_are_pushed_to_the_other_delegation(server, 
         {"language": "en", "anchor_start": 4, "anchor_end": 11, "options": []},
     )
     assert status == 201, body
-    pushed = receive(ws, "negotiation", timeout=3)
+    pushed = receive(ws, "negotiation", timeout=10)
     assert pushed == {"type": "negotiation", "article": article.pk, "what": "bracket.created"}
     status, body = uk(f"/api/v1/brackets/{body['id']}/resolve/", {"resolution": "keep"})
     assert status == 200, body
-    assert receive(ws, "negotiation", timeout=3)["what"] == "bracket.resolved"
+    assert receive(ws, "negotiation", timeout=10)["what"] == "bracket.resolved"
     status, body = uk(f"/api/v1/brackets/{body['id']}/reopen/", {"reason": "again"})
     assert status == 200, body
-    assert receive(ws, "negotiation", timeout=3)["what"] == "bracket.reopened"
+    assert receive(ws, "negotiation", timeout=10)["what"] == "bracket.reopened"
     # Deleting the bracketed words detaches the bracket: the text push and this one.
     client = SyncClient(transport=uk, article_id=article.pk)
     client.start()
     client.text = client.text[:4] + client.text[11:]
     assert client.sync() == 200
-    assert receive(ws, "negotiation", timeout=3)["what"] == "bracket.detached"
+    assert receive(ws, "negotiation", timeout=10)["what"] == "bracket.detached"
     ws.close()
 
 
@@ -139,7 +136,7 @@ def test_a_signoff_is_pushed(server, draft, personas):
         },
     )
     assert status == 200, body
-    assert receive(ws, "negotiation", timeout=3) == {
+    assert receive(ws, "negotiation", timeout=10) == {
         "type": "negotiation",
         "article": article.pk,
         "what": "signoff",
