@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from .. import permissions
 from ..core.numbering import articles_renumber
@@ -25,7 +25,7 @@ from ..documents import docx_reader
 from ..documents.docx_reader import Split, Unit
 from ..documents.safety import MAX_UPLOAD_BYTES, DocumentError, docx_open
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
-from ..labels import article_label
+from ..labels import article_label, language_name
 from ..models import (
     Article,
     Comment,
@@ -67,6 +67,12 @@ def _read(data: Any) -> Split:
         return docx_reader.split(docx_open(data))
 
 
+def _reader_label(number: str, *, preamble: bool) -> str:
+    """An article named in a message, as the reader's language writes it (第三条 on a Japanese
+    page), whatever the language of the text it was found in."""
+    return article_label(number, preamble=preamble, language=get_language() or "en")
+
+
 def _refuse(message: str) -> ApplicationError:
     return ApplicationError(message, fields={"file": [message]}, code="cannot_split")
 
@@ -105,14 +111,14 @@ def split_plan(split: Split) -> list[PlannedArticle]:
             item = planned[key] = PlannedArticle(unit.kind, unit.number)
             order.append(key)
         if unit.language in item.where:
-            what = article_label(unit.number, preamble=unit.kind == "preamble")
+            what = _reader_label(unit.number, preamble=unit.kind == "preamble")
             raise _refuse(
                 gettext(
                     "%(what)s appears twice in %(language)s (paragraphs %(first)s and %(second)s); numbers must be unique. Nothing was created."
                 )
                 % {
                     "what": what,
-                    "language": unit.language,
+                    "language": language_name(unit.language),
                     "first": item.where[unit.language],
                     "second": unit.where,
                 }
@@ -187,7 +193,7 @@ def draft_import(
 
 def _plan_validate(plan: list[PlannedArticle]) -> None:
     for item in plan:
-        where = article_label(item.number, preamble=item.kind == "preamble")
+        where = _reader_label(item.number, preamble=item.kind == "preamble")
         for name, value, limit in (
             ("number", item.number, MAX_NUMBER_LENGTH),
             ("heading", item.heading, MAX_HEADING_LENGTH),
@@ -339,14 +345,16 @@ def markup_import(*, actor: Actor, draft: Draft, data: Any, filename: str) -> di
     unplaced: list[dict[str, Any]] = []
     with transaction.atomic():
         for unit in split.units:
-            label = article_label(unit.number, preamble=unit.kind == "preamble")
+            label = _reader_label(unit.number, preamble=unit.kind == "preamble")
             original, changes, ranges = docx_reader.changes_of(unit)
             article = _target(draft, unit)
             language = unit.language if unit.language in LANGUAGES else "en"
             if article is None:
                 for change in changes:
                     unplaced.append(
-                        _unplaced(label, language, change, "This draft has no such article.")
+                        _unplaced(
+                            label, language, change, gettext("This draft has no such article.")
+                        )
                     )
                 for rng in ranges:
                     if rng.comment in word_comments:
@@ -355,7 +363,7 @@ def markup_import(*, actor: Actor, draft: Draft, data: Any, filename: str) -> di
                                 label,
                                 language,
                                 word_comments[rng.comment],
-                                "This draft has no such article.",
+                                gettext("This draft has no such article."),
                             )
                         )
                 continue
@@ -369,7 +377,7 @@ def markup_import(*, actor: Actor, draft: Draft, data: Any, filename: str) -> di
                             label,
                             language,
                             change,
-                            "The article's text changed there since the copy was made.",
+                            gettext("The article's text changed there since the copy was made."),
                         )
                     )
                     continue
@@ -408,7 +416,7 @@ def markup_import(*, actor: Actor, draft: Draft, data: Any, filename: str) -> di
                             label,
                             language,
                             comment,
-                            "The commented text is not in the article any more.",
+                            gettext("The commented text is not in the article any more."),
                         )
                     )
                     continue

@@ -413,3 +413,20 @@ def test_pages_have_the_buttons_and_the_import_flow_works(client, personas, draf
     )
     assert client.get(f"/drafts/{draft.pk}/export/?format=docx").status_code == 404
     assert Comment.objects.exists()
+
+
+def test_a_japanese_reader_is_told_which_article_in_japanese(api, personas, corpus):
+    """The refusal names the article as the reader's language writes it, whatever the
+    language of the paragraph it was found in."""
+    before = _writes()
+    response = api(personas.owner).post(
+        "/api/v1/drafts/import/",
+        {"file": _named(_word(["Article 2 bis", "a", "Article 2 bis", "b"]), "file.docx")},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "第二条の二" in detail and "英語" in detail, detail
+    assert "Article" not in detail, detail
+    assert _writes() == before
