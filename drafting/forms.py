@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from . import inputs
 from .errors import ApplicationError
 from .models import Classification
+from .service_messages import message_translate
 
 
 class DraftSettingsForm(forms.Form):
@@ -85,7 +86,7 @@ def leads_forms(
 def form_errors_add(form: forms.Form, error: ApplicationError) -> None:
     """Put a service's error on the form: beside the field it names, else above the form."""
     field = next((name for name in error.fields or {} if name in form.fields), None)
-    form.add_error(field, error.message)
+    form.add_error(field, message_translate(error.message))
 
 
 def initial_of(draft: Any) -> dict[str, Any]:

@@ -4,7 +4,8 @@ The services are being moved between modules, so their strings are not edited in
 instead the places that show a message to a person (error pages, form errors, the API's
 error body) pass it through gettext, and this list puts the fixed ones in the catalogue.
 A message built with values (an f-string) is not found in the catalogue and is shown as it
-is, in English, until it is marked where it is raised.
+is, in English, until it is marked where it is raised. The short problems named beside a
+field go the same way (FIELD_HINTS).
 """
 
 from __future__ import annotations
@@ -38,7 +39,79 @@ MESSAGES = (
     gettext_noop("You do not answer for that office."),
 )
 
+# The short problems an error names beside a field (`fields={"name": ["Too long."]}`).
+FIELD_HINTS = (
+    gettext_noop("A revision of another article."),
+    gettext_noop("Already a member."),
+    gettext_noop("Already present."),
+    gettext_noop("Choose 2 or later."),
+    gettext_noop("Choose OFFICIAL or OFFICIAL-SENSITIVE."),
+    gettext_noop("Delta too large."),
+    gettext_noop("Duplicate type."),
+    gettext_noop("Give a number or omit it."),
+    gettext_noop("In the past."),
+    gettext_noop("Invalid number."),
+    gettext_noop("Malformed edit."),
+    gettext_noop("Malformed option."),
+    gettext_noop("Must be ≥ 1."),
+    gettext_noop("Newer than to."),
+    gettext_noop("Not a whole number."),
+    gettext_noop("No change."),
+    gettext_noop("No such option."),
+    gettext_noop("No such user."),
+    gettext_noop("Not REL USA."),
+    gettext_noop("Not a consultee of this draft."),
+    gettext_noop("Not a drafter of this delegation."),
+    gettext_noop("Not a list."),
+    gettext_noop("Not a number."),
+    gettext_noop("Not in the text."),
+    gettext_noop("Not in this draft."),
+    gettext_noop("Not numbers."),
+    gettext_noop("Not text."),
+    gettext_noop("Omit it."),
+    gettext_noop("One language per AKN document."),
+    gettext_noop("Only with resolution 'option'."),
+    gettext_noop("Outside the text."),
+    gettext_noop("Overlaps another bracket partially."),
+    gettext_noop("Read-only."),
+    gettext_noop("Remove it."),
+    gettext_noop("Remove the NUL character."),
+    gettext_noop("Required."),
+    gettext_noop("Splits a character."),
+    gettext_noop("Taken."),
+    gettext_noop("The preamble stays at 1."),
+    gettext_noop("This field is required."),
+    gettext_noop("This number is already used in this draft."),
+    gettext_noop("Too large."),
+    gettext_noop("Too long or missing."),
+    gettext_noop("Too long."),
+    gettext_noop("Too many."),
+    gettext_noop("Unknown mention."),
+    gettext_noop("Unknown user."),
+    gettext_noop("Unknown."),
+    gettext_noop("Upload again."),
+    gettext_noop("Use 'article' or 'preamble'."),
+    gettext_noop("Use UK or JP."),
+    gettext_noop("Use bracketed or clean."),
+    gettext_noop("Use en or ja."),
+    gettext_noop("Use keep, option or delete."),
+    gettext_noop("Use now with pending."),
+    gettext_noop("Use party names from the library."),
+    gettext_noop("Wait before trying again."),
+    gettext_noop("Write something."),
+    gettext_noop("Wrong code."),
+    gettext_noop("delegations must be a list."),
+    gettext_noop("en or ja"),
+)
+
 
 def message_translate(message: str) -> str:
     """The message in the active language if the catalogue has it, else as it is."""
     return gettext(message) if message else message
+
+
+def fields_translate(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each field's problems in the active language, where the catalogue has them."""
+    return {
+        name: [message_translate(str(p)) for p in problems] for name, problems in fields.items()
+    }

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import ApplicationError
-from ..service_messages import message_translate
+from ..service_messages import fields_translate, message_translate
 
 
 def _first_message(detail: Any) -> str:
@@ -33,7 +33,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ApplicationError):
         body: dict[str, Any] = {"detail": message_translate(exc.message), "code": exc.code}
         if exc.fields:
-            body["fields"] = exc.fields
+            body["fields"] = fields_translate(exc.fields)
         return Response(body, status=exc.status)
     if isinstance(exc, exceptions.ValidationError):
         return Response(

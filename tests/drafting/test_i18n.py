@@ -33,6 +33,7 @@ from drafting.services import drafts as draft_services
 from drafting.services import preferences as preference_services
 from drafting.services import review as review_services
 from drafting.services import versions as version_services
+from drafting.services.tokens import token_issue
 from tests.i18n_check import english_left_over, labels_and_clocks_left_over, names_from_database
 from treaties.models import LibraryClause, Provision, Treaty
 
@@ -352,3 +353,47 @@ def test_messages_name_articles_in_japanese(client: Any, personas: Any, draft: A
         follow=True,
     )
     assert "第一条（目的）を保存しました。" in response.content.decode()
+
+
+def test_a_refusal_names_its_field_problems_in_the_readers_language(
+    api: Any, client: Any, personas: Any, draft: Any
+) -> None:
+    preference_services.preference_update(actor=personas.owner, language="ja")
+    owner = api()
+    owner.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=personas.owner)}")
+    response = owner.post(
+        f"/api/v1/drafts/{draft.pk}/members/",
+        {"username": "nobody-by-this-name", "role": "observer", "delegation": "JP"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"username": ["該当するユーザーはいません。"]}
+    # A page's form shows a service's refusal in the reader's language too.
+    client.force_login(personas.owner)
+    page = client.post(
+        f"/drafts/{draft.pk}/members/",
+        {"username": "nobody-by-this-name", "role": "observer", "delegation": "JP"},
+    )
+    assert page.status_code == 400
+    assert "該当するユーザーはいません。" in page.content.decode()
+    assert "No such user" not in page.content.decode()
+
+
+FIELD_HINT = re.compile(r"fields=\{[^}]*?\[\s*\"([^\"]+)\"\s*\]")
+
+
+def test_every_field_problem_a_service_names_is_in_the_catalogue() -> None:
+    """A short problem written beside a field (`fields={"name": ["Too long."]}`) is shown
+    through the catalogue: each must be listed in service_messages.FIELD_HINTS (and so be
+    translated, which test_the_japanese_catalogue_is_complete checks)."""
+    from drafting.service_messages import FIELD_HINTS
+
+    root = Path(__file__).resolve().parents[2] / "drafting"
+    written = {
+        hint
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        for hint in FIELD_HINT.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(written) > 40, written
+    assert written - set(FIELD_HINTS) == set()
