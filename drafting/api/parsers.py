@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -24,14 +25,30 @@ class StrictJSONParser(JSONParser):
         if encoding.lower().replace("-", "") != "utf8":
             try:
                 raw = raw.decode(encoding).encode("utf-8", "surrogatepass")
-            except (UnicodeError, LookupError) as exc:
-                raise ParseError(f"JSON parse error - {exc}") from None
+            except (UnicodeError, LookupError):
+                raise ParseError(
+                    _("The request body is not valid %(encoding)s. Send UTF-8 JSON.")
+                    % {"encoding": encoding}
+                ) from None
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise ParseError(f"JSON parse error - {exc}") from None
+            raise ParseError(json_problem(exc)) from None
         problem = inputs.data_problem(data)
         if problem:
             where, why = problem
             raise ParseError(f"{where}: {why}")
         return data
+
+
+def json_problem(exc: orjson.JSONDecodeError) -> str:
+    """Where the body stops being JSON, in the reader's language: the parser's own words are
+    English and technical. (The request's language is active: DRF parses the body when a
+    view first reads it, after authentication.)"""
+    if "depth limit" in str(exc):
+        return _(
+            "The request body nests deeper than 1,024 levels (line %(line)s, column %(column)s)."
+        ) % {"line": exc.lineno, "column": exc.colno}
+    return _(
+        "The request body is not valid JSON (line %(line)s, column %(column)s). Send a JSON object."
+    ) % {"line": exc.lineno, "column": exc.colno}

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from drafting.models import Article, Draft, Membership
+from drafting.services import preferences as preference_services
+from drafting.services.tokens import token_issue
 from tests.conftest import PASSWORD, articles_in_order
 
 
@@ -200,7 +202,22 @@ def test_malformed_json_gives_400(api, personas, draft):
         "POST", f"/api/v1/drafts/{draft.pk}/articles/", "{not json", content_type="application/json"
     )
     assert response.status_code == 400
-    assert "JSON parse error" in response.json()["detail"]
+    assert response.json() == {
+        "detail": "The request body is not valid JSON (line 1, column 2). Send a JSON object.",
+        "code": "parse_error",
+    }
+    # A client that reads Japanese is told so in Japanese.
+    preference_services.preference_update(actor=personas.jp_drafter, language="ja")
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=personas.jp_drafter)}")
+    response = client.generic(
+        "POST", f"/api/v1/drafts/{draft.pk}/articles/", '{"a": ', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "リクエスト本文が正しいJSONではありません（1行目、7文字目）。"
+        "JSONオブジェクトを送ってください。"
+    )
 
 
 def test_releasability_only_by_owner(api, personas, draft):
