@@ -12,6 +12,7 @@ from typing import Any
 import factory
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from drafting import celery_app
@@ -46,6 +47,16 @@ def _eager_celery() -> Any:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_reset() -> Any:
+    """Each test starts in the default language. A request through the test client activates
+    its reader's language (LocaleMiddleware, a token user's saved language) in the test's own
+    thread, and Django leaves it active after the response: a test that asked in Japanese
+    would otherwise leave the next tests reading Japanese, and pass or fail by their order."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
