@@ -47,13 +47,20 @@ DELEGATIONS = ["UK", "JP"]
 # --- delegation leads ----------------------------------------------------------------------
 
 
-def delegation_leads(user: Any, draft: Draft) -> dict[str, dict[str, Any]]:
-    """Per delegation: who may be named its lead (the owner or a drafter of that delegation,
-    as ``(username, "Name (role)")``) and who is named now (usernames; none named: all of them
-    lead). For the owner's settings page."""
+@dataclass(frozen=True)
+class DelegationLeads:
+    """Who may be named a delegation's lead (its owner or drafters, as ``(username, "Name
+    (role)")``) and who is named now (usernames; none named: all of them lead)."""
+
+    candidates: list[tuple[str, str]]
+    named: list[str]
+
+
+def delegation_leads(user: Any, draft: Draft) -> dict[str, DelegationLeads]:
+    """Each delegation's leads, in the order of DELEGATIONS. For the owner's settings page."""
     if not permissions.can_name_leads(user, draft):
         raise PermissionDeniedError(_("Only the draft's owner names the delegation leads."))
-    leads: dict[str, dict[str, Any]] = {d: {"candidates": [], "named": []} for d in DELEGATIONS}
+    leads = {d: DelegationLeads(candidates=[], named=[]) for d in DELEGATIONS}
     for membership in (
         Membership.objects.filter(
             draft=draft, delegation__in=DELEGATIONS, role__in=[Role.OWNER, Role.DRAFTER]
@@ -63,12 +70,12 @@ def delegation_leads(user: Any, draft: Draft) -> dict[str, dict[str, Any]]:
     ):
         member = membership.user
         name = member.get_full_name() or member.get_username()
-        leads[membership.delegation]["candidates"].append(
+        leads[membership.delegation].candidates.append(
             (member.get_username(), f"{name} ({membership.get_role_display()})")
         )
     for lead in DelegationLead.objects.filter(draft=draft).select_related("user"):
         if lead.delegation in leads:
-            leads[lead.delegation]["named"].append(lead.user.get_username())
+            leads[lead.delegation].named.append(lead.user.get_username())
     return leads
 
 
@@ -216,9 +223,9 @@ def segments_plain(segments: list[Segment]) -> str:
     return "".join(out)
 
 
-def brackets_by_article(user: Reader, draft: Draft) -> dict[tuple[int, str], list[dict[str, Any]]]:
+def _brackets_by_article(user: Reader, draft: Draft) -> dict[tuple[int, str], list[dict[str, Any]]]:
     """Open brackets of every article of the draft, keyed (article id, language): one query
-    and one for the options, for the draft page."""
+    and one for the options, for draft_reading."""
     if not permissions.can_view_draft(user, draft):
         return {}
     out: dict[tuple[int, str], list[dict[str, Any]]] = {}
@@ -646,7 +653,7 @@ def draft_reading(user: Reader, draft: Draft, mode: str, articles: list[Article]
             _("Unknown reading mode %(mode)r: use bracketed or clean.") % {"mode": mode},
             fields={"mode": ["Use bracketed or clean."]},
         )
-    brackets = brackets_by_article(user, draft)
+    brackets = _brackets_by_article(user, draft)
     for article in articles:
         agreed = article.negotiation_status in AGREED
         article.included = mode == "bracketed" or agreed  # type: ignore[attr-defined]
