@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from . import inputs
 from .errors import ApplicationError
 from .models import Classification
+from .selectors.negotiation import DelegationLeads
 from .service_messages import message_translate
 
 
@@ -68,7 +69,7 @@ class DelegationLeadsForm(forms.Form):
 
 
 def leads_forms(
-    leads: dict[str, dict[str, Any]], data: Any = None, posted: str = ""
+    leads: dict[str, DelegationLeads], data: Any = None, posted: str = ""
 ) -> list[DelegationLeadsForm]:
     """One form per delegation (``selectors.negotiation.delegation_leads``); ``data`` binds
     the one that was posted."""
@@ -76,8 +77,8 @@ def leads_forms(
         DelegationLeadsForm(
             data if delegation == posted else None,
             delegation=delegation,
-            candidates=state["candidates"],
-            named=state["named"],
+            candidates=state.candidates,
+            named=state.named,
         )
         for delegation, state in leads.items()
     ]

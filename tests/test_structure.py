@@ -228,3 +228,74 @@ def test_the_query_check_finds_a_query() -> None:
         "g = [1].count(1)\n"
     )
     assert _orm_queries(tree) == [1, 2, 3, 4, 5]
+
+
+# --- selectors return typed objects -------------------------------------------------------
+
+MAPPINGS = {"dict", "Dict", "Mapping", "MutableMapping"}
+
+
+def _is_loose(annotation: ast.expr) -> bool:
+    """A bare dict, or a dict with Any or another dict in its keys or values: a record spelled
+    as keys. A plain mapping of typed values (counts by article id, filters by name, states
+    by delegation) is not loose."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = ast.parse(annotation.value, mode="eval").body
+    subscripted = {
+        id(node.value) for node in ast.walk(annotation) if isinstance(node, ast.Subscript)
+    }
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Name) and node.id in MAPPINGS and id(node) not in subscripted:
+            return True
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in MAPPINGS
+            and any(
+                isinstance(inner, ast.Name) and (inner.id == "Any" or inner.id in MAPPINGS)
+                for inner in ast.walk(node.slice)
+            )
+        ):
+            return True
+    return False
+
+
+def _loose_dict_returns(tree: ast.Module) -> list[str]:
+    """The public functions of a module whose return annotation holds a loose dict (methods
+    are not looked at: an as_dict() returns the JSON body, which is one)."""
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and not node.name.startswith("_")
+        and node.returns is not None
+        and _is_loose(node.returns)
+    ]
+
+
+def test_selectors_return_typed_objects_not_loose_dicts() -> None:
+    """Selectors return model instances or frozen dataclasses (whose as_dict() is the API's
+    JSON body), so that pages, the API and exports read one named structure."""
+    offenders = []
+    for path in sorted((ROOT / "drafting" / "selectors").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        where = str(path.relative_to(ROOT))
+        offenders += [f"{where} {name}" for name in _loose_dict_returns(tree)]
+    assert offenders == []
+
+
+def test_the_loose_dict_check_finds_a_loose_dict() -> None:
+    tree = ast.parse(
+        "def a() -> dict[str, Any]: ...\n"
+        "def b() -> list[dict[str, Any]]: ...\n"
+        "def c() -> dict[str, dict[str, int]]: ...\n"
+        "def d() -> dict: ...\n"
+        "def e() -> Mapping[str, Any] | None: ...\n"
+        "def f() -> 'dict[str, Any]': ...\n"
+        "def counts() -> dict[int, int]: ...\n"
+        "def states() -> dict[str, DelegationLeads]: ...\n"
+        "def _private() -> dict[str, Any]: ...\n"
+        "class Report:\n"
+        "    def as_dict(self) -> dict[str, Any]: ...\n"
+    )
+    assert _loose_dict_returns(tree) == ["a", "b", "c", "d", "e", "f"]

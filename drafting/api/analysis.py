@@ -79,7 +79,7 @@ class PrecedentCompareView(APIView):
         return Response(
             analysis_selectors.precedent_compare(
                 request.user, article, kind, pid, request.query_params.get("language")
-            )
+            ).as_dict()
         )
 
 

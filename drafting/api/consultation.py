@@ -110,7 +110,9 @@ class RoundOut(serializers.ModelSerializer):
         out = []
         for snapshot in selectors.round_articles(round_):
             item = dict(RoundArticleOut(snapshot).data)
-            item["since_previous_round"] = selectors.changes_since_previous(user, snapshot)
+            item["since_previous_round"] = selectors.changes_since_previous(
+                user, snapshot
+            ).as_dict()
             out.append(item)
         return out
 
@@ -338,7 +340,7 @@ class ConsultationReportView(APIView):
     )
     def get(self, request: Request, round_id: int) -> Any:
         round_ = selectors.round_get(request.user, round_id)
-        data = selectors.report(request.user, round_)
+        data = selectors.report(request.user, round_).as_dict()
         if request.query_params.get("download") == "csv":
             return csv_response(*exports.round_report_csv(data))
         return APIResponse(data)

@@ -389,14 +389,7 @@ class DraftNegotiationView(APIView):
         draft = draft_selectors.draft_get(request.user, draft_id)
         filters = negotiation_selectors.board_filters_parse(request.query_params)
         board = negotiation_selectors.negotiation_board(request.user, draft, filters)
-        return Response(
-            {
-                "summary": board["summary"],
-                "counts": board["counts"],
-                "filters": board["filters"],
-                "articles": [row.as_dict() for row in board["rows"]],
-            }
-        )
+        return Response(board.as_dict())
 
 
 class DraftLeadsView(APIView):

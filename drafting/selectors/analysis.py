@@ -131,9 +131,36 @@ def article_analysis(user: Reader, article: Article) -> ArticleAnalysis:
     )
 
 
+@dataclass(frozen=True)
+class PrecedentCompare:
+    """The word-level redline from a precedent's text to the article's, in one language, with
+    how many characters were added and removed."""
+
+    kind: str
+    id: int
+    language: str
+    precedent_text: str
+    article_text: str
+    ops: list[textdiff.DiffOp]
+    added: int
+    removed: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "language": self.language,
+            "precedent_text": self.precedent_text,
+            "article_text": self.article_text,
+            "added": self.added,
+            "removed": self.removed,
+            "ops": ops_json(self.ops),
+        }
+
+
 def precedent_compare(
     user: Reader, article: Article, kind: str, pid: Any, language: Any
-) -> dict[str, Any]:
+) -> PrecedentCompare:
     """The redline from the precedent's text to the article's (word level, as in history)."""
     _require_view(user, article.draft)
     if language in (None, ""):
@@ -149,16 +176,16 @@ def precedent_compare(
         raise NotFoundError("No such precedent in this language.")
     text = article.text(language)
     ops = textdiff.word_diff(precedent, text, timeout=DIFF_TIMEOUT)
-    return {
-        "kind": kind,
-        "id": int(pid),
-        "language": language,
-        "precedent_text": precedent,
-        "article_text": text,
-        "added": sum(len(op.text) for op in ops if op.op == "insert"),
-        "removed": sum(len(op.text) for op in ops if op.op == "delete"),
-        "ops": ops_json(ops),
-    }
+    return PrecedentCompare(
+        kind=kind,
+        id=int(pid),
+        language=language,
+        precedent_text=precedent,
+        article_text=text,
+        ops=ops,
+        added=sum(len(op.text) for op in ops if op.op == "insert"),
+        removed=sum(len(op.text) for op in ops if op.op == "delete"),
+    )
 
 
 # --- the whole draft --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ diffs or members beyond the snapshot."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -26,6 +27,7 @@ from ..models import (
 )
 from ..permissions import Reader
 from .drafts import members_of
+from .history import ops_json
 
 
 def _draft_for_consultation(user: Reader, draft_id: Any) -> Draft:
@@ -157,20 +159,46 @@ def disclosures_for(user: Reader, round_: Round) -> QuerySet[DisclosureEvent]:
     )
 
 
-def changes_since_previous(user: Reader, snapshot: RoundArticle) -> dict[str, Any]:
+@dataclass(frozen=True)
+class EarlierAnswer:
+    """An office's answer in the previous round and how it was disposed of, in words."""
+
+    office: str
+    position: str
+    rationale: str
+    disposition: str
+    disposition_rationale: str
+
+
+@dataclass(frozen=True)
+class ChangesSincePrevious:
+    """A round article against the previous round that included it (``previous_round`` None:
+    no round did): each text's word-level diff, by language (only the changed ones), and how
+    the earlier answers were disposed of."""
+
+    previous_round: int | None
+    diffs: dict[str, list[textdiff.DiffOp]]
+    dispositions: list[EarlierAnswer]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "previous_round": self.previous_round,
+            "diffs": {language: ops_json(ops) for language, ops in self.diffs.items()},
+            "dispositions": [asdict(d) for d in self.dispositions],
+        }
+
+
+def changes_since_previous(user: Reader, snapshot: RoundArticle) -> ChangesSincePrevious:
     """What changed in this article since the previous round that included it, and how each
     earlier answer (of the offices the user may see) was disposed of: what a consultee sees
     in the next round."""
     previous = snapshot.previous
     if previous is None:
-        return {"previous_round": None, "diffs": {}, "dispositions": []}
+        return ChangesSincePrevious(previous_round=None, diffs={}, dispositions=[])
     diffs = {
-        language: [
-            {"op": op.op, "text": op.text}
-            for op in textdiff.word_diff(
-                getattr(previous, f"text_{language}"), getattr(snapshot, f"text_{language}")
-            )
-        ]
+        language: textdiff.word_diff(
+            getattr(previous, f"text_{language}"), getattr(snapshot, f"text_{language}")
+        )
         for language in ("en", "ja")
         if getattr(previous, f"text_{language}") != getattr(snapshot, f"text_{language}")
     }
@@ -181,21 +209,90 @@ def changes_since_previous(user: Reader, snapshot: RoundArticle) -> dict[str, An
     if visible is not None:
         earlier = earlier.filter(office_id__in=visible)
     dispositions = [
-        {
-            "office": r.office.name,
-            "position": r.get_position_display(),
-            "rationale": r.rationale,
-            "disposition": r.disposition.get_outcome_display()
+        EarlierAnswer(
+            office=r.office.name,
+            position=r.get_position_display(),
+            rationale=r.rationale,
+            disposition=r.disposition.get_outcome_display()
             if hasattr(r, "disposition")
             else "Not yet decided",
-            "disposition_rationale": r.disposition.rationale if hasattr(r, "disposition") else "",
-        }
+            disposition_rationale=r.disposition.rationale if hasattr(r, "disposition") else "",
+        )
         for r in earlier
     ]
-    return {"previous_round": previous.round.number, "diffs": diffs, "dispositions": dispositions}
+    return ChangesSincePrevious(
+        previous_round=previous.round.number, diffs=diffs, dispositions=dispositions
+    )
 
 
-def report(user: Reader, round_: Round) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ReportCell:
+    """One office's answer on one article of a round (``response`` None: outstanding)."""
+
+    office: str
+    office_id: int
+    response: int | None
+    position: str | None
+    position_label: str
+    wording: str
+    rationale: str
+    disposition: str | None
+    disposition_label: str
+    disposition_rationale: str
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One article of a round, with a cell per office."""
+
+    snapshot: int
+    article: int
+    label: str
+    cells: list[ReportCell]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "snapshot": self.snapshot,
+            "article": self.article,
+            "label": self.label,
+            "cells": [asdict(cell) for cell in self.cells],
+        }
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    """A round's articles by the offices the user may see, and how many answers are still
+    outstanding."""
+
+    round: int
+    status: str
+    deadline: datetime
+    classification: str
+    offices: list[str]
+    rows: list[ReportRow]
+    outstanding: int
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for row in self.rows for cell in row.cells if cell.response is not None)
+
+    @property
+    def disposed(self) -> int:
+        return sum(1 for row in self.rows for cell in row.cells if cell.disposition is not None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "status": self.status,
+            "deadline": self.deadline.isoformat(),
+            "classification": self.classification,
+            "offices": self.offices,
+            "rows": [row.as_dict() for row in self.rows],
+            "outstanding": self.outstanding,
+        }
+
+
+def report(user: Reader, round_: Round) -> RoundReport:
     """Articles by offices: positions, dispositions and outstanding answers."""
     visible = office_ids_visible(user, round_)
     offices = [o for o in round_.offices.order_by("name") if visible is None or o.pk in visible]
@@ -211,38 +308,36 @@ def report(user: Reader, round_: Round) -> dict[str, Any]:
                 outstanding += 1
             disposition = getattr(response, "disposition", None) if response else None
             cells.append(
-                {
-                    "office": office.name,
-                    "office_id": office.pk,
-                    "response": response.pk if response else None,
-                    "position": response.position if response else None,
-                    "position_label": response.get_position_display()
-                    if response
-                    else "Outstanding",
-                    "wording": response.wording if response else "",
-                    "rationale": response.rationale if response else "",
-                    "disposition": disposition.outcome if disposition else None,
-                    "disposition_label": disposition.get_outcome_display() if disposition else "",
-                    "disposition_rationale": disposition.rationale if disposition else "",
-                }
+                ReportCell(
+                    office=office.name,
+                    office_id=office.pk,
+                    response=response.pk if response else None,
+                    position=response.position if response else None,
+                    position_label=response.get_position_display() if response else "Outstanding",
+                    wording=response.wording if response else "",
+                    rationale=response.rationale if response else "",
+                    disposition=disposition.outcome if disposition else None,
+                    disposition_label=disposition.get_outcome_display() if disposition else "",
+                    disposition_rationale=disposition.rationale if disposition else "",
+                )
             )
         rows.append(
-            {
-                "snapshot": snapshot.pk,
-                "article": snapshot.article_id,
-                "label": snapshot.label,
-                "cells": cells,
-            }
+            ReportRow(
+                snapshot=snapshot.pk,
+                article=snapshot.article_id,
+                label=snapshot.label,
+                cells=cells,
+            )
         )
-    return {
-        "round": round_.number,
-        "status": round_.status,
-        "deadline": round_.deadline.isoformat(),
-        "classification": round_.draft.classification,
-        "offices": [o.name for o in offices],
-        "rows": rows,
-        "outstanding": outstanding,
-    }
+    return RoundReport(
+        round=round_.number,
+        status=round_.status,
+        deadline=round_.deadline,
+        classification=round_.draft.classification,
+        offices=[o.name for o in offices],
+        rows=rows,
+        outstanding=outstanding,
+    )
 
 
 @dataclass(frozen=True)
@@ -383,9 +478,16 @@ def consultees_of(user: Any, draft: Draft) -> list[Any]:
     return [m.user for m in from_members]
 
 
-def round_counts(round_: Round) -> dict[str, int]:
+@dataclass(frozen=True)
+class RoundCounts:
     """How many articles a round froze and how many offices it went to."""
-    return {"articles": round_.articles.count(), "offices": round_.offices.count()}
+
+    articles: int
+    offices: int
+
+
+def round_counts(round_: Round) -> RoundCounts:
+    return RoundCounts(articles=round_.articles.count(), offices=round_.offices.count())
 
 
 def round_offices_by_name(round_: Round) -> list[Office]:

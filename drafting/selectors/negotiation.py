@@ -9,7 +9,7 @@ observers) sees them; a US consultee sees brackets only as a consultation round 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -47,13 +47,20 @@ DELEGATIONS = ["UK", "JP"]
 # --- delegation leads ----------------------------------------------------------------------
 
 
-def delegation_leads(user: Any, draft: Draft) -> dict[str, dict[str, Any]]:
-    """Per delegation: who may be named its lead (the owner or a drafter of that delegation,
-    as ``(username, "Name (role)")``) and who is named now (usernames; none named: all of them
-    lead). For the owner's settings page."""
+@dataclass(frozen=True)
+class DelegationLeads:
+    """Who may be named a delegation's lead (its owner or drafters, as ``(username, "Name
+    (role)")``) and who is named now (usernames; none named: all of them lead)."""
+
+    candidates: list[tuple[str, str]]
+    named: list[str]
+
+
+def delegation_leads(user: Any, draft: Draft) -> dict[str, DelegationLeads]:
+    """Each delegation's leads, in the order of DELEGATIONS. For the owner's settings page."""
     if not permissions.can_name_leads(user, draft):
         raise PermissionDeniedError(_("Only the draft's owner names the delegation leads."))
-    leads: dict[str, dict[str, Any]] = {d: {"candidates": [], "named": []} for d in DELEGATIONS}
+    leads = {d: DelegationLeads(candidates=[], named=[]) for d in DELEGATIONS}
     for membership in (
         Membership.objects.filter(
             draft=draft, delegation__in=DELEGATIONS, role__in=[Role.OWNER, Role.DRAFTER]
@@ -63,12 +70,12 @@ def delegation_leads(user: Any, draft: Draft) -> dict[str, dict[str, Any]]:
     ):
         member = membership.user
         name = member.get_full_name() or member.get_username()
-        leads[membership.delegation]["candidates"].append(
+        leads[membership.delegation].candidates.append(
             (member.get_username(), f"{name} ({membership.get_role_display()})")
         )
     for lead in DelegationLead.objects.filter(draft=draft).select_related("user"):
         if lead.delegation in leads:
-            leads[lead.delegation]["named"].append(lead.user.get_username())
+            leads[lead.delegation].named.append(lead.user.get_username())
     return leads
 
 
@@ -216,9 +223,9 @@ def segments_plain(segments: list[Segment]) -> str:
     return "".join(out)
 
 
-def brackets_by_article(user: Reader, draft: Draft) -> dict[tuple[int, str], list[dict[str, Any]]]:
+def _brackets_by_article(user: Reader, draft: Draft) -> dict[tuple[int, str], list[dict[str, Any]]]:
     """Open brackets of every article of the draft, keyed (article id, language): one query
-    and one for the options, for the draft page."""
+    and one for the options, for draft_reading."""
     if not permissions.can_view_draft(user, draft):
         return {}
     out: dict[tuple[int, str], list[dict[str, Any]]] = {}
@@ -237,19 +244,91 @@ def brackets_by_article(user: Reader, draft: Draft) -> dict[tuple[int, str], lis
 # --- the board -----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
+class BoardSignOff:
+    """A delegation's sign-off as the board shows it: the standing one, or else the last one
+    withdrawn, with why."""
+
+    standing: bool
+    revision_en: int
+    revision_ja: int
+    signed_by: str
+    signed_at: datetime
+    withdrawn_at: datetime | None
+    withdrawn_reason: str
+
+    @classmethod
+    def of(cls, signoff: SignOff) -> BoardSignOff:
+        return cls(
+            standing=signoff.withdrawn_at is None,
+            revision_en=signoff.revision_en,
+            revision_ja=signoff.revision_ja,
+            signed_by=signoff.signed_by.get_username(),
+            signed_at=signoff.signed_at,
+            withdrawn_at=signoff.withdrawn_at,
+            withdrawn_reason=signoff.withdrawn_reason,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "standing": self.standing,
+            "revision_en": self.revision_en,
+            "revision_ja": self.revision_ja,
+            "signed_by": self.signed_by,
+            "signed_at": self.signed_at.isoformat(),
+            "withdrawn_at": self.withdrawn_at.isoformat() if self.withdrawn_at else None,
+            "withdrawn_reason": self.withdrawn_reason,
+        }
+
+
+@dataclass(frozen=True)
+class BoardUsPosition:
+    """The latest US answer on an article: its position, by which office, in which round."""
+
+    position: str
+    label: str
+    office: str
+    round: int
+    at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "label": self.label,
+            "office": self.office,
+            "round": self.round,
+            "at": self.at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class BoardReservation:
+    """Who reserved an article that stands reserved, and why."""
+
+    delegation: str
+    note: str
+    at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"delegation": self.delegation, "note": self.note, "at": self.at.isoformat()}
+
+
+@dataclass(frozen=True)
 class BoardRow:
+    """One article on the board; ``signoffs`` and ``open_brackets`` are by delegation, in
+    the order of DELEGATIONS."""
+
     article: Article
     status: str
     status_label: str
-    signoffs: dict[str, dict[str, Any] | None]
+    signoffs: dict[str, BoardSignOff | None]
     open_brackets: dict[str, int]
     options_pending: int
     detached_brackets: int
     texts_in_step: bool
-    us_position: dict[str, Any] | None
+    us_position: BoardUsPosition | None
     last_change: datetime
-    reservation: dict[str, Any] | None
+    reservation: BoardReservation | None
     revision_en: int
     revision_ja: int
 
@@ -260,16 +339,53 @@ class BoardRow:
             "position": self.article.position,
             "status": self.status,
             "status_label": self.status_label,
-            "signoffs": self.signoffs,
+            "signoffs": {d: s.as_dict() if s else None for d, s in self.signoffs.items()},
             "open_brackets": self.open_brackets,
             "options_pending": self.options_pending,
             "detached_brackets": self.detached_brackets,
             "texts_in_step": self.texts_in_step,
-            "us_position": self.us_position,
-            "reservation": self.reservation,
+            "us_position": self.us_position.as_dict() if self.us_position else None,
+            "reservation": self.reservation.as_dict() if self.reservation else None,
             "revision_en": self.revision_en,
             "revision_ja": self.revision_ja,
             "last_change": self.last_change.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class BoardCounts:
+    """Counts over every article of the draft (whatever the board's filters show)."""
+
+    articles: int
+    open: int
+    agreed_ad_ref: int
+    initialled: int
+    reserved: int
+    open_with_brackets: int
+    brackets: int
+    brackets_by_delegation: dict[str, int]
+    options_pending: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class NegotiationBoard:
+    """The board: the counts and their sentence over the whole draft, and the rows the
+    ``filters`` let through."""
+
+    counts: BoardCounts
+    summary: str
+    rows: list[BoardRow]
+    filters: dict[str, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "counts": self.counts.as_dict(),
+            "filters": self.filters,
+            "articles": [row.as_dict() for row in self.rows],
         }
 
 
@@ -295,21 +411,9 @@ def board_filters_parse(params: Any) -> dict[str, str]:
     return filters
 
 
-def _signoff_json(signoff: SignOff) -> dict[str, Any]:
-    return {
-        "standing": signoff.withdrawn_at is None,
-        "revision_en": signoff.revision_en,
-        "revision_ja": signoff.revision_ja,
-        "signed_by": signoff.signed_by.get_username(),
-        "signed_at": signoff.signed_at.isoformat(),
-        "withdrawn_at": signoff.withdrawn_at.isoformat() if signoff.withdrawn_at else None,
-        "withdrawn_reason": signoff.withdrawn_reason,
-    }
-
-
 def negotiation_board(
     user: Reader, draft: Draft, filters: dict[str, str] | None = None
-) -> dict[str, Any]:
+) -> NegotiationBoard:
     """Per article: status, each delegation's sign-off (standing, or the last withdrawn one
     with why), open brackets per delegation, options pending, texts in step, the latest US
     position and when it last changed; with counts over the whole draft at the top. Readers
@@ -368,7 +472,7 @@ def negotiation_board(
         per_delegation = {d: sum(1 for b in mine if b["delegation"] == d) for d in DELEGATIONS}
         signoffs = {
             d: (
-                _signoff_json(latest_signoffs[(article.pk, d)])
+                BoardSignOff.of(latest_signoffs[(article.pk, d)])
                 if (article.pk, d) in latest_signoffs
                 else None
             )
@@ -394,21 +498,19 @@ def negotiation_board(
                 options_pending=options.get(article.pk, 0),
                 detached_brackets=sum(1 for b in mine if b["detached"]),
                 texts_in_step=texts_in_step(article),
-                us_position={
-                    "position": us_response.position,
-                    "label": us_response.get_position_display(),
-                    "office": us_response.office.name,
-                    "round": us_response.round_article.round.number,
-                    "at": us_response.updated_at.isoformat(),
-                }
+                us_position=BoardUsPosition(
+                    position=us_response.position,
+                    label=us_response.get_position_display(),
+                    office=us_response.office.name,
+                    round=us_response.round_article.round.number,
+                    at=us_response.updated_at,
+                )
                 if us_response
                 else None,
                 last_change=max(stamps),
-                reservation={
-                    "delegation": reservation.delegation,
-                    "note": reservation.note,
-                    "at": reservation.at.isoformat(),
-                }
+                reservation=BoardReservation(
+                    delegation=reservation.delegation, note=reservation.note, at=reservation.at
+                )
                 if reservation and article.negotiation_status == Status.RESERVED
                 else None,
                 revision_en=revisions.get((article.pk, "en"), 0),
@@ -417,7 +519,9 @@ def negotiation_board(
         )
     counts = _counts(rows)
     shown = [row for row in rows if _row_matches(row, filters)]
-    return {"counts": counts, "summary": counts_sentence(counts), "rows": shown, "filters": filters}
+    return NegotiationBoard(
+        counts=counts, summary=counts_sentence(counts), rows=shown, filters=filters
+    )
 
 
 def _row_matches(row: BoardRow, filters: dict[str, str]) -> bool:
@@ -433,46 +537,46 @@ def _row_matches(row: BoardRow, filters: dict[str, str]) -> bool:
     awaiting = filters.get("awaiting")
     if awaiting:
         signoff = row.signoffs.get(awaiting)
-        if row.status != Status.OPEN or (signoff and signoff["standing"]):
+        if row.status != Status.OPEN or (signoff and signoff.standing):
             return False
     return True
 
 
-def _counts(rows: list[BoardRow]) -> dict[str, Any]:
+def _counts(rows: list[BoardRow]) -> BoardCounts:
     by_status = Counter(row.status for row in rows)
     open_rows = [row for row in rows if row.status == Status.OPEN]
     brackets = {d: sum(row.open_brackets[d] for row in rows) for d in DELEGATIONS}
-    return {
-        "articles": len(rows),
-        "open": by_status.get(Status.OPEN, 0),
-        "agreed_ad_ref": by_status.get(Status.AGREED_AD_REF, 0),
-        "initialled": by_status.get(Status.INITIALLED, 0),
-        "reserved": by_status.get(Status.RESERVED, 0),
-        "open_with_brackets": sum(1 for row in open_rows if any(row.open_brackets.values())),
-        "brackets": sum(brackets.values()),
-        "brackets_by_delegation": brackets,
-        "options_pending": sum(row.options_pending for row in rows),
-    }
+    return BoardCounts(
+        articles=len(rows),
+        open=by_status.get(Status.OPEN, 0),
+        agreed_ad_ref=by_status.get(Status.AGREED_AD_REF, 0),
+        initialled=by_status.get(Status.INITIALLED, 0),
+        reserved=by_status.get(Status.RESERVED, 0),
+        open_with_brackets=sum(1 for row in open_rows if any(row.open_brackets.values())),
+        brackets=sum(brackets.values()),
+        brackets_by_delegation=brackets,
+        options_pending=sum(row.options_pending for row in rows),
+    )
 
 
-def counts_sentence(counts: dict[str, Any]) -> str:
+def counts_sentence(counts: BoardCounts) -> str:
     """ "14 articles: 9 agreed ad ref, 3 open with 5 brackets (UK 2, JP 3), 2 reserved"."""
-    per = ", ".join(f"{d} {n}" for d, n in counts["brackets_by_delegation"].items())
+    per = ", ".join(f"{d} {n}" for d, n in counts.brackets_by_delegation.items())
     parts = [
-        _("%(n)s agreed ad ref") % {"n": counts["agreed_ad_ref"]},
+        _("%(n)s agreed ad ref") % {"n": counts.agreed_ad_ref},
     ]
-    if counts["initialled"]:
-        parts.append(_("%(n)s initialled") % {"n": counts["initialled"]})
+    if counts.initialled:
+        parts.append(_("%(n)s initialled") % {"n": counts.initialled})
     parts.append(
         ngettext(
             "%(n)s open with %(b)s bracket (%(per)s)",
             "%(n)s open with %(b)s brackets (%(per)s)",
-            counts["brackets"],
+            counts.brackets,
         )
-        % {"n": counts["open"], "b": counts["brackets"], "per": per}
+        % {"n": counts.open, "b": counts.brackets, "per": per}
     )
-    parts.append(_("%(n)s reserved") % {"n": counts["reserved"]})
-    return _("%(n)s articles: %(parts)s") % {"n": counts["articles"], "parts": ", ".join(parts)}
+    parts.append(_("%(n)s reserved") % {"n": counts.reserved})
+    return _("%(n)s articles: %(parts)s") % {"n": counts.articles, "parts": ", ".join(parts)}
 
 
 # --- the article's negotiation panel -------------------------------------------------------
@@ -549,7 +653,7 @@ def draft_reading(user: Reader, draft: Draft, mode: str, articles: list[Article]
             _("Unknown reading mode %(mode)r: use bracketed or clean.") % {"mode": mode},
             fields={"mode": ["Use bracketed or clean."]},
         )
-    brackets = brackets_by_article(user, draft)
+    brackets = _brackets_by_article(user, draft)
     for article in articles:
         agreed = article.negotiation_status in AGREED
         article.included = mode == "bracketed" or agreed  # type: ignore[attr-defined]

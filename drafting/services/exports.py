@@ -16,7 +16,8 @@ from .audit import audit_record
 
 
 def round_report_csv(report: dict[str, Any]) -> tuple[str, str]:
-    """The round report as CSV, marked at top and bottom like every export: (file name, text).
+    """The round report (its JSON body, ``RoundReport.as_dict()``: services do not import
+    selectors) as CSV, marked at top and bottom like every export: (file name, text).
     Written by treaties.csvexport, so that no answer runs as a spreadsheet formula."""
     marking = report["classification"]
     rows: list[list[Any]] = [

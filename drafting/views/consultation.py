@@ -144,7 +144,7 @@ def _round_rows(request: HttpRequest, rounds: list[Round], now: datetime) -> lis
     for round_ in rounds:
         visible = selectors.office_ids_visible(request.user, round_)
         offices = [o for o in round_.offices.all() if visible is None or o.pk in visible]
-        articles = selectors.round_counts(round_)["articles"]
+        articles = selectors.round_counts(round_).articles
         rows.append(
             {
                 "round": round_,
@@ -278,7 +278,7 @@ def consultation_round_open(request: HttpRequest, draft_id: int) -> HttpResponse
             "Round %(number)s opened: %(articles)s article(s) frozen "
             "and sent to %(offices)s office(s)."
         )
-        % {"number": round_.number, **counts},
+        % {"number": round_.number, "articles": counts.articles, "offices": counts.offices},
     )
     return HttpResponseRedirect(reverse("round-detail", args=[draft.pk, round_.number]))
 
@@ -413,9 +413,9 @@ def _round_items(
                 "own": own,
                 "since": since,
                 "diffs": [
-                    {"code": code, "name": name, "ops": since["diffs"].get(code)}
+                    {"code": code, "name": name, "ops": since.diffs.get(code)}
                     for code, name in LANGUAGE_NAMES.items()
-                    if since["diffs"].get(code)
+                    if since.diffs.get(code)
                 ],
             }
         )
@@ -583,7 +583,7 @@ def round_detail(request: HttpRequest, draft_id: int, number: int) -> HttpRespon
         office_names=_names_html(offices, last=_(", ")),
         mine_names=_names_html(mine, last=_(" and ")),
         items=items,
-        any_previous=any(i["since"]["previous_round"] for i in items),
+        any_previous=any(i["since"].previous_round for i in items),
         channels=channels,
         is_open=round_.status == Round.Status.OPEN,
         positions=Response.Position.choices,
@@ -603,12 +603,6 @@ def round_detail(request: HttpRequest, draft_id: int, number: int) -> HttpRespon
 def round_report(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
     draft, round_ = _round(request, draft_id, number)
     report = selectors.report(request.user, round_)
-    answered = sum(
-        1 for row in report["rows"] for cell in row["cells"] if cell["response"] is not None
-    )
-    disposed = sum(
-        1 for row in report["rows"] for cell in row["cells"] if cell["disposition"] is not None
-    )
     return render(
         request,
         "drafting/consultation/report.html",
@@ -618,12 +612,12 @@ def round_report(request: HttpRequest, draft_id: int, number: int) -> HttpRespon
             round=round_,
             due=_due(round_, timezone.now()),
             report=report,
-            answered=answered,
-            disposed=disposed,
-            awaiting=answered - disposed,
+            answered=report.answered,
+            disposed=report.disposed,
+            awaiting=report.answered - report.disposed,
             # Offices share the width equally; the table scrolls rather than squeeze them.
-            office_width=f"{78 / max(len(report['offices']), 1):.2f}%",
-            min_width=f"{12 + 15 * len(report['offices'])}rem",
+            office_width=f"{78 / max(len(report.offices), 1):.2f}%",
+            min_width=f"{12 + 15 * len(report.offices)}rem",
         ),
     )
 
@@ -632,7 +626,7 @@ def round_report(request: HttpRequest, draft_id: int, number: int) -> HttpRespon
 @require_safe
 def round_report_csv(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
     _draft, round_ = _round(request, draft_id, number)
-    return csv_response(*exports.round_report_csv(selectors.report(request.user, round_)))
+    return csv_response(*exports.round_report_csv(selectors.report(request.user, round_).as_dict()))
 
 
 @login_required

@@ -104,6 +104,7 @@ def test_owner_opens_a_round_from_the_page_and_sees_it_listed(client, draft, per
     assert round_.articles.count() == 2 and round_.close_at_deadline
     assert round_.cover_note == "Please look at Articles 2 and 3."
     html = page(client, urls(draft)["list"])
+    assert "Round 1 opened: 2 article(s) frozen and sent to 2 office(s)." in html
     row = re.search(r'<tr data-round="1">.*?</tr>', html, re.S).group(0)
     assert "Round 1" in row and "Open" in row and "0/4" in row
     assert "OSD Policy" in row and "State EAP" in row

@@ -366,9 +366,10 @@ def test_a_text_change_after_a_signoff_withdraws_it_visibly(article, personas):
         and "jp.drafter" in signoff.withdrawn_reason
     )
     board = negotiation_selectors.negotiation_board(personas.reviewer, article.draft)
-    row = next(r for r in board["rows"] if r.article.pk == article.pk)
-    assert row.signoffs["UK"]["standing"] is False
-    assert "Japanese text changed" in row.signoffs["UK"]["withdrawn_reason"]
+    row = next(r for r in board.rows if r.article.pk == article.pk)
+    uk = row.signoffs["UK"]
+    assert uk is not None and uk.standing is False
+    assert "Japanese text changed" in uk.withdrawn_reason
 
 
 def test_signoffs_on_different_pairs_or_stale_reads_do_not_agree(article, personas):
