@@ -76,12 +76,10 @@ def compare_export(
 
 
 def round_export(user: Any, round_: Round, *, fmt: Any, language: Any) -> HttpResponse:
-    """A consultation round's pack (REL USA), as PDF by default or DOCX."""
+    """A consultation round's pack (REL USA), as PDF by default, DOCX or Akoma Ntoso (one
+    language per file, as for a draft): the round's frozen texts with the brackets they were
+    sent with."""
     fmt, language = selectors.export_params(fmt or "pdf", language)
-    if fmt == "akn":
-        raise ApplicationError(
-            _("A round pack exports as DOCX or PDF."), fields={"format": [_("Use docx or pdf.")]}
-        )
     doc = selectors.export_round(user, round_)
     filename, data = render.draft_file(doc, fmt, language, work_id=f"entente-{round_.draft_id}")
     export_services.export_record(

@@ -231,7 +231,7 @@ def can_correct_obligations(user: Reader, draft: Draft) -> bool:
 
 
 def can_export_round(user: Reader, round_: Round) -> bool:
-    """The round pack (its frozen articles as DOCX or PDF) is for the owner, who sends it, and
+    """The round pack (its frozen articles as DOCX, PDF or Akoma Ntoso) is for the owner, who sends it, and
     the consultees of the round's offices, who answer it; a consultee can export nothing else."""
     return can_manage_consultation(user, round_.draft) or bool(consultee_office_ids(user, round_))
 

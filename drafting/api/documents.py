@@ -193,7 +193,7 @@ class ConsultationExportView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", str, enum=["docx", "pdf"]),
+            OpenApiParameter("format", str, enum=list(selectors.FORMATS)),
             OpenApiParameter("language", str, enum=list(selectors.EXPORT_LANGUAGES)),
         ],
         responses=FILE_RESPONSES,

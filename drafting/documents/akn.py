@@ -7,7 +7,12 @@ Open brackets are marked up, not written out: the bracketed words are an
 ``<meta><references>``); each option follows it as an ``<inline name="option">`` with
 ``alternativeTo`` the bracket's eId and ``refersTo`` the delegations that propose or support
 it; a note is a ``<note>`` in ``<meta><notes>`` with a ``<noteRef>`` where the bracket ends.
-``entente:bracket`` keeps the bracket's own number. Resolved brackets are not shown."""
+``entente:bracket`` keeps the bracket's own number. Resolved brackets are not shown.
+
+The marking is ``entente:classification`` in ``<meta><proprietary>`` (a round pack's is the
+draft's classification with REL USA), beside each provision's ``entente:releasability``; a
+named version or a round pack adds ``entente:version``, and a round pack its
+``entente:deadline`` and ``entente:coverNote``."""
 
 from __future__ import annotations
 
@@ -193,6 +198,15 @@ def draft_akn(doc: DocDraft, language: str, *, work_id: str, today: date) -> byt
     for article in doc.articles:
         item = etree.SubElement(proprietary, f"{{{ENTENTE}}}releasability", provision=article.key)
         item.text = article.releasability
+    # A round pack says which round it is and carries what the DOCX and PDF packs print on
+    # their cover: the answers' deadline and the owner's note to the consultees.
+    for name, value in (
+        ("version", doc.version_label),
+        ("deadline", doc.deadline),
+        ("coverNote", doc.cover_note),
+    ):
+        if value:
+            etree.SubElement(proprietary, f"{{{ENTENTE}}}{name}").text = value
     preface = _el(act, "preface")
     title = doc.title_ja if language == "ja" and doc.title_ja else doc.title
     p = _el(preface, "p", eId="preface__p_1")

@@ -53,7 +53,7 @@ def export_params(fmt: Any, language: Any) -> tuple[str, str]:
         )
     if fmt == "akn" and language == "both":
         raise ApplicationError(
-            "Akoma Ntoso holds one language per document: use language=en or language=ja.",
+            gettext("Akoma Ntoso holds one language per document: use language=en or language=ja."),
             fields={"language": ["One language per AKN document."]},
         )
     return fmt, language

@@ -68,6 +68,8 @@ STATE_DEPENDENT = {
     "draft's existing versions",
     "GET /api/v1/drafts/{draft_id}/export/": "Akoma Ntoso holds one language: format=akn "
     "needs language=en or ja (a rule across two parameters)",
+    "GET /api/v1/consultations/{round_id}/export/": "Akoma Ntoso holds one language: "
+    "format=akn needs language=en or ja (a rule across two parameters)",
     "POST /api/v1/auth/token/": "a well-formed username and password that are not an "
     "account's are refused (400 invalid_credentials)",
 }

@@ -12,8 +12,10 @@ from pathlib import Path
 import docx
 import pytest
 from django.utils import timezone
+from lxml import etree
 
 from drafting.documents import akn
+from drafting.documents.headings import eid_of
 from drafting.models import (
     Article,
     AuditEvent,
@@ -26,12 +28,13 @@ from drafting.models import (
 )
 from drafting.services import consultation as consultation_services
 from drafting.services import drafts as draft_services
+from drafting.services import negotiation as negotiation_services
 from drafting.services.demo import demo_seed
 from drafting.services.members import member_add
 from tests.conftest import UserFactory
 
 from .docx_helpers import part
-from .test_documents import ooxml_errors
+from .test_documents import AKN_NS, akn_tree, ooxml_errors
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MARKUP = FIXTURES / "markup_libreoffice.docx"
@@ -362,6 +365,100 @@ def test_round_pack_owner_may_others_may_not(api, personas, round_):
         assert api(user).get(f"/api/v1/consultations/{round_.pk}/export/").status_code == 404
     other = Membership.objects.get(user__username="us.dod").user
     assert api(other).get(f"/api/v1/consultations/{round_.pk}/export/").status_code == 404
+
+
+def test_round_pack_in_akoma_ntoso_is_the_round_as_sent_with_its_brackets(
+    api, client, personas, draft, round_
+):
+    """Issue 12: the round pack as Akoma Ntoso, one schema-valid file per language as for a
+    draft: the texts and the open brackets as they were when the round was sent (the live
+    draft moves on after), marked REL USA, logged as a disclosure, for the round's people."""
+    sent = round_.articles.get().article
+    start = sent.text_en.index("armed attack")
+    bracket = negotiation_services.bracket_create(
+        actor=personas.uk_drafter,
+        article=sent,
+        language="en",
+        start=start,
+        end=start + len("armed attack"),
+        delegation="UK",
+        note="UK keeps the treaty term",
+        options=[{"text": "armed aggression", "delegations": ["JP"], "note": ""}],
+    )
+    bracketed = consultation_services.round_open(
+        actor=personas.owner,
+        draft=draft,
+        article_ids=[sent.pk],
+        office_ids=[round_.offices.get().pk],
+        deadline=timezone.now() + timedelta(days=5),
+        cover_note="The brackets are as they stand.",
+    )
+    negotiation_services.bracket_resolve(
+        actor=personas.jp_drafter, bracket=bracket, resolution="keep", reason="agreed"
+    )
+    draft_services.article_edit(
+        actor=personas.owner, article=sent, text_en="LIVE text after sending", text_ja="送付後"
+    )
+    url = f"/api/v1/consultations/{bracketed.pk}/export/"
+    documents = {}
+    for language in ("en", "ja"):
+        response = api(personas.consultee).get(url, {"format": "akn", "language": language})
+        assert response["X-Classification"] == "OFFICIAL-SENSITIVE / REL USA"
+        documents[language] = akn_tree(response)
+    english, japanese = documents["en"], documents["ja"]
+    snapshot = bracketed.articles.get()
+    eid = eid_of(snapshot.kind, snapshot.number)
+    content = english.find(f".//akn:article[@eId='{eid}']/akn:content", AKN_NS)
+    (inline,) = content.findall(".//akn:inline[@name='bracket']", AKN_NS)
+    assert inline.text == "armed attack" and inline.get("refersTo") == "#uk"
+    assert inline.get(f"{{{akn.ENTENTE}}}bracket") == str(bracket.pk)
+    (option,) = content.findall(f".//akn:inline[@alternativeTo='{inline.get('eId')}']", AKN_NS)
+    assert (option.text, option.get("refersTo")) == ("armed aggression", "#jp")
+    notes = [
+        "".join(n.itertext()).strip()
+        for n in english.findall(".//akn:meta/akn:notes/akn:note", AKN_NS)
+    ]
+    assert notes == ["UK keeps the treaty term"]
+    assert "".join(content.find("akn:p", AKN_NS).itertext()).startswith("SENT armed attack")
+    japanese_text = etree.tostring(japanese, encoding="unicode")
+    assert "送付済み𠮟" in japanese_text and "送付後" not in japanese_text
+    assert japanese.find(f".//akn:article[@eId='{eid}']", AKN_NS) is not None
+    for root in (english, japanese):
+        whole = etree.tostring(root, encoding="unicode")
+        assert "LIVE" not in whole and "UNRELEASED" not in whole
+        proprietary = root.find(".//akn:meta/akn:proprietary", AKN_NS)
+        assert (
+            proprietary.find("entente:classification", AKN_NS).text
+            == "OFFICIAL-SENSITIVE — REL USA"
+        )
+        (releasability,) = proprietary.findall("entente:releasability", AKN_NS)
+        assert releasability.get("provision") == eid and releasability.text == "REL USA"
+        assert proprietary.find("entente:version", AKN_NS).text == "Consultation round 2"
+        assert (
+            proprietary.find("entente:coverNote", AKN_NS).text == "The brackets are as they stand."
+        )
+        assert str(bracketed.deadline.year) in proprietary.find("entente:deadline", AKN_NS).text
+    exported = DisclosureEvent.objects.filter(round=bracketed, kind="exported")
+    assert [(e.user, e.office.name) for e in exported] == [(personas.consultee, "State EAP")] * 2
+    logged = AuditEvent.objects.filter(action="export.round", object_id=str(bracketed.pk))
+    assert sorted(e.data["language"] for e in logged if e.data["format"] == "akn") == ["en", "ja"]
+    # One language per file, as for a draft; the refusal says so in the reader's language.
+    both = api(personas.consultee).get(url, {"format": "akn"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert both.status_code == 400 and "一文書につき一言語" in both.json()["detail"]
+    # The same people as for the other formats: the owner and this round's consultees.
+    assert api(personas.owner).get(url, {"format": "akn", "language": "en"}).status_code == 200
+    other_round = Membership.objects.get(user__username="us.dod").user
+    for user in (other_round, personas.uk_drafter, personas.reviewer, personas.outsider):
+        assert api(user).get(url, {"format": "akn", "language": "en"}).status_code == 404
+    assert api().get(url, {"format": "akn", "language": "en"}).status_code in (401, 403)
+    # The round's page offers it, one link per language, and gives the same file.
+    client.force_login(personas.consultee)
+    page = client.get(f"/drafts/{draft.pk}/consultations/{bracketed.number}/").content.decode()
+    link = f"/drafts/{draft.pk}/consultations/{bracketed.number}/export/?format=akn&amp;language=ja"
+    assert link in page
+    from_page = client.get(link.replace("&amp;", "&"))
+    assert from_page.status_code == 200 and akn.akn_errors(from_page.content) == []
+    assert "送付済み𠮟" in from_page.content.decode()
 
 
 def test_pages_have_the_buttons_and_the_import_flow_works(client, personas, draft, round_):
