@@ -35,7 +35,7 @@ class AsgiServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         self.log_path = log
-        environment = {
+        self.environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "ENTENTE_TEST_DB_NAME": db_name,
@@ -45,7 +45,12 @@ class AsgiServer:
             "CONN_MAX_AGE": "0",
             **(env or {}),
         }
-        with open(log, "w") as out:
+        self.start()
+
+    def start(self) -> None:
+        """Start the process, on the same port again after stop(): the pages' sockets and
+        requests find the server where they lost it, as after a restart in production."""
+        with open(self.log_path, "a") as out:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
@@ -63,7 +68,7 @@ class AsgiServer:
                     "warning",
                 ],
                 cwd=ROOT,
-                env=environment,
+                env=self.environment,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
@@ -73,7 +78,7 @@ class AsgiServer:
                 if sock.connect_ex(("127.0.0.1", self.port)) == 0:
                     break
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not start:\n{log.read_text()}")
+                raise RuntimeError(f"uvicorn did not start:\n{self.log_path.read_text()}")
             time.sleep(0.1)
 
     def stop(self) -> None:

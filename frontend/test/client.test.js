@@ -446,3 +446,54 @@ test("a text the server refuses is not resent until the user changes it", async 
   syncer.stop();
 });
 
+
+test("when the socket comes back, a sync waiting out its backoff goes at once", async () => {
+  const server = new SimServer("The Parties shall consult.");
+  let editorText = null;
+  let down = false;
+  const client = new SyncClient({ articleId: 1 });
+  const transport = async (url, body) => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (down) throw new NetworkError("offline");
+    if (url.endsWith("/sessions/")) return server.start();
+    const session = url.split("/sessions/")[1].split("/")[0];
+    return server.sync(session, structuredClone(body));
+  };
+  const until = async (done) => {
+    while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
+  };
+  const syncer = new Syncer(
+    client,
+    transport,
+    {
+      init: (text) => {
+        editorText = text;
+      },
+      getText: () => editorText,
+      applyText: (old, text) => {
+        assert.equal(old, editorText);
+        editorText = text;
+      },
+      isBusy: () => false,
+      onUpdate: () => {},
+    },
+    { maxBackoff: 60000 },
+  );
+  try {
+    await syncer.start();
+    syncer.setPushed(true);
+    // The socket and the server go away together; the sync on losing the socket fails.
+    down = true;
+    syncer.setPushed(false);
+    await until(() => syncer.status === "offline" && syncer.timer);
+    assert.ok(syncer.dueAt - Date.now() > 500, "the retry waits out a backoff");
+    server.text = "The Parties shall consult together.";
+    down = false;
+    syncer.setPushed(true);
+    assert.ok(syncer.dueAt <= Date.now(), "the retry did not go when the socket came back");
+    await until(() => editorText === server.text);
+    assert.equal(syncer.status, "saved");
+  } finally {
+    syncer.stop(); // a failed assertion must not leave its timers running
+  }
+});

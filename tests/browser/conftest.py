@@ -110,6 +110,21 @@ def demo(transactional_db: Any, bundle: None, settings: Any) -> Any:
 
 
 @pytest.fixture
+def asgi(demo: Any, tmp_path: Path) -> Iterator[Any]:
+    """A real ASGI server (uvicorn, tests/asgi.py) on the test database, with the socket."""
+    from django.db import connection
+
+    from tests.asgi import AsgiServer
+
+    # DEBUG serves the bundle and the stylesheet from the source folders, as `manage.py up`.
+    server = AsgiServer(
+        str(connection.settings_dict["NAME"]), tmp_path / "uvicorn.log", env={"DEBUG": "1"}
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def login(live_server: Any) -> Any:
     def sign_in(page: Any, username: str, password: str = "entente-demo") -> None:
         page.goto(f"{live_server.url}/login/")

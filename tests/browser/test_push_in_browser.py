@@ -11,13 +11,11 @@ within PUSHED_WITHIN can only have come by the push."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from drafting.models import Article
@@ -30,16 +28,6 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 VIEWPORT = {"width": 1280, "height": 900}
 # Well below the 30-second safety-net sync of an idle editor with its socket up.
 PUSHED_WITHIN = 10_000
-
-
-@pytest.fixture
-def asgi(demo: Any, tmp_path: Path) -> Iterator[AsgiServer]:
-    # DEBUG serves the bundle and the stylesheet from the source folders, as `manage.py up`.
-    server = AsgiServer(
-        str(connection.settings_dict["NAME"]), tmp_path / "uvicorn.log", env={"DEBUG": "1"}
-    )
-    yield server
-    server.stop()
 
 
 def _open(

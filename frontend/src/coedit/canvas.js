@@ -150,6 +150,15 @@ export function canvasMount(root = document) {
         stale.add(Number(message.article));
         if (!settle) settle = setTimeout(redraw, 250);
       },
+      // Back after being lost: every article is drawn again, as what changed meanwhile (texts,
+      // brackets, sign-offs, status) was announced to nobody here.
+      resumed: () => {
+        for (const section of canvas.querySelectorAll("section[id^='article-']")) {
+          const article = Number(section.id.slice("article-".length));
+          if (article) stale.add(article);
+        }
+        if (stale.size && !settle) settle = setTimeout(redraw, 250);
+      },
       // A text nobody here opened: show the new one (the API says what it is now).
       changed: async (message) => {
         const block = canvas.querySelector(

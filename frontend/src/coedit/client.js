@@ -257,6 +257,7 @@ export class Syncer {
     this.pokePending = false;
     this.now = options.now ?? (() => Date.now());
     this.timer = null;
+    this.action = null; // what the timer will do (a sync, or opening a session)
     this.dueAt = 0;
     this.busy = false; // a request in flight
     this.held = null; // an answer waiting for the editor
@@ -372,6 +373,12 @@ export class Syncer {
     this.activeDelay = on ? this.pushedActiveDelay : this.pollActiveDelay;
     this.idleDelay = on ? this.pushedIdleDelay : this.pollIdleDelay;
     this.emit({ type: "status" });
+    if (on && this.state === "offline" && this.timer) {
+      // The socket's hello came from the server, so it is reachable again: the retry waiting
+      // out its backoff (up to maxBackoff after a long outage) goes now.
+      this.schedule(0, this.action);
+      return;
+    }
     // Either way, sync now: news may have been missed while the socket was down, and a poll
     // that was 30 s away must now come within the polling delays.
     this.poke();
@@ -397,6 +404,7 @@ export class Syncer {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.dueAt = this.now() + delay;
+    this.action = action;
     this.timer = setTimeout(() => {
       this.timer = null;
       action();

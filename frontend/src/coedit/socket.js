@@ -5,7 +5,8 @@
 // 12's brackets, sign-offs or status changed" makes what shows them fetch them again, and
 // presence and carets go to the others on the draft. While it is down, the editors poll as
 // before (every second while active, every five seconds otherwise) and say so; it reconnects
-// with backoff, and on reconnecting every editor syncs once (it may have missed news).
+// with backoff, and on reconnecting every editor syncs once and whatever shows brackets,
+// sign-offs or status fetches them again (listeners of "resumed"): news may have been missed.
 
 // Close codes after which reconnecting cannot help (see drafting/sockets/consumers.py).
 const FINAL = new Set([4401, 4403, 4404]);
@@ -26,6 +27,9 @@ export class DraftSocket {
     this.cid = "";
     this.readOnly = true;
     this.failures = 0;
+    // Lost (or never opened) since the page was drawn: the next hello is a resumption, and
+    // what was announced meanwhile never arrived.
+    this.missed = false;
     this.ws = null;
     this.stopped = !this.WebSocketImpl;
     this.people = new Map(); // cid -> last presence message
@@ -76,6 +80,10 @@ export class DraftSocket {
         this.cid = message.cid;
         this.readOnly = message.read_only;
         this.emit("state", this);
+        if (this.missed) {
+          this.missed = false;
+          this.emit("resumed", this);
+        }
         break;
       case "changed":
         this.emit("changed", message);
@@ -107,6 +115,7 @@ export class DraftSocket {
     const wasUp = this.up;
     this.up = false;
     this.failed = true;
+    this.missed = true;
     this.ws = null;
     this.people.clear();
     if (wasUp || this.failures === 0) this.emit("state", this);

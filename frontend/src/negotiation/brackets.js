@@ -118,6 +118,7 @@ export function bracketsMount(root = document) {
           negotiation: (message) => {
             if (Number(message.article) === Number(el.dataset.article)) refresh();
           },
+          resumed: refresh, // a change announced while the socket was down never arrived
         });
       }
     });

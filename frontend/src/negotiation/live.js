@@ -3,7 +3,8 @@
 // article) are fetched again and swapped in place when the draft's socket says an article's
 // brackets, sign-offs or status changed, so the other delegation's bracket shows without a
 // reload. A region in which someone is filling a form is left as it is, with a notice, so
-// nothing typed is lost.
+// nothing typed is lost. When the socket comes back after being lost, every region is
+// fetched again: what was announced while it was down never arrived.
 
 import { gettext } from "../i18n.js";
 import { draftSocket } from "../coedit/socket.js";
@@ -92,20 +93,23 @@ export function negotiationLive(root = document) {
       }
     };
     mark();
+    // Regions of this draft concerned by `article` (every one when null) are fetched again.
+    const queue = (article) => {
+      for (const region of document.querySelectorAll(`[data-negotiation-live="${draft}"][id]`)) {
+        if (article === null || concerns(region, article)) pending.add(region.id);
+      }
+      if (!pending.size || timer) return;
+      timer = setTimeout(() => {
+        const ids = [...pending];
+        pending.clear();
+        timer = null;
+        refresh(ids).then(mark);
+      }, SETTLE);
+    };
     socket.subscribe({
       state: mark,
-      negotiation: (message) => {
-        for (const region of document.querySelectorAll(`[data-negotiation-live="${draft}"][id]`)) {
-          if (concerns(region, message.article)) pending.add(region.id);
-        }
-        if (!pending.size || timer) return;
-        timer = setTimeout(() => {
-          const ids = [...pending];
-          pending.clear();
-          timer = null;
-          refresh(ids).then(mark);
-        }, SETTLE);
-      },
+      negotiation: (message) => queue(message.article),
+      resumed: () => queue(null),
     });
   }
 }
