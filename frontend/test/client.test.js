@@ -190,6 +190,26 @@ function simulate(seed, { clients = 4, rounds = 40, deletions = false } = {}) {
   return { server, people, words, conflicts: [...server.conflicts, ...local] };
 }
 
+
+/** A stand-in editor for a Syncer: `editor.text` is what the user sees, and the hooks check
+ * that each answer is applied to the text it was computed from. */
+function plainEditor(onUpdate = () => {}) {
+  const editor = { text: null };
+  editor.hooks = {
+    init: (text) => {
+      editor.text = text;
+    },
+    getText: () => editor.text,
+    applyText: (old, text) => {
+      assert.equal(old, editor.text);
+      editor.text = text;
+    },
+    isBusy: () => false,
+    onUpdate,
+  };
+  return editor;
+}
+
 test("converges and loses no word under loss, duplicates and stale copies", () => {
   let conflicted = 0;
   for (let seed = 1; seed <= 40; seed++) {
@@ -334,9 +354,9 @@ test("the syncer holds an answer while the editor is composing, and applies it a
 
 test("an agreed article: the edits are refused once, the text comes back, nothing is retried", async () => {
   const agreed = "The Parties shall consult together.";
-  let editorText = null;
   let syncs = 0;
   const events = [];
+  const editor = plainEditor((event) => events.push(event));
   const client = new SyncClient({ articleId: 1 });
   const transport = async (url, body) => {
     await new Promise((resolve) => setTimeout(resolve, 1));
@@ -366,25 +386,14 @@ test("an agreed article: the edits are refused once, the text comes back, nothin
   const syncer = new Syncer(
     client,
     transport,
-    {
-      init: (text) => {
-        editorText = text;
-      },
-      getText: () => editorText,
-      applyText: (old, text) => {
-        assert.equal(old, editorText);
-        editorText = text;
-      },
-      isBusy: () => false,
-      onUpdate: (event) => events.push(event),
-    },
+    editor.hooks,
     { activeDelay: 5, idleDelay: 10, maxBackoff: 20 },
   );
   await syncer.start();
-  editorText = `${agreed} Typed after.`;
+  editor.text = `${agreed} Typed after.`;
   syncer.touch();
   await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.equal(editorText, agreed);
+  assert.equal(editor.text, agreed);
   assert.equal(syncer.status, "locked");
   assert.equal(client.readOnly, true);
   const locked = events.find((e) => e.type === "locked");
@@ -449,7 +458,7 @@ test("a text the server refuses is not resent until the user changes it", async 
 
 test("when the socket comes back, a sync waiting out its backoff goes at once", async () => {
   const server = new SimServer("The Parties shall consult.");
-  let editorText = null;
+  const editor = plainEditor();
   let down = false;
   const client = new SyncClient({ articleId: 1 });
   const transport = async (url, body) => {
@@ -465,18 +474,7 @@ test("when the socket comes back, a sync waiting out its backoff goes at once", 
   const syncer = new Syncer(
     client,
     transport,
-    {
-      init: (text) => {
-        editorText = text;
-      },
-      getText: () => editorText,
-      applyText: (old, text) => {
-        assert.equal(old, editorText);
-        editorText = text;
-      },
-      isBusy: () => false,
-      onUpdate: () => {},
-    },
+    editor.hooks,
     { maxBackoff: 60000 },
   );
   try {
@@ -491,7 +489,7 @@ test("when the socket comes back, a sync waiting out its backoff goes at once", 
     down = false;
     syncer.setPushed(true);
     assert.ok(syncer.dueAt <= Date.now(), "the retry did not go when the socket came back");
-    await until(() => editorText === server.text);
+    await until(() => editor.text === server.text);
     assert.equal(syncer.status, "saved");
   } finally {
     syncer.stop(); // a failed assertion must not leave its timers running
