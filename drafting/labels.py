@@ -9,7 +9,7 @@ functions (an import contract keeps it so), so the lowest layers may use it too.
 from __future__ import annotations
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from .numbering import PREAMBLE_JA, article_number_ja
 
@@ -21,6 +21,12 @@ LANGUAGE_NAMES: dict[str, Promise] = {
 }
 
 PREAMBLE_EN = "Preamble"
+
+
+def reader_language() -> str:
+    """The text language the reader reads messages in: "ja" while the interface is Japanese,
+    else "en". A message naming an article names it so (第一条 or "Article 1")."""
+    return "ja" if (get_language() or "").startswith("ja") else "en"
 
 
 def language_name(code: str) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from treaties.models import LibraryClause, Party
 
-from ..labels import article_label
+from ..labels import article_label, reader_language
 
 
 class Classification(models.TextChoices):
@@ -171,8 +171,7 @@ class Article(models.Model):
     def label_in(self, language: str | None = None) -> str:
         """The label in the interface language (the active one by default): messages name an
         article 第一条（目的） to a Japanese user and "Article 1 — Purposes" to an English one."""
-        language = language or get_language() or ""
-        return self.label_ja if language.startswith("ja") else self.label
+        return self.label_ja if (language or reader_language()).startswith("ja") else self.label
 
     @property
     def number_ja(self) -> str:

@@ -19,8 +19,9 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import formats, timezone
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
+from ..labels import reader_language
 from .analysis import LibraryUpdate
 from .consultation import Response
 from .drafts import Delegation, Role
@@ -64,7 +65,7 @@ def time_text(moment: datetime) -> str:
 def _shown(value: Any) -> Any:
     if isinstance(value, dict):
         if "en" in value and "ja" in value:
-            return value["ja"] if (get_language() or "").startswith("ja") else value["en"]
+            return value[reader_language()]
         if "at" in value:
             return time_text(datetime.fromisoformat(value["at"]))
         if "choice" in value:

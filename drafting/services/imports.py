@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from .. import permissions
 from ..core.numbering import articles_renumber
@@ -25,7 +25,7 @@ from ..documents import docx_reader
 from ..documents.docx_reader import Split, Unit
 from ..documents.safety import MAX_UPLOAD_BYTES, DocumentError, docx_open
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
-from ..labels import article_label, language_name
+from ..labels import article_label, language_name, reader_language
 from ..models import (
     Article,
     Comment,
@@ -70,7 +70,7 @@ def _read(data: Any) -> Split:
 def _reader_label(number: str, *, preamble: bool) -> str:
     """An article named in a message, as the reader's language writes it (第三条 on a Japanese
     page), whatever the language of the text it was found in."""
-    return article_label(number, preamble=preamble, language=get_language() or "en")
+    return article_label(number, preamble=preamble, language=reader_language())
 
 
 def _refuse(message: str) -> ApplicationError:

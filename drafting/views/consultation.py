@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import inputs, permissions
@@ -39,7 +39,7 @@ from ..forms import (
     RoundOpenForm,
     form_error,
 )
-from ..labels import LANGUAGE_NAMES
+from ..labels import LANGUAGE_NAMES, reader_language
 from ..models import Disposition, Draft, Office, Releasability, Response, Role, Round
 from ..selectors import consultation as selectors
 from ..selectors import drafts as draft_selectors
@@ -406,9 +406,7 @@ def _round_items(
                 "snapshot": snapshot,
                 "label_ja": snapshot.label_ja,
                 # The article as the page's sentences name it, in the interface language.
-                "label_ui": snapshot.label_ja
-                if (get_language() or "").startswith("ja")
-                else snapshot.label,
+                "label_ui": snapshot.label_ja if reader_language() == "ja" else snapshot.label,
                 "answers": answers,
                 "own": own,
                 "since": since,
