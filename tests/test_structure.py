@@ -299,3 +299,19 @@ def test_the_loose_dict_check_finds_a_loose_dict() -> None:
         "    def as_dict(self) -> dict[str, Any]: ...\n"
     )
     assert _loose_dict_returns(tree) == ["a", "b", "c", "d", "e", "f"]
+
+
+FIELD_HINT = re.compile(r"fields=\{[^}]*?\[\s*\"([^\"]+)\"\s*\]")
+
+
+def test_every_field_problem_a_service_names_is_in_the_catalogue() -> None:
+    """A short problem written beside a field (`fields={"name": ["Too long."]}`) is shown
+    through the catalogue: each must be listed in service_messages.FIELD_HINTS (and so be
+    translated, which test_i18n's test_the_japanese_catalogue_is_complete checks)."""
+    from drafting.service_messages import FIELD_HINTS
+
+    written = {
+        hint for path in _modules() for hint in FIELD_HINT.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(written) > 40, written
+    assert written - set(FIELD_HINTS) == set()

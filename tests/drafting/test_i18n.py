@@ -377,23 +377,3 @@ def test_a_refusal_names_its_field_problems_in_the_readers_language(
     assert page.status_code == 400
     assert "該当するユーザーはいません。" in page.content.decode()
     assert "No such user" not in page.content.decode()
-
-
-FIELD_HINT = re.compile(r"fields=\{[^}]*?\[\s*\"([^\"]+)\"\s*\]")
-
-
-def test_every_field_problem_a_service_names_is_in_the_catalogue() -> None:
-    """A short problem written beside a field (`fields={"name": ["Too long."]}`) is shown
-    through the catalogue: each must be listed in service_messages.FIELD_HINTS (and so be
-    translated, which test_the_japanese_catalogue_is_complete checks)."""
-    from drafting.service_messages import FIELD_HINTS
-
-    root = Path(__file__).resolve().parents[2] / "drafting"
-    written = {
-        hint
-        for path in root.rglob("*.py")
-        if "migrations" not in path.parts
-        for hint in FIELD_HINT.findall(path.read_text(encoding="utf-8"))
-    }
-    assert len(written) > 40, written
-    assert written - set(FIELD_HINTS) == set()
