@@ -26,6 +26,7 @@ from rest_framework import exceptions
 from .. import inputs
 from ..errors import ApplicationError
 from .authentication import ApiTokenAuthentication
+from .errors import error_body
 
 _CONVERTER = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
@@ -144,7 +145,4 @@ def _token_user_locale(request: HttpRequest) -> None:
 
 
 def _refusal(error: ApplicationError) -> JsonResponse:
-    body: dict[str, Any] = {"detail": error.message, "code": error.code}
-    if error.fields:
-        body["fields"] = error.fields
-    return JsonResponse(body, status=error.status)
+    return JsonResponse(error_body(error), status=error.status)

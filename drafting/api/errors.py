@@ -29,12 +29,17 @@ def _first_message(detail: Any) -> str:
     return str(detail)
 
 
+def error_body(exc: ApplicationError) -> dict[str, Any]:
+    """The API's error body for a refusal the services or the API's own checks raised."""
+    body: dict[str, Any] = {"detail": message_translate(exc.message), "code": exc.code}
+    if exc.fields:
+        body["fields"] = fields_translate(exc.fields)
+    return body
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        body: dict[str, Any] = {"detail": message_translate(exc.message), "code": exc.code}
-        if exc.fields:
-            body["fields"] = fields_translate(exc.fields)
-        return Response(body, status=exc.status)
+        return Response(error_body(exc), status=exc.status)
     if isinstance(exc, exceptions.ValidationError):
         return Response(
             {
